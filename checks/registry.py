@@ -1,0 +1,69 @@
+"""The rule registry: every audit rule of `../shared/spec/rules.md` as data plus one small unit.
+
+Each rule lives in its own module `checks/rules/<id>.py` (e.g. `bkt_05.py`) that defines
+`RULE = Rule(...)` (id, severity, key, message templates, what it needs, which engine runs
+it) and, for engines that need code, the check itself. Adding a rule touches that one file:
+`all_rules()` discovers the modules.
+
+Engines (each rule lives in exactly one):
+- `contract`: raised while reading the export (ingest + Pandera contracts): SKM-*;
+- `gx`: a Great Expectations expectation validated once over the whole nation;
+- `pandas`: a vectorized pandas function over whole-nation frames, for what GX cannot say
+  cleanly (cross-row groups, fuzzy titles, evidence files).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+
+from checks.findings import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # stable, e.g. "BKT-05"
+    severity: Severity
+    key: tuple[str, ...]  # finding fields that locate the problem
+    judul_id: str  # short title, Indonesian
+    judul_en: str
+    #: message templates; fields: pemda, kode_pemda, id_inovasi, judul_inovasi, no_indikator,
+    #: indikator (name from the catalog), kolom, nilai, tabel, baris, plus `extra` below.
+    pesan_id: str
+    pesan_en: str
+    #: what the rule needs: "table" or "table.column"; missing → rule "not checked".
+    needs: tuple[str, ...] = ()
+    engine: str = "pandas"  # contract | gx | pandas
+    #: the check: for `pandas`, f(ctx) -> partial findings DataFrame; for `gx`, see checks.gx_engine.
+    check: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
+    #: extra template values (thresholds from the catalog): f(catalog) -> dict
+    extra: Callable[..., dict] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def kategori(self) -> str:
+        return self.id.split("-")[0]
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule by id, in id order (discovered from `checks/rules/*.py`)."""
+    import checks.rules as pkg
+
+    found: dict[str, Rule] = {}
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        if mod.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"checks.rules.{mod.name}")
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, Rule):
+            if rule.id in found:
+                raise RuntimeError(f"duplicate rule id {rule.id}")
+            found[rule.id] = rule
+    return dict(sorted(found.items()))
+
+
+def get_rule(rule_id: str) -> Rule:
+    return all_rules()[rule_id]

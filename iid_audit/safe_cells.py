@@ -1,0 +1,44 @@
+"""Spreadsheet formula-injection guard for every CSV/XLSX cell the pipeline writes.
+
+A cell that begins with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` (OWASP): the
+spreadsheet shows it as text and the original value is still there after the quote.
+Numbers stay numbers (only text cells are touched), so `ringkasan.csv` keeps `-1.5`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: object) -> object:
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            s = out[col]
+            try:  # non-str cells of an object column give NA here, so numbers are untouched
+                mask = s.str.startswith(DANGEROUS_PREFIXES).eq(True)
+            except AttributeError:  # no string value at all in this column
+                continue
+            if mask.any():
+                out.loc[mask, col] = "'" + s[mask].astype(str)
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> Path:
+    """UTF-8 CSV (decimal point), formula-safe, written atomically (temp file + rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    neutralize_frame(df).to_csv(tmp, index=False, encoding="utf-8")
+    tmp.replace(path)
+    return path
