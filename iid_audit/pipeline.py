@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,17 +20,25 @@ from iid_audit.safe_cells import write_csv
 from iid_audit.settings import Settings
 from ingest.export import Export
 
+if TYPE_CHECKING:
+    from checks.metrics import Metrics
+
 
 @dataclass
 class AuditResult:
     out_dir: Path
     export: Export
     catalog: Catalog
-    findings: pd.DataFrame
-    ringkasan: pd.DataFrame
-    not_checked: pd.DataFrame
+    findings: pd.DataFrame  # checks.findings.ALL_COLUMNS, severity and pesan filled
+    metrics: "Metrics"  # checks.metrics.Metrics: ringkasan, inovasi, slot
+    not_checked: pd.DataFrame  # rule_id, kode_pemda (None = whole run), alasan
+    as_of: date = field(default_factory=date.today)
     reports: dict[str, Path] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)  # {kode_pemda, tahap, pesan}
+
+    @property
+    def ringkasan(self) -> pd.DataFrame:
+        return self.metrics.ringkasan
 
     @property
     def outcome(self) -> Outcome:
@@ -56,8 +65,8 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
     from checks.metrics import region_metrics
 
     result = run_rules(export, catalog, as_of=as_of, lang=lang)
-    ringkasan = region_metrics(export, result.findings, catalog)
-    return result.findings, ringkasan, result.not_checked
+    metrics = region_metrics(export, result.findings, catalog)
+    return result.findings, metrics, result.not_checked
 
 
 def write_contract(out_dir: Path, findings: pd.DataFrame, ringkasan: pd.DataFrame) -> None:
@@ -80,8 +89,9 @@ def run_audit(
     """The whole job without Prefect: what `iid-audit audit` runs inside its flow."""
     export = load(export_path, region)
     catalog = load_catalog(resolve_year(export, year, settings))
-    findings, ringkasan, not_checked = audit_export(export, catalog, as_of or date.today(), settings.lang)
+    as_of = as_of or date.today()
+    findings, metrics, not_checked = audit_export(export, catalog, as_of, settings.lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_contract(out_dir, findings, ringkasan)
-    return AuditResult(out_dir, export, catalog, findings, ringkasan, not_checked)
+    write_contract(out_dir, findings, metrics.ringkasan)
+    return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of)
