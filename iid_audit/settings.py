@@ -24,6 +24,13 @@ REPORT_BODY_BUDGET_BYTES = 100_000
 #: is the byte budget above; this keeps rendering time bounded for pathological exports).
 REPORT_MAX_FINDINGS_SHOWN = 400
 
+#: "Perbaiki dulu" lists this many costly slots: a to-do list a busy operator reads at once.
+REPORT_FIX_FIRST_ROWS = 10
+
+#: When a report must be cut to fit REPORT_BODY_BUDGET_BYTES, the innovation x indicator
+#: matrix may keep at most this share of the room; findings (what to fix) keep the rest.
+REPORT_MATRIX_BUDGET_SHARE = 0.4
+
 #: A single SMTP command may hang forever without a timeout (smtplib has none by default).
 SMTP_TIMEOUT_SECONDS = 30.0
 
