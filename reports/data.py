@@ -1,0 +1,153 @@
+"""What one Pemda's report shows, cut out of the whole-nation frames of an AuditResult.
+
+The frames are indexed by `kode_pemda` once per result (546 reports must not each scan
+~750,000 slot rows); everything else works on one Pemda's rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from checks.findings import ALL_COLUMNS, Severity
+
+SEVERITY_RANK = {s.value: s.rank for s in Severity}
+SEVERITIES = [Severity.ERROR.value, Severity.WARNING.value, Severity.INFO.value]
+SLOT_STATUSES = ("ok", "warning", "error", "kosong")
+
+
+def is_missing(x: Any) -> bool:
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def text(x: Any) -> str | None:
+    """A cell as display text; None for missing values (so templates can test it)."""
+    if is_missing(x):
+        return None
+    s = str(x).strip()
+    return s or None
+
+
+def safe_href(url: Any) -> str | None:
+    """The URL when it may be a link (http/https with a host); None means show it as text."""
+    s = text(url)
+    if not s or any(ord(c) < 33 for c in s):  # whitespace/control chars hide schemes
+        return None
+    try:
+        parts = urlsplit(s)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return s
+
+
+def slugify(name: Any, limit: int = 60) -> str:
+    s = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:limit].strip("-")
+    return s or "pemda"
+
+
+def safe_kode(kode: Any) -> str:
+    """A Kemendagri code as a file-name part (digits and dots; nothing that walks paths)."""
+    s = re.sub(r"[^0-9A-Za-z.]+", "-", str(kode)).strip(".-")
+    return s or "tanpa-kode"
+
+
+def key_text(s: pd.Series) -> pd.Series:
+    """A key column as plain strings, "" for missing (so SPD slots join on "" too)."""
+    return s.astype("string").str.strip().fillna("").astype(object)
+
+
+def _indices(df: pd.DataFrame | None) -> dict[Any, np.ndarray]:
+    if df is None or not len(df) or "kode_pemda" not in df.columns:
+        return {}
+    key = df["kode_pemda"].astype("string").str.strip()
+    return dict(key.groupby(key, dropna=True, sort=False).indices)
+
+
+@dataclass
+class NationIndex:
+    """Row positions per kode_pemda for every frame a report reads."""
+
+    frames: dict[str, pd.DataFrame]
+    positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, result) -> "NationIndex":
+        frames = {
+            "findings": result.findings,
+            "ringkasan": result.metrics.ringkasan,
+            "inovasi": result.metrics.inovasi,
+            "slot": result.metrics.slot,
+            "daftar": result.export.tables.get("daftar_inovasi"),
+        }
+        cached = result.__dict__.get("_reports_index")
+        ids = tuple(id(f) for f in frames.values())
+        if cached is not None and cached[0] == ids:
+            return cached[1]
+        idx = cls(frames, {k: _indices(v) for k, v in frames.items()})
+        result.__dict__["_reports_index"] = (ids, idx)
+        return idx
+
+    def rows(self, name: str, kode: str) -> pd.DataFrame:
+        df = self.frames.get(name)
+        if df is None:
+            return pd.DataFrame()
+        pos = self.positions.get(name, {}).get(str(kode))
+        if pos is None:
+            return df.iloc[0:0]
+        return df.iloc[pos]
+
+
+def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataFrame) -> pd.DataFrame:
+    """One Pemda's findings, most costly first, with `poin` (slot IID points) and `peringkat`.
+
+    Cost order: IID points the finding's slot loses, then severity, then the innovation's
+    rank, then rule and indicator (stable, so the same export gives the same report).
+    """
+    f = findings.copy()
+    for c in ALL_COLUMNS:
+        if c not in f.columns:
+            f[c] = None
+    f["_inov"] = key_text(f["id_inovasi"])
+    f["_no"] = key_text(f["no_indikator"])
+    if len(slot) and {"id_inovasi", "no_indikator", "poin_iid_hilang"} <= set(slot.columns):
+        s = pd.DataFrame(
+            {
+                "_inov": key_text(slot["id_inovasi"]),
+                "_no": key_text(slot["no_indikator"]),
+                "poin": pd.to_numeric(slot["poin_iid_hilang"], errors="coerce"),
+            }
+        ).drop_duplicates(["_inov", "_no"])
+        f = f.merge(s, on=["_inov", "_no"], how="left")
+    else:
+        f["poin"] = np.nan
+    if len(inovasi) and "peringkat" in inovasi.columns:
+        r = pd.DataFrame(
+            {
+                "_inov": key_text(inovasi["id_inovasi"]),
+                "peringkat": pd.to_numeric(inovasi["peringkat"], errors="coerce"),
+            }
+        ).drop_duplicates("_inov")
+        f = f.merge(r, on="_inov", how="left")
+    else:
+        f["peringkat"] = np.nan
+    f["_sev"] = f["severity"].astype("string").map(SEVERITY_RANK).fillna(-1)
+    f["_noi"] = pd.to_numeric(f["_no"].astype(str).str.extract(r"^(\d+)")[0], errors="coerce")
+    f = f.sort_values(
+        ["poin", "_sev", "peringkat", "_inov", "rule_id", "_noi", "_no", "kolom"],
+        ascending=[False, False, True, True, True, True, True, True],
+        na_position="last",
+        kind="mergesort",
+    )
+    return f.reset_index(drop=True)

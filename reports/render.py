@@ -1,0 +1,656 @@
+"""Per-Pemda HTML audit reports (email-ready) and the national index page.
+
+Templates live in `reports/templates/`, every reader-facing string in
+`reports/messages/<lang>.yaml`. Reports are inlined with css-inline and cut to the email
+body budget by measuring the final bytes (render, measure, reduce), most costly findings
+first; the full list always goes to the `-temuan.xlsx` attachment.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import css_inline
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from checks.registry import all_rules
+from iid_audit.settings import (
+    REPORT_BODY_BUDGET_BYTES,
+    REPORT_FIX_FIRST_ROWS,
+    REPORT_MATRIX_BUDGET_SHARE,
+    REPORT_MAX_FINDINGS_SHOWN,
+)
+from reports.data import (
+    SEVERITIES,
+    NationIndex,
+    is_missing,
+    key_text,
+    order_findings,
+    safe_href,
+    safe_kode,
+    slugify,
+    text,
+)
+from reports.i18n import Translator
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+LAPORAN_DIR = "laporan"
+
+#: Findings about missing or wrong evidence, where quoting the guideline's evidence text helps.
+BUKTI_RULES = frozenset({"LKP-01", "LKP-02", "BKT-01", "BKT-02", "BKT-04", "BKT-07"})
+
+
+@dataclass
+class RunInfo:
+    run_id: str
+    started_at: datetime
+    export_name: str
+    export_date: date | None = None
+
+
+@dataclass
+class ReportFiles:
+    html: Path
+    attachment: Path | None
+    body_bytes: int
+    findings_shown: int
+    findings_total: int
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Autoescape on for every template whatever its extension (`select_autoescape` would
+    skip `.html.j2`), and undefined names fail instead of printing nothing."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False, minify_css=True)
+_CLASS_ATTR = re.compile(r' class="[^"]*"')
+_INDENT = re.compile(r"\n[ \t]+")
+
+
+def inline_css(html: str) -> str:
+    """Styles into `style=` attributes (what mail clients keep), then drop the now-unused
+    class attributes and indentation: they only cost bytes of the email budget. Data can never
+    produce a literal ` class="` because autoescape turns `"` into `&#34;`."""
+    out = _INLINER.inline(html)
+    out = _CLASS_ATTR.sub("", out)
+    return _INDENT.sub("\n", out)
+
+
+def report_stem(kode: str, pemda: Any) -> str:
+    return f"{safe_kode(kode)}-{slugify(pemda)}"
+
+
+# ------------------------------------------------------------------------------------------
+# Building one Pemda's view
+# ------------------------------------------------------------------------------------------
+
+
+def _rule_title(rule_id: str, lang: str) -> str:
+    rule = all_rules().get(rule_id)
+    if rule is None:
+        return rule_id
+    return rule.judul_en if lang == "en" else rule.judul_id
+
+
+def _fix_hint(t: Translator, rule_id: str) -> str:
+    for key in (f"perbaikan.{rule_id}", f"perbaikan.{str(rule_id).split('-')[0]}"):
+        if t.has(key):
+            return t(key)
+    return t("perbaikan.lain")
+
+
+def _record(row: pd.Series | dict) -> dict[str, Any]:
+    return {k: (None if is_missing(v) else v) for k, v in dict(row).items()}
+
+
+class PemdaReport:
+    """Everything the template needs about one Pemda, independent of how much is shown."""
+
+    def __init__(self, result, kode: str, t: Translator, run_info: RunInfo | None, previous: pd.DataFrame | None):
+        self.result = result
+        self.kode = str(kode)
+        self.t = t
+        self.run_info = run_info
+        idx = NationIndex.of(result)
+        ring = idx.rows("ringkasan", self.kode)
+        findings = idx.rows("findings", self.kode)
+        if not len(ring) and not len(findings):
+            from iid_audit.outcomes import UsageError
+
+            raise UsageError(
+                f"Pemda {self.kode} tidak ada di hasil audit",
+                f"Region {self.kode} is not in the audit result",
+            )
+        self.ring = _record(ring.iloc[0]) if len(ring) else {}
+        self.slot = idx.rows("slot", self.kode)
+        self.inovasi = idx.rows("inovasi", self.kode)
+        self.daftar = idx.rows("daftar", self.kode)
+        self.findings = order_findings(findings, self.slot, self.inovasi)
+        self.pemda = text(self.ring.get("pemda")) or (
+            text(findings["pemda"].dropna().iloc[0]) if len(findings) and findings["pemda"].notna().any() else self.kode
+        )
+        self.previous = self._previous(previous)
+        self.catalog = result.catalog
+        self.indicators = result.catalog.indicators
+        self.lang = t.lang
+        self.innovations = self._innovations()
+
+    # -- pieces ----------------------------------------------------------------------------
+    def _previous(self, previous: pd.DataFrame | None) -> dict | None:
+        if previous is None or not len(previous):
+            return None
+        df = previous
+        if "kode_pemda" in df.columns:
+            df = df[key_text(df["kode_pemda"]) == self.kode]
+            if not len(df):
+                return None
+        r = _record(df.iloc[0])
+        t = self.t
+        return {
+            "baru": t.int(r.get("temuan_baru")),
+            "selesai": t.int(r.get("temuan_selesai")),
+            "tetap": t.int(r.get("temuan_tetap")),
+            "selisih": t.signed(r.get("selisih_skor_terverifikasi")),
+        }
+
+    def _innovations(self) -> list[dict]:
+        """Innovations in report order: rank (most score lost first), then by findings."""
+        info: dict[str, dict] = {}
+        if len(self.daftar) and "id_inovasi" in self.daftar.columns:
+            d = self.daftar.assign(_id=key_text(self.daftar["id_inovasi"]))
+            for r in d.drop_duplicates("_id").to_dict("records"):
+                info[r["_id"]] = r
+        ranks: dict[str, dict] = {}
+        if len(self.inovasi):
+            iv = self.inovasi.assign(_id=key_text(self.inovasi["id_inovasi"]))
+            for r in iv.drop_duplicates("_id").to_dict("records"):
+                ranks[r["_id"]] = r
+        fcount = self.findings[self.findings["_inov"] != ""].groupby("_inov").agg(
+            n=("rule_id", "size"), sev=("_sev", "max"), judul=("judul_inovasi", "first")
+        )
+        ids = list(dict.fromkeys([*ranks.keys(), *fcount.index.tolist(), *info.keys()]))
+        ids = [i for i in ids if i]
+        out = []
+        for i in ids:
+            rk = ranks.get(i, {})
+            inf = info.get(i, {})
+            fc = fcount.loc[i] if i in fcount.index else None
+            judul = text(rk.get("judul_inovasi")) or text(inf.get("judul_inovasi")) or (
+                text(fc["judul"]) if fc is not None else None
+            ) or i
+            link = text(inf.get("link_video"))
+            out.append(
+                {
+                    "id": i,
+                    "judul": judul,
+                    "peringkat": None if is_missing(rk.get("peringkat")) else float(rk.get("peringkat")),
+                    "poin": None if is_missing(rk.get("poin_iid_hilang")) else float(rk["poin_iid_hilang"]),
+                    "tahapan": text(inf.get("tahapan_inovasi")),
+                    "opd": text(inf.get("admin_opd")),
+                    "video": link,
+                    "video_href": safe_href(link),
+                    "n": 0 if fc is None else int(fc["n"]),
+                    "sev": -1 if fc is None else int(fc["sev"]),
+                }
+            )
+        out.sort(
+            key=lambda v: (
+                v["peringkat"] if v["peringkat"] is not None else math.inf,
+                -(v["poin"] or 0),
+                -v["sev"],
+                -v["n"],
+                v["judul"].casefold(),
+            )
+        )
+        for pos, v in enumerate(out, start=1):
+            v["no"] = pos
+        return out
+
+    def finding_view(self, r: dict) -> dict:
+        t = self.t
+        no = text(r.get("no_indikator"))
+        ind = self.indicators.get(no) if no else None
+        rule_id = str(r.get("rule_id") or "")
+        bukti = None
+        if ind is not None and ind.bukti and rule_id in BUKTI_RULES:
+            bukti = ind.bukti
+        nilai = text(r.get("nilai"))
+        tabel, baris = text(r.get("tabel")), r.get("baris")
+        return {
+            "severity": str(r.get("severity") or "info"),
+            "rule_id": rule_id,
+            "rule_judul": _rule_title(rule_id, self.lang),
+            "indikator": t("laporan.temuan.indikator", no=no, nama=ind.nama) if ind else (
+                t("laporan.temuan.indikator", no=no, nama="").rstrip(": ") if no else None
+            ),
+            "kolom": t("laporan.temuan.kolom", kolom=text(r.get("kolom"))) if text(r.get("kolom")) else None,
+            "lokasi": t("laporan.temuan.baris", tabel=tabel, baris=int(baris))
+            if tabel and not is_missing(baris) and not no
+            else None,
+            "pesan": text(r.get("pesan")) or _rule_title(rule_id, self.lang),
+            "nilai": nilai,
+            "nilai_href": safe_href(nilai),
+            "cara": _fix_hint(t, rule_id),
+            "bukti": bukti,
+            "poin": None if is_missing(r.get("poin")) or not r.get("poin") else t.num(r["poin"]),
+        }
+
+    def fix_first(self) -> tuple[list[dict], int]:
+        """Claimed slots that carry an error, most IID points regained first."""
+        s = self.slot
+        if not len(s) or "poin_iid_hilang" not in s.columns:
+            return [], 0
+        poin = pd.to_numeric(s["poin_iid_hilang"], errors="coerce")
+        s = s.assign(_poin=poin, _inov=key_text(s["id_inovasi"]), _no=key_text(s["no_indikator"]))
+        s = s[s["_poin"] > 0].sort_values(["_poin", "_inov", "_no"], ascending=[False, True, True], kind="mergesort")
+        total = len(s)
+        titles = {v["id"]: v for v in self.innovations}
+        f = self.findings
+        rows = []
+        for r in s.head(REPORT_FIX_FIRST_ROWS).to_dict("records"):
+            ind = self.indicators.get(r["_no"])
+            fs = f[(f["_inov"] == r["_inov"]) & (f["_no"] == r["_no"]) & (f["severity"] == "error")]
+            inv = titles.get(r["_inov"])
+            rows.append(
+                {
+                    "poin": self.t("laporan.perbaiki.kembali", n=self.t.num(r["_poin"])),
+                    "inovasi": inv["judul"] if inv else (r["_inov"] or self.t("laporan.perbaiki.spd")),
+                    "inovasi_no": inv["no"] if inv else None,
+                    "indikator": self.t("laporan.temuan.indikator", no=r["_no"], nama=ind.nama if ind else ""),
+                    "aturan": [
+                        f"{rid}: {_rule_title(rid, self.lang)}" for rid in dict.fromkeys(fs["rule_id"].astype(str))
+                    ],
+                }
+            )
+        return rows, total
+
+    def matrix(self, limit: int | None) -> dict:
+        sid = [i.no for i in self.catalog.sid]
+        available = self.result.export.has("indikator_inovasi") and len(self.slot) > 0
+        if not available:
+            return {"available": False, "kolom": sid, "baris": [], "total": len(self.innovations), "shown": 0}
+        s = self.slot
+        s = s.assign(_inov=key_text(s["id_inovasi"]), _no=key_text(s["no_indikator"]))
+        s = s[s["_inov"] != ""]
+        status = s.drop_duplicates(["_inov", "_no"]).set_index(["_inov", "_no"])["status"].astype(str).to_dict()
+        rows = []
+        invs = [v for v in self.innovations if any((v["id"], no) in status for no in sid)] or self.innovations
+        total = len(invs)
+        for v in invs[: total if limit is None else limit]:
+            rows.append({"no": v["no"], "judul": v["judul"], "sel": [status.get((v["id"], no), "kosong") for no in sid]})
+        return {"available": True, "kolom": sid, "baris": rows, "total": total, "shown": len(rows)}
+
+    def spd(self) -> dict:
+        available = self.result.export.has("indikator_pemda") and len(self.slot) > 0
+        if not available:
+            return {"available": False, "baris": []}
+        s = self.slot
+        s = s[key_text(s["id_inovasi"]) == ""]
+        status = dict(zip(key_text(s["no_indikator"]), s["status"].astype(str)))
+        return {
+            "available": True,
+            "baris": [
+                {"no": i.no, "nama": i.nama, "wajib": i.wajib, "status": status.get(i.no, "kosong")}
+                for i in self.catalog.spd
+            ],
+        }
+
+    def per_rule(self) -> list[dict]:
+        f = self.findings
+        if not len(f):
+            return []
+        g = f.groupby(["rule_id", "severity"], sort=False).size().reset_index(name="n")
+        g["_sev"] = g["severity"].astype("string").map({s: i for i, s in enumerate(SEVERITIES)}).fillna(9)
+        g = g.sort_values(["_sev", "n", "rule_id"], ascending=[True, False, True], kind="mergesort")
+        return [
+            {"rule_id": r["rule_id"], "judul": _rule_title(str(r["rule_id"]), self.lang), "severity": r["severity"], "n": self.t.int(r["n"])}
+            for r in g.to_dict("records")
+        ]
+
+    def not_checked(self) -> list[dict]:
+        nc = self.result.not_checked
+        if nc is None or not len(nc) or "rule_id" not in nc.columns:
+            return []
+        if "kode_pemda" in nc.columns:
+            k = key_text(nc["kode_pemda"])
+            nc = nc[(k == "") | (k == self.kode)]
+        nc = nc.drop_duplicates("rule_id").sort_values("rule_id")
+        return [
+            {
+                "rule_id": str(r["rule_id"]),
+                "judul": _rule_title(str(r["rule_id"]), self.lang),
+                "alasan": text(r.get("alasan")),
+            }
+            for r in nc.to_dict("records")
+        ]
+
+    def scores(self) -> dict:
+        t, r = self.t, self.ring
+        computable = not is_missing(r.get("skor_klaim")) and not is_missing(r.get("skor_terverifikasi"))
+        slots, bad = r.get("slot_indikator"), r.get("slot_bermasalah")
+        return {
+            "computable": computable,
+            "klaim": t.num(r.get("skor_klaim")),
+            "predikat_klaim": text(r.get("predikat_klaim")),
+            "terverifikasi": t.num(r.get("skor_terverifikasi")),
+            "predikat_terverifikasi": text(r.get("predikat_terverifikasi")),
+            "selisih": t.signed(-(float(r["skor_klaim"]) - float(r["skor_terverifikasi"]))) if computable else None,
+            "bermasalah": t.pct(r.get("persen_indikator_bermasalah")),
+            "bermasalah_ada": not is_missing(r.get("persen_indikator_bermasalah")),
+            "bermasalah_ket": t("laporan.skor.bermasalah_ket", bermasalah=t.int(bad), total=t.int(slots))
+            if not is_missing(slots) and not is_missing(bad)
+            else None,
+            "turun": computable and float(r["skor_terverifikasi"]) < float(r["skor_klaim"]),
+        }
+
+    def counts(self) -> list[dict]:
+        f = self.findings
+        vc = f["severity"].astype(str).value_counts() if len(f) else pd.Series(dtype=int)
+        return [{"severity": s, "n": self.t.int(int(vc.get(s, 0)))} for s in SEVERITIES]
+
+    def meta(self) -> list[tuple[str, str]]:
+        t, ri = self.t, self.run_info
+        tahun = self.result.export.tahun_penilaian or self.catalog.tahun
+        export_name = ri.export_name if ri else Path(str(self.result.export.source)).name
+        rows = [
+            (t("laporan.meta.pemda"), self.pemda),
+            (t("laporan.meta.kode"), self.kode),
+        ]
+        if text(self.ring.get("provinsi")):
+            rows.append((t("laporan.meta.provinsi"), text(self.ring.get("provinsi"))))
+        rows += [
+            (t("laporan.meta.tahun"), str(tahun)),
+            (t("laporan.meta.jumlah_inovasi"), t.int(self.ring.get("jumlah_inovasi", len(self.innovations)))),
+            (t("laporan.meta.ekspor"), export_name),
+        ]
+        if ri and ri.export_date:
+            rows.append((t("laporan.meta.tanggal_ekspor"), t.date(ri.export_date)))
+        rows.append((t("laporan.meta.tanggal_audit"), t.date(self.result.as_of)))
+        if ri:
+            rows.append((t("laporan.meta.run"), str(ri.run_id)))
+            rows.append((t("laporan.meta.dijalankan"), t.datetime(ri.started_at)))
+        return rows
+
+    # -- the template context for a given cut ------------------------------------------------
+    def context(self, n_findings: int, n_matrix: int | None, attachment_name: str | None) -> dict:
+        t = self.t
+        total = len(self.findings)
+        shown = self.findings.head(n_findings)
+        by_inov: dict[str, list[dict]] = {}
+        for r in shown.to_dict("records"):
+            by_inov.setdefault(r["_inov"], []).append(r)
+
+        def sort_within(rs: list[dict]) -> list[dict]:
+            return sorted(
+                rs,
+                key=lambda r: (
+                    -(0 if is_missing(r.get("poin")) else float(r["poin"])),
+                    -int(r["_sev"]),
+                    math.inf if is_missing(r.get("_noi")) else float(r["_noi"]),
+                    str(r["rule_id"]),
+                    str(r.get("kolom") or ""),
+                ),
+            )
+
+        pemda_level = [self.finding_view(r) for r in sort_within(by_inov.pop("", []))]
+        groups = []
+        for v in self.innovations:
+            rs = by_inov.pop(v["id"], None)
+            if rs:
+                groups.append({**v, "poin_teks": t.num(v["poin"]) if v["poin"] else None,
+                               "temuan": [self.finding_view(r) for r in sort_within(rs)]})
+        fix_rows, fix_total = self.fix_first()
+        rules = all_rules()
+        return {
+            "t": t,
+            "lang": self.lang,
+            "tahun": self.result.export.tahun_penilaian or self.catalog.tahun,
+            "pemda": self.pemda,
+            "kode": self.kode,
+            "meta": self.meta(),
+            "skor": self.scores(),
+            "counts": self.counts(),
+            "total": total,
+            "total_teks": t.int(total),
+            "shown": len(shown),
+            "attachment": attachment_name,
+            "perubahan": self.previous,
+            "fix_rows": fix_rows,
+            "fix_more": max(0, fix_total - len(fix_rows)),
+            "has_slots": len(self.slot) > 0,
+            "pemda_level": pemda_level,
+            "groups": groups,
+            "matrix": self.matrix(n_matrix),
+            "spd": self.spd(),
+            "per_rule": self.per_rule(),
+            "not_checked": self.not_checked(),
+            "catalog": self.catalog,
+            "n_rules": len(rules),
+            "total_maksimum": t.num(self.catalog.total_maksimum, 0),
+            "run": {"id": self.run_info.run_id, "waktu": t.datetime(self.run_info.started_at)} if self.run_info else None,
+        }
+
+    def html(self, n_findings: int, n_matrix: int | None, attachment_name: str | None) -> str:
+        raw = environment().get_template("pemda.html.j2").render(self.context(n_findings, n_matrix, attachment_name))
+        return inline_css(raw)
+
+
+def _size(html: str) -> int:
+    return len(html.encode("utf-8"))
+
+
+def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int) -> tuple[str, int]:
+    """Render, measure the inlined bytes, reduce: the matrix to its share, then findings.
+
+    Returns the HTML and how many findings it shows (most costly first).
+    """
+    total = len(report.findings)
+    n = min(total, REPORT_MAX_FINDINGS_SHOWN)
+    full = report.html(n, None, attachment_name)
+    if _size(full) <= budget:
+        return full, n
+    base = _size(report.html(0, 0, attachment_name))
+    free = max(budget - base, 0)
+    m_total = report.matrix(None)["shown"]
+    m = m_total
+    if m_total:
+        with_matrix = _size(report.html(0, m_total, attachment_name))
+        per_row = max((with_matrix - base) / m_total, 1.0)
+        if with_matrix - base > free * REPORT_MATRIX_BUDGET_SHARE:
+            m = int(free * REPORT_MATRIX_BUDGET_SHARE / per_row)
+    fixed = _size(report.html(0, m, attachment_name))
+    if n:
+        per_finding = max((_size(report.html(n, 0, attachment_name)) - base) / n, 1.0)
+        n = min(n, max(int((budget - fixed) / per_finding), 0))
+    html = report.html(n, m, attachment_name)
+    while _size(html) > budget and (n > 0 or m > 0):
+        excess = _size(html) - budget
+        if n > 0:
+            n = max(0, min(n - 1, n - int(excess / per_finding) - 1))
+        else:
+            m = max(0, min(m - 1, m - int(excess / per_row) - 1))
+        html = report.html(n, m, attachment_name)
+    return html, n
+
+
+# ------------------------------------------------------------------------------------------
+# Public API
+# ------------------------------------------------------------------------------------------
+
+
+def _paths(out_dir: Path, kode: str, pemda: str) -> tuple[Path, Path]:
+    stem = report_stem(kode, pemda)
+    folder = Path(out_dir) / LAPORAN_DIR
+    return folder / f"{stem}.html", folder / f"{stem}-temuan.xlsx"
+
+
+def render_pemda_html(
+    result,
+    kode_pemda: str,
+    *,
+    lang: str = "id",
+    run_info: RunInfo | None = None,
+    attachment_name: str | None = None,
+    previous: pd.DataFrame | None = None,
+    budget: int = REPORT_BODY_BUDGET_BYTES,
+) -> tuple[str, int, int]:
+    """The inlined report of one Pemda as a string (the email body) with (shown, total) findings.
+
+    `attachment_name` is the file name the text points to when findings are cut.
+    """
+    report = PemdaReport(result, kode_pemda, Translator(lang), run_info, previous)
+    html, shown = fit_to_budget(report, attachment_name, budget)
+    return html, shown, len(report.findings)
+
+
+def render_pemda(
+    result,
+    kode_pemda: str,
+    out_dir: Path,
+    *,
+    lang: str = "id",
+    run_info: RunInfo | None = None,
+    previous: pd.DataFrame | None = None,
+    budget: int = REPORT_BODY_BUDGET_BYTES,
+) -> ReportFiles:
+    """Write `laporan/<kode>-<slug>.html` and, when the Pemda has findings, the
+    `-temuan.xlsx` attachment holding all of them (the HTML may show only the costliest)."""
+    from reports.attachment import write_attachment
+
+    t = Translator(lang)
+    report = PemdaReport(result, kode_pemda, t, run_info, previous)
+    html_path, xlsx_path = _paths(out_dir, report.kode, report.pemda)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    attachment = None
+    if len(report.findings):
+        attachment = write_attachment(report, xlsx_path)
+    html, shown = fit_to_budget(report, attachment.name if attachment else None, budget)
+    tmp = html_path.with_name(html_path.name + ".tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(html_path)
+    return ReportFiles(
+        html=html_path,
+        attachment=attachment,
+        body_bytes=_size(html),
+        findings_shown=shown,
+        findings_total=len(report.findings),
+    )
+
+
+def _rel_href(path: Path, out_dir: Path) -> str:
+    rel = os.path.relpath(Path(path).resolve(), Path(out_dir).resolve())
+    return quote(Path(rel).as_posix())
+
+
+def _sorted(df: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:
+    return df.sort_values(by, ascending=ascending, na_position="last", kind="mergesort")
+
+
+def render_index(
+    result,
+    reports: dict[str, ReportFiles],
+    out_dir: Path,
+    *,
+    lang: str = "id",
+    failures: list[dict] | None = None,
+    run_info: RunInfo | None = None,
+) -> Path:
+    """Write `index.html`: every Pemda by province, worst problem share first, other orders in
+    `<details>` sections (no script), the predicate distribution and the failures."""
+    t = Translator(lang)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ring = result.metrics.ringkasan.copy()
+    for c in ("kode_pemda", "pemda", "provinsi", "persen_indikator_bermasalah", "skor_klaim", "predikat_klaim",
+              "skor_terverifikasi", "predikat_terverifikasi", "jumlah_error", "jumlah_warning", "jumlah_inovasi"):
+        if c not in ring.columns:
+            ring[c] = None
+    ring["_kode"] = key_text(ring["kode_pemda"])
+    ring["_nama"] = ring["pemda"].astype("string").fillna("").str.casefold()
+    for c in ("persen_indikator_bermasalah", "skor_klaim", "skor_terverifikasi"):
+        ring[c] = pd.to_numeric(ring[c], errors="coerce")
+    ring["_selisih"] = ring["skor_klaim"] - ring["skor_terverifikasi"]
+
+    def row(r: dict) -> dict:
+        rf = reports.get(r["_kode"])
+        return {
+            "kode": r["_kode"],
+            "pemda": text(r.get("pemda")) or r["_kode"],
+            "href": _rel_href(rf.html, out_dir) if rf is not None and Path(rf.html).exists() else None,
+            "inovasi": t.int(r.get("jumlah_inovasi")),
+            "bermasalah": t.pct(r.get("persen_indikator_bermasalah")),
+            "klaim": t.num(r.get("skor_klaim")),
+            "predikat_klaim": text(r.get("predikat_klaim")),
+            "terverifikasi": t.num(r.get("skor_terverifikasi")),
+            "predikat_terverifikasi": text(r.get("predikat_terverifikasi")),
+            "error": t.int(r.get("jumlah_error")),
+            "warning": t.int(r.get("jumlah_warning")),
+        }
+
+    worst = _sorted(ring, ["persen_indikator_bermasalah", "_nama"], [False, True])
+    worst = worst.assign(_prov=worst["provinsi"].astype("string").fillna(t("indeks.provinsi_lain")))
+    provinces = []
+    for prov, g in worst.groupby("_prov", sort=True):
+        provinces.append({"nama": str(prov), "jumlah": t("indeks.provinsi_jumlah", n=t.int(len(g))),
+                          "baris": [row(r) for r in g.to_dict("records")]})
+    orders = [
+        ("skor", [row(r) for r in _sorted(ring, ["skor_terverifikasi", "_nama"], [True, True]).to_dict("records")]),
+        ("selisih", [row(r) for r in _sorted(ring, ["_selisih", "_nama"], [False, True]).to_dict("records")]),
+        ("nama", [row(r) for r in _sorted(ring, ["_nama"], [True]).to_dict("records")]),
+    ]
+    # predicate distribution
+    names = [p.nama for p in result.catalog.predikat]
+    n_all = max(len(ring), 1)
+    dist = []
+    for nama in names:
+        k = int((ring["predikat_klaim"].astype("string") == nama).sum())
+        v = int((ring["predikat_terverifikasi"].astype("string") == nama).sum())
+        dist.append({"nama": nama, "klaim": t.int(k), "terverifikasi": t.int(v),
+                     "w_klaim": round(100 * k / n_all), "w_terverifikasi": round(100 * v / n_all)})
+    tidak = int(ring["skor_terverifikasi"].isna().sum())
+    names_by_kode = dict(zip(ring["_kode"], ring["pemda"].astype("string").fillna("")))
+    fails = []
+    for f in failures if failures is not None else (result.failures or []):
+        kode = text(f.get("kode_pemda")) or "?"
+        fails.append(t("indeks.gagal.baris", pemda=names_by_kode.get(kode) or kode, kode=kode,
+                       tahap=text(f.get("tahap")) or "?", pesan=text(f.get("pesan")) or "?"))
+    rules = all_rules()
+    ctx = {
+        "t": t,
+        "lang": lang,
+        "tahun": result.export.tahun_penilaian or result.catalog.tahun,
+        "n_pemda": t.int(len(ring)),
+        "provinces": provinces,
+        "orders": orders,
+        "dist": dist,
+        "tidak_dihitung": t.int(tidak) if tidak else None,
+        "failures": fails,
+        "catalog": result.catalog,
+        "n_rules": len(rules),
+        "run": {"id": run_info.run_id, "waktu": t.datetime(run_info.started_at)} if run_info else None,
+        "as_of": t.date(result.as_of),
+    }
+    html = environment().get_template("index.html.j2").render(ctx)
+    path = out_dir / "index.html"
+    tmp = path.with_name("index.html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path
