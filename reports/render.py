@@ -276,7 +276,8 @@ class PemdaReport:
                     "inovasi_no": inv["no"] if inv else None,
                     "indikator": self.t("laporan.temuan.indikator", no=r["_no"], nama=ind.nama if ind else ""),
                     "aturan": [
-                        f"{rid}: {_rule_title(rid, self.lang)}" for rid in dict.fromkeys(fs["rule_id"].astype(str))
+                        rid if _rule_title(rid, self.lang) == rid else f"{rid}: {_rule_title(rid, self.lang)}"
+                        for rid in dict.fromkeys(fs["rule_id"].astype(str))
                     ],
                 }
             )
