@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -175,3 +176,80 @@ class NationBuilder:
                         tables=tables, tahun_penilaian=cat.tahun)
         nc = pd.DataFrame(self.not_checked_rows, columns=["rule_id", "kode_pemda", "alasan"])
         return AuditResult(Path(out_dir), export, cat, findings, metrics, nc, as_of=self.as_of)
+
+
+class Page(HTMLParser):
+    """Parsed page: tags with attributes, and the visible text."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.texts: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.texts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.texts).split())
+
+    def attrs(self, name: str) -> list[str]:
+        return [a[name] for _, a in self.tags if a.get(name) is not None]
+
+
+def parse(path_or_html) -> Page:
+    html = Path(path_or_html).read_text(encoding="utf-8") if isinstance(path_or_html, Path) else path_or_html
+    return Page(html)
+
+
+class Tables(HTMLParser):
+    """Every <table> of a page as rows of cells: (text, attributes)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[tuple[str, dict]]]] = []
+        self._stack: list[list] = []
+        self._cell: list | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._stack.append([])
+        elif tag == "tr" and self._stack:
+            self._stack[-1].append([])
+        elif tag in ("td", "th") and self._stack and self._stack[-1]:
+            self._cell = ["", dict(attrs)]
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._stack and self._stack[-1]:
+            self._stack[-1][-1].append((" ".join(self._cell[0].split()), self._cell[1]))
+            self._cell = None
+        elif tag == "table" and self._stack:
+            self.tables.append(self._stack.pop())
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[0] += data
+
+
+def assert_no_script_or_external_loads(html: str) -> None:
+    """Email-safe: no script, no stylesheet links, nothing fetched from the network."""
+    page = Page(html)
+    tags = [t for t, _ in page.tags]
+    assert "script" not in tags
+    assert "link" not in tags
+    assert "iframe" not in tags and "object" not in tags and "embed" not in tags
+    assert page.attrs("src") == [], "no element may load a resource"
+    for _, attrs in page.tags:
+        assert not any(k.startswith("on") for k in attrs), f"event handler attribute in {attrs}"
+    lowered = html.lower()
+    assert "@import" not in lowered and "url(" not in lowered

@@ -1,0 +1,181 @@
+"""The per-Pemda report as its reader sees it: content, language, safety."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+from reports_test_builders import NationBuilder, Page, Tables, assert_no_script_or_external_loads
+
+from checks.registry import all_rules
+from reports import render_pemda, render_pemda_html
+from reports.i18n import Translator
+
+ID = Translator("id")
+EN = Translator("en")
+
+
+def report_html(builder: NationBuilder, tmp_path, kode="35.04", **kw) -> str:
+    files = render_pemda(builder.build(tmp_path), kode, tmp_path, **kw)
+    return files.html.read_text(encoding="utf-8")
+
+
+def test_report_is_parseable_html_without_scripts_or_external_resources(tulungagung, tmp_path, run_info):
+    html = report_html(tulungagung, tmp_path, run_info=run_info)
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert_no_script_or_external_loads(html)
+    assert '<html lang="id"' in html
+
+
+def test_hostile_titles_are_shown_as_text_never_as_markup(tulungagung, tmp_path):
+    html = report_html(tulungagung, tmp_path)
+    page = Page(html)
+    assert [t for t, _ in page.tags if t == "script"] == []
+    assert 'Layanan <script>alert("x")</script> Sehat' in page.text
+    assert 'Si Cepat" onmouseover="alert(1)' in page.text
+    assert all("onmouseover" not in attrs for _, attrs in page.tags)
+
+
+def test_javascript_video_link_is_text_not_href(tulungagung, tmp_path):
+    html = report_html(tulungagung, tmp_path)
+    page = Page(html)
+    for href in page.attrs("href"):
+        assert href.startswith("#") or urlsplit(href).scheme in ("http", "https"), href
+    assert "javascript:alert(document.cookie)" in page.text
+    assert ID("laporan.temuan.video_bukan_tautan") in page.text
+
+
+def test_http_links_from_data_stay_clickable(tulungagung, tmp_path):
+    page = Page(report_html(tulungagung, tmp_path))
+    assert "https://www.youtube.com/watch?v=abc" in page.attrs("href")
+
+
+def test_headline_numbers_and_dates_in_indonesian(tulungagung, tmp_path, run_info):
+    text = Page(report_html(tulungagung, tmp_path, run_info=run_info)).text
+    assert "52,30" in text and "38,10" in text
+    assert "33,38 %" in text
+    assert "27 Februari 2024" in text  # export date
+    assert "2 Maret 2026" in text  # audit date
+    assert "Inovatif" in text and "Kurang Inovatif" in text
+    assert ID("laporan.skor.terverifikasi") in text
+
+
+def test_english_variant(tulungagung, tmp_path, run_info):
+    html = report_html(tulungagung, tmp_path, lang="en", run_info=run_info)
+    text = Page(html).text
+    assert '<html lang="en"' in html
+    assert "52.30" in text and "33.38%" in text
+    assert "27 February 2024" in text
+    assert EN("laporan.skor.terverifikasi") in text
+    assert ID("laporan.skor.terverifikasi") not in text
+
+
+def test_matrix_shows_error_and_empty_slots(tulungagung, tmp_path):
+    html = report_html(tulungagung, tmp_path)
+    matrix = next(t for t in Tables(html).tables if t and [c for c, _ in t[0]][1:3] == ["16", "17"])
+    header = [c for c, _ in matrix[0]]
+    # rows come in pairs: the title row, then the number + 20 status cells
+    cells = {row[0][0]: row for row in matrix[1:] if len(row) == len(header)}
+    # innovation 1 loses most (0.45 points), so it is #1; innovation 3 keeps builder order (#3)
+    inv1, inv3 = cells["1"], cells["3"]
+    err = inv1[header.index("16")]
+    empty = inv3[header.index("20")]
+    ok = inv1[header.index("17")]
+    assert err[0] == ID("status.error.simbol")
+    assert empty[0] == ID("status.kosong.simbol")
+    assert ok[0] == ID("status.ok.simbol")
+    # colour as well as the symbol, and not the same colour
+    assert "background" in err[1].get("style", "") and "background" in empty[1].get("style", "")
+    assert err[1]["style"] != empty[1]["style"]
+
+
+def test_spd_indicator_status_listed(tulungagung, tmp_path):
+    html = report_html(tulungagung, tmp_path)
+    spd = next(t for t in Tables(html).tables if t and t[0][0][0] == ID("laporan.matriks.nomor"))
+    by_no = {row[0][0]: row for row in spd[1:]}
+    assert ID("status.kosong.nama") in by_no["8"][2][0]
+    assert ID("status.ok.nama") in by_no["1"][2][0]
+    assert len(by_no) == 20  # SPD 1..15 with a/b variants, from the 2026 catalog
+
+
+def test_not_checked_rules_listed_for_run_and_this_pemda_only(tulungagung, tmp_path):
+    text = Page(report_html(tulungagung, tmp_path)).text
+    assert ID("laporan.tidak_diperiksa.judul") in text
+    assert "BKT-09" in text and "folder bukti/ tidak ada di ekspor" in text
+    assert "LKP-06" in text
+    assert "KNS-06" not in text  # recorded for another Pemda
+
+
+def test_each_finding_shows_indicator_name_message_value_and_fix(tulungagung, tmp_path):
+    text = Page(report_html(tulungagung, tmp_path)).text
+    assert ID("laporan.temuan.indikator", no="16", nama="Regulasi Inovasi Daerah") in text
+    assert "Bukti Regulasi terlalu kecil (3 KB)" in text
+    assert "sk.pdf" in text
+    assert ID("perbaikan.BKT-05") in text
+    assert ID("laporan.temuan.indikator", no="8", nama="Opini BPK") in text  # SPD finding, region level
+
+
+def test_fix_first_orders_by_points_regained(tmp_path):
+    b = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", innovations=3)
+    b.finding("BKT-02", "35.04", inovasi=1, no="19", pesan="Jenis file salah")
+    b.finding("BKT-07", "35.04", inovasi=2, no="16", pesan="Regulasi tidak membuktikan parameter")
+    b.slot("35.04", inovasi=1, no="19", status="error", poin=0.2)
+    b.slot("35.04", inovasi=2, no="16", status="error", poin=0.9)
+    text = Page(report_html(b, tmp_path)).text
+    first = text.index(ID("laporan.perbaiki.kembali", n="0,90"))
+    second = text.index(ID("laporan.perbaiki.kembali", n="0,20"))
+    assert first < second
+    # and innovation sections follow the same order: the one losing 0.9 points first
+    assert text.index("#1 Inovasi 2 Kabupaten Tulungagung") < text.index("#2 Inovasi 1 Kabupaten Tulungagung")
+
+
+def test_severity_counts(tulungagung, tmp_path):
+    html = report_html(tulungagung, tmp_path)
+    # 3 errors (BKT-05, BKT-08, LKP-03), 2 warnings (LKP-02, KNS-07), 0 info
+    counts = Page(html).text.split(ID("laporan.keparahan.judul"), 1)[1]
+    assert f"{ID('keparahan.error')} 3 {ID('keparahan.warning')} 2 {ID('keparahan.info')} 0" in counts
+
+
+def test_scores_that_cannot_be_computed_are_explained(tmp_path):
+    b = NationBuilder().pemda("35.06", "Kabupaten Kediri", innovations=2).without_indicator_tables()
+    b.finding("LKP-07", "35.06", inovasi=1, severity="error", pesan="Tidak ada video")
+    text = Page(report_html(b, tmp_path, kode="35.06")).text
+    assert ID("laporan.skor.tidak_dapat") in text
+    assert ID("laporan.skor.tidak_dapat_alasan") in text
+    assert ID("laporan.matriks.tidak_tersedia") in text
+    assert "nan" not in text.lower().split()
+    assert "Tidak ada video" in text
+
+
+def test_change_since_previous_audit(tulungagung, tmp_path):
+    previous = pd.DataFrame([{"kode_pemda": "35.04", "temuan_baru": 2, "temuan_selesai": 5,
+                              "temuan_tetap": 3, "selisih_skor_terverifikasi": 1.25}])
+    text = Page(report_html(tulungagung, tmp_path, previous=previous)).text
+    assert ID("laporan.perubahan.judul") in text
+    assert "+1,25" in text
+    without = Page(report_html(tulungagung, tmp_path / "b")).text
+    assert ID("laporan.perubahan.judul") not in without
+
+
+def test_footer_says_how_the_audit_was_made(tulungagung, tmp_path):
+    result = tulungagung.build(tmp_path)
+    text = Page(render_pemda(result, "35.04", tmp_path).html.read_text(encoding="utf-8")).text
+    cat = result.catalog
+    assert ID("laporan.kaki.cara", tahun=cat.tahun, pedoman=cat.pedoman, n=len(all_rules()),
+              total_maksimum="250") in text
+
+
+def test_render_pemda_html_is_the_same_body_for_email(tulungagung, tmp_path):
+    result = tulungagung.build(tmp_path)
+    html, shown, total = render_pemda_html(result, "35.04")
+    assert shown == total == 5
+    assert_no_script_or_external_loads(html)
+    assert "Kabupaten Tulungagung" in Page(html).text
+
+
+def test_unknown_pemda_is_a_clear_error(tulungagung, tmp_path):
+    from iid_audit.outcomes import UsageError
+
+    with pytest.raises(UsageError, match="99.99"):
+        render_pemda(tulungagung.build(tmp_path), "99.99", tmp_path)
