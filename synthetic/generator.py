@@ -333,6 +333,8 @@ def build_tables(
     for k, indicator in enumerate(sid):  # loop over the 20 indicators, not rows
         rows = ind == k
         types = [t for t in indicator.jenis_file if weights.get(t, 0) > 0] or list(indicator.jenis_file)
+        if indicator.no == "35":  # the video itself: a YouTube/Drive link or an mp4, not a thumbnail
+            types = [t for t in types if t in ("link", "mp4")] or types
         if with_bukti and "pdf" in types:
             types = ["pdf"]
         jenis_file[rows] = _pick(rng, types, int(rows.sum()), [max(weights.get(t, 0), 1e-9) for t in types])
