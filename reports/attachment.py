@@ -25,8 +25,10 @@ FINDING_SHEET_COLUMNS = [
 
 
 def _cell(value) -> str:
-    s = text(value)
-    return "" if s is None else str(neutralize(s))
+    """The value unchanged (no strip: nothing is lost) but formula-neutralized."""
+    if is_missing(value):
+        return ""
+    return str(neutralize(str(value)))
 
 
 def write_attachment(report: "PemdaReport", path: Path) -> Path:

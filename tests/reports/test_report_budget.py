@@ -1,0 +1,111 @@
+"""Email size budget (measured after CSS inlining) and the findings attachment."""
+
+from __future__ import annotations
+
+import openpyxl
+from reports_test_builders import NationBuilder, Page, assert_no_script_or_external_loads
+
+from iid_audit.settings import REPORT_BODY_BUDGET_BYTES
+from reports import render_pemda
+from reports.i18n import Translator
+
+ID = Translator("id")
+
+
+def big_pemda() -> NationBuilder:
+    """A Pemda with 180 innovations and 1,500 findings: far more than an email can hold."""
+    b = NationBuilder().pemda("35.05", "Kabupaten Blitar", innovations=180)
+    b.many_findings("35.05", 1500)
+    # the two costliest problems sit deep in the list: they must be shown anyway
+    b.finding("BKT-07", "35.05", inovasi=170, no="16", pesan="MAHAL-1 Regulasi tidak membuktikan Perda")
+    b.finding("BKT-01", "35.05", inovasi=171, no="35", pesan="MAHAL-2 Video tanpa data pendukung")
+    b.slot("35.05", inovasi=170, no="16", status="error", poin=1.5)
+    b.slot("35.05", inovasi=171, no="35", status="error", poin=1.2)
+    return b
+
+
+def test_budget_respected_with_many_findings_and_attachment_holds_all(tmp_path):
+    files = render_pemda(big_pemda().build(tmp_path), "35.05", tmp_path)
+    body = files.html.read_bytes()
+    assert len(body) == files.body_bytes
+    assert files.body_bytes <= REPORT_BODY_BUDGET_BYTES
+    assert files.findings_total == 1502
+    assert 0 < files.findings_shown < files.findings_total
+    html = body.decode("utf-8")
+    assert_no_script_or_external_loads(html)
+    text = Page(html).text
+    assert "MAHAL-1" in text and "MAHAL-2" in text
+    assert text.index("MAHAL-1") < text.index("MAHAL-2")
+    assert files.attachment is not None and files.attachment.is_file()
+    assert files.attachment.name in text  # the reader is told where the rest is
+    assert ID("laporan.temuan.terpotong", shown=files.findings_shown, total="1.502",
+              lampiran=files.attachment.name) in text
+
+    wb = openpyxl.load_workbook(files.attachment, read_only=True)
+    ws = wb[ID("lampiran.lembar_temuan")]
+    rows = list(ws.iter_rows(values_only=True))
+    header, data = rows[0], rows[1:]
+    assert len(data) == 1502
+    pesan = {r[header.index(ID("lampiran.kolom.pesan"))] for r in data}
+    assert {f"Temuan nomor {i}: " + "x" * 160 for i in range(1500)} <= pesan
+    assert data[0][header.index(ID("lampiran.kolom.pesan"))] == "MAHAL-1 Regulasi tidak membuktikan Perda"
+
+
+def test_smaller_budget_is_respected_too(tmp_path):
+    b = NationBuilder().pemda("35.05", "Kabupaten Blitar", innovations=40)
+    b.many_findings("35.05", 300)
+    files = render_pemda(b.build(tmp_path), "35.05", tmp_path, budget=45_000)
+    assert files.body_bytes <= 45_000
+    assert files.findings_shown < 300
+
+
+
+def test_attachment_cells_are_formula_safe_strings(tmp_path):
+    b = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", innovations=1)
+    b.finding("KNS-07", "35.04", inovasi=1, kolom="koordinat", nilai='=HYPERLINK("http://evil","x")')
+    b.finding("LKP-05", "35.04", inovasi=1, kolom="telepon", nilai="+6281234567890")
+    b.finding("LKP-05", "35.04", inovasi=1, kolom="nama", nilai="@SUM(A1)")
+    b.finding("LKP-05", "35.04", inovasi=1, kolom="x", nilai="-1+2")
+    b.finding("LKP-05", "35.04", inovasi=1, kolom="y", nilai="\tTAB")
+    b.finding("LKP-05", "35.04", inovasi=1, kolom="z", nilai="0812")
+    files = render_pemda(b.build(tmp_path), "35.04", tmp_path)
+    wb = openpyxl.load_workbook(files.attachment)
+    ws = wb[ID("lampiran.lembar_temuan")]
+    header = [c.value for c in ws[1]]
+    col = header.index(ID("lampiran.kolom.nilai")) + 1
+    cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+    values = {c.value for c in cells}
+    assert all(c.data_type == "s" for c in cells), [c.data_type for c in cells]
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in values
+    assert "'+6281234567890" in values
+    assert "'@SUM(A1)" in values and "'-1+2" in values and "'\tTAB" in values
+    assert "0812" in values  # leading zero kept: a string, not a number
+
+
+def test_no_attachment_without_findings(tmp_path):
+    b = NationBuilder().pemda("35.79", "Kota Batu", innovations=2)
+    files = render_pemda(b.build(tmp_path), "35.79", tmp_path)
+    assert files.attachment is None and files.findings_total == 0
+    assert ID("laporan.temuan.tidak_ada") in Page(files.html.read_text(encoding="utf-8")).text
+
+
+def test_matrix_is_cut_before_it_crowds_out_findings(tmp_path):
+    """600 innovations: the matrix alone would blow the budget; findings still get room."""
+    b = NationBuilder().pemda("35.15", "Kabupaten Sidoarjo", innovations=600)
+    b.many_findings("35.15", 200)
+    files = render_pemda(b.build(tmp_path), "35.15", tmp_path)
+    assert files.body_bytes <= REPORT_BODY_BUDGET_BYTES
+    assert files.findings_shown >= 20
+    text = Page(files.html.read_text(encoding="utf-8")).text
+    assert "600" in text and files.attachment.name in text
+    wb = openpyxl.load_workbook(files.attachment, read_only=True)
+    assert len(list(wb[ID("lampiran.lembar_matriks")].iter_rows())) == 601
+
+
+def test_small_report_shows_every_finding(tulungagung, tmp_path):
+    files = render_pemda(tulungagung.build(tmp_path), "35.04", tmp_path)
+    assert files.findings_shown == files.findings_total == 5
+    text = Page(files.html.read_text(encoding="utf-8")).text
+    cut_note_start = ID("laporan.temuan.terpotong", shown="\0", total="", lampiran="").split("\0")[0]
+    assert cut_note_start not in text
+    assert ID("laporan.temuan.lampiran", total="5", lampiran=files.attachment.name) in text
