@@ -1,0 +1,213 @@
+"""One email per Pemda: `multipart/alternative` (plain-text summary + the inlined HTML report)
+inside `multipart/mixed` with the full findings attached.
+
+Built with the stdlib `EmailMessage`. prefect-email was tried and rejected: it puts the text
+and HTML side by side (`multipart/mixed`) instead of as alternatives, so clients show both,
+and it sets neither `Date` nor `Message-ID`. Every header text that comes from data goes
+through `delivery.headers.clean_header_text` (CVE-2024-6923, see there).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+
+import pandas as pd
+
+from delivery.headers import clean_header_text
+from delivery.recipients import Recipients
+from iid_audit.safe_cells import write_csv
+from iid_audit.settings import Settings
+
+#: Serialization policy for the wire and for `.eml` files: CRLF, 78-column folding.
+WIRE_POLICY = policy.SMTP
+
+#: X- headers that carry the ledger key inside the message (no personal data), so an
+#: outbox file can be matched to its ledger row even without the Message-ID.
+KEY_HEADERS = ("X-IID-Audit-Kode-Pemda", "X-IID-Audit-Run", "X-IID-Audit-Hash", "X-IID-Audit-Seq")
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ID_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class ReportMessage:
+    """What the flows hand to delivery for one Pemda."""
+
+    kode_pemda: str
+    pemda: str
+    tahun: int
+    skor_terverifikasi: float | None
+    predikat_terverifikasi: str | None
+    skor_klaim: float | None
+    persen_indikator_bermasalah: float | None
+    html: str
+    text: str | None = None
+    attachment: Path | None = None
+    recipients: Recipients = field(default_factory=Recipients)
+
+
+def _missing(x: object) -> bool:
+    if x is None or x is pd.NA:
+        return True
+    try:
+        return bool(isinstance(x, float) and math.isnan(x))
+    except TypeError:
+        return False
+
+
+def format_angka(x: object, digits: int = 2) -> str:
+    """Indonesian decimal: 38.123 → '38,12'; missing → '–'."""
+    if _missing(x):
+        return "–"
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "–"
+    s = f"{v:,.{digits}f}"  # 1,234.50
+    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def attachment_bytes(item: ReportMessage) -> bytes:
+    return Path(item.attachment).read_bytes() if item.attachment else b""
+
+
+def content_hash(item: ReportMessage) -> str:
+    """sha256 of what the Pemda would receive: the HTML report and the attachment bytes."""
+    h = hashlib.sha256()
+    html = item.html.encode("utf-8")
+    att = attachment_bytes(item)
+    # lengths first, so moving bytes between html and attachment changes the hash
+    h.update(f"{len(html)}:{len(att)}:".encode())
+    h.update(html)
+    h.update(att)
+    return h.hexdigest()
+
+
+def _sender(settings: Settings) -> tuple[str, str]:
+    """(display name, address) of the configured From."""
+    name, addr = parseaddr(settings.smtp.sender)
+    if not addr or "@" not in addr:
+        raise ValueError("IID_AUDIT_SMTP_FROM bukan alamat email / is not an email address")
+    return clean_header_text(name, limit=80), addr
+
+
+def envelope_sender(settings: Settings) -> str:
+    return _sender(settings)[1]
+
+
+def message_id_for(kode_pemda: str, run_id: str, digest: str, seq: int, settings: Settings) -> str:
+    """Stable Message-ID derived from the ledger key: the same report in the same run keeps
+    its id (mail systems drop duplicates by it); a deliberate resend gets the next `seq`."""
+    domain = envelope_sender(settings).rpartition("@")[2] or "iid-audit.local"
+    domain = _ID_SAFE.sub("-", domain) or "iid-audit.local"
+    kode = _ID_SAFE.sub("-", str(kode_pemda)) or "x"
+    run = _ID_SAFE.sub("-", str(run_id))[:60] or "run"
+    return f"<iid-audit.{kode}.{run}.{digest[:20]}.{int(seq)}@{domain}>"
+
+
+def subject_for(item: ReportMessage) -> str:
+    pemda = clean_header_text(item.pemda, limit=100) or clean_header_text(item.kode_pemda)
+    tahun = clean_header_text(item.tahun, limit=8)
+    if _missing(item.skor_terverifikasi):
+        return f"Hasil audit IID {tahun} {pemda}: skor terverifikasi belum dapat dihitung"
+    skor = format_angka(item.skor_terverifikasi)
+    predikat = clean_header_text(item.predikat_terverifikasi, limit=40)
+    tail = f" ({predikat})" if predikat else ""
+    return f"Hasil audit IID {tahun} {pemda}: skor terverifikasi {skor}{tail}"
+
+
+def default_text(item: ReportMessage) -> str:
+    """Plain-text alternative for clients that don't show HTML (and for screen readers)."""
+    lines = [
+        f"Hasil audit data Indeks Inovasi Daerah {item.tahun}",
+        f"{item.pemda} ({item.kode_pemda})",
+        "",
+        f"Skor klaim          : {format_angka(item.skor_klaim)}",
+        f"Skor terverifikasi  : {format_angka(item.skor_terverifikasi)}"
+        + (f" ({item.predikat_terverifikasi})" if not _missing(item.predikat_terverifikasi) else ""),
+        f"Indikator bermasalah: {format_angka(item.persen_indikator_bermasalah, 1)}%",
+        "",
+        "Laporan lengkap ada pada versi HTML email ini.",
+    ]
+    if item.attachment:
+        lines.append(f"Seluruh temuan terlampir: {Path(item.attachment).name}")
+    lines += ["", "Email ini dikirim otomatis oleh iid-audit; balas email ini bila ada pertanyaan."]
+    return "\n".join(lines) + "\n"
+
+
+def _attachment_type(path: Path) -> tuple[str, str]:
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return tuple(_XLSX.split("/", 1))  # type: ignore[return-value]
+    if suffix == ".csv":
+        return "text", "csv"
+    guessed, _ = mimetypes.guess_type(path.name)
+    if guessed and "/" in guessed:
+        return tuple(guessed.split("/", 1))  # type: ignore[return-value]
+    return "application", "octet-stream"
+
+
+def build_message(
+    item: ReportMessage,
+    settings: Settings,
+    *,
+    run_id: str = "",
+    seq: int = 0,
+    digest: str | None = None,
+    now: datetime | None = None,
+) -> EmailMessage:
+    """The email for one Pemda. `run_id`/`seq` make the Message-ID (the ledger key)."""
+    digest = digest or content_hash(item)
+    sender_name, sender_addr = _sender(settings)
+    recips = item.recipients
+    msg = EmailMessage(policy=policy.default)
+    msg["Subject"] = subject_for(item)
+    msg["From"] = Address(display_name=sender_name, addr_spec=sender_addr)
+    if recips.to:
+        # The admin's name greets the first address only: the others may be other people.
+        to = [Address(display_name=clean_header_text(recips.name, limit=80) if i == 0 else "",
+                      addr_spec=a) for i, a in enumerate(recips.to)]
+        msg["To"] = to
+    if recips.cc:
+        msg["Cc"] = [Address(addr_spec=a) for a in recips.cc]
+    reply_to = settings.smtp.reply_to
+    if reply_to:
+        rname, raddr = parseaddr(reply_to)
+        msg["Reply-To"] = Address(display_name=clean_header_text(rname, limit=80), addr_spec=raddr)
+    else:
+        msg["Reply-To"] = Address(display_name=sender_name, addr_spec=sender_addr)
+    msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    msg["Message-ID"] = message_id_for(item.kode_pemda, run_id, digest, seq, settings)
+    msg["Content-Language"] = "id"
+    msg[KEY_HEADERS[0]] = clean_header_text(item.kode_pemda, limit=32)
+    msg[KEY_HEADERS[1]] = clean_header_text(run_id, limit=200)
+    msg[KEY_HEADERS[2]] = digest
+    msg[KEY_HEADERS[3]] = str(int(seq))
+
+    msg.set_content(item.text if item.text else default_text(item), subtype="plain", charset="utf-8")
+    msg.add_alternative(item.html, subtype="html", charset="utf-8")
+    if item.attachment:
+        path = Path(item.attachment)
+        maintype, subtype = _attachment_type(path)
+        filename = clean_header_text(path.name, limit=120) or "temuan"
+        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=filename)
+    return msg
+
+
+def findings_csv_attachment(findings: pd.DataFrame, path: Path) -> Path:
+    """Write one Pemda's findings as a formula-safe CSV to attach (when no XLSX was made)."""
+    return write_csv(findings, Path(path))
+
+
+def serialize(msg: EmailMessage) -> bytes:
+    return msg.as_bytes(policy=WIRE_POLICY)

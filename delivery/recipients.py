@@ -1,0 +1,168 @@
+"""Who receives each Pemda's report: `Profil Pemda` (`Email`, several addresses allowed,
+separated by `,` or `;`) or a recipients CSV (`kode_pemda,to,cc`) that overrides the export.
+
+Addresses are validated (`email.utils` parse + a plain ASCII regex; control characters and
+encoded words refused). A Pemda left without a valid address is returned in a list for the
+run summary, never a crash. Addresses are personal data: nothing here logs them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+
+import pandas as pd
+
+from delivery.headers import clean_header_text
+
+log = logging.getLogger(__name__)
+
+#: Addresses longer than RFC 5321's path limit are refused by servers anyway.
+MAX_ADDRESS_LENGTH = 254
+
+# ASCII dot-atom local part (no leading/trailing/double dots) @ a hostname with a TLD.
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+_ADDRESS_RE = re.compile(rf"^{_LOCAL}@{_DOMAIN}$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_SPLIT_RE = re.compile(r"[,;]")
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Validated addresses of one Pemda; `name` is the admin's display name (cleaned)."""
+
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    name: str = ""
+    invalid: int = field(default=0, compare=False)  # how many given addresses were refused
+
+    @property
+    def envelope(self) -> list[str]:
+        """Every address once, To first: the SMTP RCPT TO list."""
+        seen: dict[str, None] = {}
+        for a in (*self.to, *self.cc):
+            seen.setdefault(a.lower(), None)
+        return list(seen)
+
+    def __bool__(self) -> bool:
+        return bool(self.to)
+
+
+def validate_address(raw: object) -> str | None:
+    """A clean `local@domain` (domain lower-cased) or None when the text is not one address."""
+    if raw is None or (isinstance(raw, float) and pd.isna(raw)):
+        return None
+    s = str(raw).strip()
+    if not s or _CONTROL_RE.search(s) or "=?" in s or len(s) > MAX_ADDRESS_LENGTH * 2:
+        return None
+    name, addr = parseaddr(s)
+    if not addr or (addr != s and not s.endswith(">")):
+        return None  # parseaddr salvaged something out of junk: refuse rather than guess
+    if len(addr) > MAX_ADDRESS_LENGTH or not _ADDRESS_RE.match(addr):
+        return None
+    local, _, domain = addr.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def parse_addresses(text: object) -> tuple[list[str], int]:
+    """Split a cell on `,`/`;` (and whitespace between bare addresses); valid ones, deduplicated,
+    and how many pieces were refused."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
+        return [], 0
+    pieces: list[str] = []
+    for part in _SPLIT_RE.split(str(text)):
+        part = part.strip()
+        if not part:
+            continue
+        if part.count("@") > 1 and "<" not in part:
+            pieces.extend(p for p in part.split() if p)
+        else:
+            pieces.append(part)
+    good: list[str] = []
+    bad = 0
+    for p in pieces:
+        a = validate_address(p)
+        if a is None:
+            bad += 1
+        elif a.lower() not in {g.lower() for g in good}:
+            good.append(a)
+    return good, bad
+
+
+def _text(v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    return str(v)
+
+
+def _from_profil(profil: pd.DataFrame) -> dict[str, Recipients]:
+    out: dict[str, Recipients] = {}
+    if profil is None or profil.empty or "kode_pemda" not in profil.columns:
+        return out
+    email_col = "email" if "email" in profil.columns else None
+    rows = profil[profil["kode_pemda"].notna()]
+    for kode, grp in rows.groupby(rows["kode_pemda"].astype(str), sort=False):  # loop over Pemda
+        to: list[str] = []
+        bad = 0
+        if email_col:
+            for cell in grp[email_col].tolist():
+                good, nbad = parse_addresses(cell)
+                bad += nbad
+                to.extend(a for a in good if a.lower() not in {t.lower() for t in to})
+        name = ""
+        if "nama_admin" in grp.columns:
+            names = [n for n in (_text(v) for v in grp["nama_admin"].tolist()) if n.strip()]
+            name = clean_header_text(names[0], limit=80) if names else ""
+        out[kode] = Recipients(to=tuple(to), name=name, invalid=bad)
+    return out
+
+
+def read_override_csv(path: Path) -> dict[str, Recipients]:
+    """`kode_pemda,to,cc` (to/cc may hold several addresses separated by `;` or quoted `,`)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    if "kode_pemda" not in df.columns or "to" not in df.columns:
+        from iid_audit.outcomes import UsageError
+
+        raise UsageError(
+            f"Berkas penerima {Path(path).name} harus berkolom kode_pemda,to,cc",
+            f"recipients file {Path(path).name} needs columns kode_pemda,to,cc",
+        )
+    out: dict[str, Recipients] = {}
+    for rec in df.to_dict("records"):  # a short operator-written file, not national data
+        kode = rec["kode_pemda"].strip()
+        if not kode:
+            continue
+        to, bad_to = parse_addresses(rec.get("to"))
+        cc, bad_cc = parse_addresses(rec.get("cc", ""))
+        prev = out.get(kode)
+        if prev:
+            to = list(prev.to) + [a for a in to if a not in prev.to]
+            cc = list(prev.cc) + [a for a in cc if a not in prev.cc]
+        to_l = {a.lower() for a in to}
+        cc = [a for a in cc if a.lower() not in to_l]
+        out[kode] = Recipients(to=tuple(to), cc=tuple(cc), invalid=bad_to + bad_cc + (prev.invalid if prev else 0))
+    return out
+
+
+def recipients_from_profil(
+    profil: pd.DataFrame | None, override_csv: Path | None = None
+) -> tuple[dict[str, Recipients], list[str]]:
+    """Recipients per kode_pemda, and the kode_pemda left without any valid address.
+
+    A Pemda in the override file takes its addresses from there only (the admin name from
+    the export is kept for the greeting); Pemda only in the override are added.
+    """
+    book = _from_profil(profil) if profil is not None else {}
+    if override_csv is not None:
+        for kode, rec in read_override_csv(Path(override_csv)).items():
+            name = book[kode].name if kode in book else ""
+            book[kode] = Recipients(to=rec.to, cc=rec.cc, name=name, invalid=rec.invalid)
+    missing = [k for k, r in book.items() if not r.to]
+    log.info("recipients: %d Pemda with an address, %d without, %d addresses refused",
+             len(book) - len(missing), len(missing), sum(r.invalid for r in book.values()))
+    return {k: r for k, r in book.items() if r.to}, missing
