@@ -280,7 +280,7 @@ def build_tables(
     has_dev = old | has_dev_new
     uji = penerapan - _uniform_days(rng, 30, 365 * np.ones(N, np.int64))
     last = np.where(has_dev, pengembangan, penerapan)
-    tanggal_input = _uniform_days(rng, np.maximum(last, _days(date(year, 1, 2))), np.full(N, t_end))
+    tanggal_input = _uniform_days(rng, np.maximum(last, min(_days(date(year, 1, 2)), t_end - 180)), np.full(N, t_end))
     tanggal_input = np.minimum(tanggal_input, t_end)
 
     lat = np.clip(lat_c[pidx] + rng.normal(0, 0.06, N), cat.ambang["koordinat"]["lat_min"] + 0.1, cat.ambang["koordinat"]["lat_max"] - 0.1)
@@ -352,7 +352,7 @@ def build_tables(
     link_target = np.where(drive, drive_url.to_numpy(object), link_video[inn])
     data_pendukung = np.where(is_link, link_target, file_name.to_numpy(object))
 
-    ukuran = _evidence_sizes(rng, jenis_file)
+    ukuran = _evidence_sizes(rng, jenis_file, small=with_bukti)
     sha = _hex_digests(rng, M)
     if with_bukti:  # one file per (innovation, type): same size and digest on all its rows
         key_first = pd.Series(np.arange(M)).groupby(data_pendukung, sort=False).transform("first").to_numpy()
@@ -437,7 +437,7 @@ def build_tables(
     else:
         s_slug = np.asarray([slug_indikator(i.nama) for i in spd], dtype=object)[sind]
         s_file = (_s(pk) + "_spd_" + _s(s_no) + "_" + _s(s_slug) + "." + _s(sjenis)).to_numpy(object)
-    s_size = _evidence_sizes(rng, sjenis)
+    s_size = _evidence_sizes(rng, sjenis, small=with_bukti)
     s_sha = _hex_digests(rng, R)
     if with_bukti:
         kf = pd.Series(np.arange(R)).groupby(s_file, sort=False).transform("first").to_numpy()
@@ -483,9 +483,14 @@ def slug_indikator(nama: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", nama.lower()).strip("-")[:40].rstrip("-")
 
 
-def _evidence_sizes(rng: np.random.Generator, jenis_file: np.ndarray) -> np.ndarray:
-    """Plausible sizes in KB per type, above the BKT-05 minimums (pdf 20, jpg/png 10)."""
+def _evidence_sizes(rng: np.random.Generator, jenis_file: np.ndarray, *, small: bool = False) -> np.ndarray:
+    """Plausible sizes in KB per type, above the BKT-05 minimums (pdf 20, jpg/png 10).
+
+    `small`: just above the minimums, for files that are really written (`with_bukti`).
+    """
     n = len(jenis_file)
+    if small:
+        return np.where(jenis_file == "pdf", rng.integers(21, 24, n), rng.integers(11, 13, n)).astype(np.int64)
     pdf = np.clip(rng.lognormal(np.log(350), 0.9, n), 25, 9_000)
     img = np.clip(rng.lognormal(np.log(400), 0.7, n), 15, 5_000)
     mp4 = np.clip(rng.lognormal(np.log(40_000), 0.6, n), 2_000, 200_000)
@@ -564,7 +569,7 @@ def write_bukti(tables: dict[str, pd.DataFrame], bukti_dir: Path, *, text_overri
     for key, ref in (("indikator_inovasi", "ID Inovasi"), ("indikator_pemda", "Kode Pemda")):
         df = tables[key]
         dp = df["Data Pendukung"].fillna("")
-        is_file = (dp != "") & (dp != EMPTY) & ~dp.str.contains("://", regex=False) & ~dp.str.contains(":", regex=False)
+        is_file = (dp != "") & (dp != EMPTY) & (df["Jenis File"] != "link") & ~dp.str.contains(":", regex=False)
         for name, rows in df[is_file].groupby("Data Pendukung", sort=True):
             first = rows.iloc[0]
             if key == "indikator_inovasi":
