@@ -1,0 +1,109 @@
+"""Ingest: read an IID export (workbook, CSV folder, or the app's single innovation list) into
+the typed tables of `ingest.tables`, with every structural problem as an SKM finding.
+
+Public API:
+- `read_export(path) -> Export`
+- `select_region(export, kode_pemda) -> Export`
+- `ingest.pemda.resolve / official_name / province_of`
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from checks.findings import concat_findings, empty_findings
+from iid_audit.outcomes import UsageError
+from ingest.export import Export
+
+__all__ = ["read_export", "select_region", "Export"]
+
+
+def read_export(path: Path) -> Export:
+    """Read and validate an export. Bad input → `UsageError` / `UnreadableExport` (one
+    bilingual line) or SKM findings in `Export.findings`; rows are never dropped."""
+    from checks.catalog import load_catalog
+    from iid_audit.settings import DEFAULT_YEAR
+    from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table
+    from ingest.readers import read_raw
+
+    raw = read_raw(path)
+    catalog = load_catalog(DEFAULT_YEAR)
+    stages = {key: Stage(rt, catalog) for key, rt in raw.tables.items()}
+    daftar = stages.get("daftar_inovasi")
+    if daftar is not None:
+        if daftar.has("pemda") or daftar.has("kode_pemda"):
+            daftar.kode, f = pemda_codes(daftar)
+            daftar.add(f)
+        derive_ids(daftar)
+    if "indikator_inovasi" in stages:
+        link_indicators(stages["indikator_inovasi"], daftar)
+    for key in ("indikator_pemda", "profil_pemda"):
+        if key in stages:
+            region_table(stages[key])
+    tables: dict[str, pd.DataFrame] = {}
+    findings = []
+    for key, stage in stages.items():
+        tables[key], f = finish(stage, daftar)
+        findings.append(f)
+    return Export(
+        source=Path(path),
+        kind=raw.kind,
+        tables=tables,
+        findings=concat_findings(findings) if findings else empty_findings(),
+        bukti_dir=raw.bukti_dir,
+        tahun_penilaian=_tahun(tables.get("profil_pemda")),
+    )
+
+
+def _tahun(profil: pd.DataFrame | None) -> int | None:
+    """`Tahun Penilaian` when every Pemda row that states it states the same year."""
+    if profil is None or "tahun_penilaian" not in profil:
+        return None
+    years = profil["tahun_penilaian"].dropna().unique()
+    return int(years[0]) if len(years) == 1 else None
+
+
+def select_region(export: Export, kode_pemda: str) -> Export:
+    """Only the rows (every table) and findings of one Pemda.
+
+    Findings about a whole table (a missing column, SKM-01) concern every Pemda of the export
+    and are kept. `UsageError` when the code is not a Kemendagri code (`PP`, `PP.KK`) or the
+    Pemda has no row in the export.
+    """
+    from ingest.pemda import is_kemendagri_form, is_known, official_name
+
+    if not isinstance(kode_pemda, str):
+        raise UsageError(
+            f"Kode Pemda harus teks seperti '35.04', bukan {type(kode_pemda).__name__} ({kode_pemda!r})",
+            f"The Pemda code must be text like '35.04', not {type(kode_pemda).__name__} ({kode_pemda!r})",
+        )
+    kode = kode_pemda.strip()
+    if not is_kemendagri_form(kode):
+        raise UsageError(
+            f"Kode Pemda {kode_pemda!r} tidak berbentuk kode Kemendagri (PP atau PP.KK, mis. 35 atau 35.04)",
+            f"Pemda code {kode_pemda!r} is not a Kemendagri code (PP or PP.KK, e.g. 35 or 35.04)",
+        )
+    present = any(
+        "kode_pemda" in df.columns and (df["kode_pemda"] == kode).any() for df in export.tables.values()
+    )
+    if not present:
+        nama = f" ({official_name(kode)})" if is_known(kode) else ""
+        raise UsageError(
+            f"Pemda {kode}{nama} tidak ada dalam ekspor {export.source.name}",
+            f"Pemda {kode}{nama} is not in the export {export.source.name}",
+        )
+    tables = {
+        key: (df[df["kode_pemda"] == kode].reset_index(drop=True) if "kode_pemda" in df.columns else df)
+        for key, df in export.tables.items()
+    }
+    f = export.findings
+    keep = (f["kode_pemda"] == kode) | (f["baris"].isna() & f["kode_pemda"].isna())
+    return replace(
+        export,
+        tables=tables,
+        findings=f[keep].reset_index(drop=True),
+        tahun_penilaian=_tahun(tables.get("profil_pemda")) or export.tahun_penilaian,
+    )

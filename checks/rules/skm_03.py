@@ -1,0 +1,41 @@
+"""SKM-03: a value outside the catalog's allowed set (`nilai_sah`), e.g. `Jenis = Teknologi`."""
+
+from checks.findings import Severity
+from checks.registry import Rule
+
+#: Display names of the columns whose allowed values the catalog lists.
+_KOLOM = {
+    "inisiator": "Inisiator",
+    "bentuk_inovasi": "Bentuk Inovasi",
+    "jenis": "Jenis",
+    "tahapan_inovasi": "Tahapan Inovasi",
+    "video": "Video",
+    "jenis_file": "Jenis File",
+    "parameter": "Parameter",
+    "basis": "Basis",
+}
+
+
+def _pilihan(catalog) -> dict:
+    """Every allowed set, per column (the template cannot pick one set per finding)."""
+    parts = [f"{_KOLOM.get(k, k)}: {' / '.join(v)}" for k, v in catalog.nilai_sah.items()]
+    return {"pilihan": "; ".join(parts)}
+
+
+RULE = Rule(
+    id="SKM-03",
+    severity=Severity.WARNING,
+    key=("tabel", "baris", "kolom"),
+    judul_id="Nilai di luar pilihan resmi",
+    judul_en="Value outside the allowed set",
+    pesan_id=(
+        "Kolom {kolom} baris {baris} (tabel {tabel}) berisi '{nilai}', yang tidak ada dalam pilihan resmi "
+        "({pilihan}). Pilih salah satu nilai resmi di aplikasi IID."
+    ),
+    pesan_en=(
+        "Column {kolom} row {baris} (table {tabel}) holds '{nilai}', which is not one of the official choices "
+        "({pilihan}). Pick one of the official values in the IID app."
+    ),
+    engine="contract",
+    extra=_pilihan,
+)

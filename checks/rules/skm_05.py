@@ -1,0 +1,23 @@
+"""SKM-05: the same innovation appears twice (same ID, or same Pemda + normalized title)."""
+
+from checks.findings import Severity
+from checks.registry import Rule
+
+RULE = Rule(
+    id="SKM-05",
+    severity=Severity.WARNING,
+    key=("tabel", "baris"),
+    judul_id="Inovasi tercatat ganda",
+    judul_en="Innovation listed twice",
+    pesan_id=(
+        "Inovasi '{judul_inovasi}' tercatat lebih dari sekali di tabel {tabel} (baris {baris}: {kolom} '{nilai}' "
+        "sama dengan baris lain). Hapus entri ganda atau bedakan judulnya, agar setiap inovasi dinilai sekali."
+    ),
+    pesan_en=(
+        "Innovation '{judul_inovasi}' is listed more than once in table {tabel} (row {baris}: {kolom} '{nilai}' "
+        "equals another row's). Remove the duplicate entry or make the titles distinct, so each innovation is "
+        "assessed once."
+    ),
+    needs=("daftar_inovasi",),
+    engine="contract",
+)

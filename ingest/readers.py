@@ -1,0 +1,278 @@
+"""Finding and reading the tables of an export, as text (see export-format.md, "Containers").
+
+Everything is read as text first (no type guessing by pandas); `ingest.normalize` parses it
+column by column. Failures are one clear bilingual line (`UnreadableExport`, `UsageError`),
+never a traceback.
+
+CSV decoding is tried in a fixed order: BOM (UTF-8, or UTF-16 from Excel's "Unicode text")
+→ strict UTF-8 → strict Windows-1252 → `UnreadableExport`. Latin-1 is never used: it decodes
+any byte and would silently corrupt text. The delimiter (`,`, `;` or tab) is taken from the
+header line: a `;` file read with `,` would silently become one column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from iid_audit.outcomes import UnreadableExport, UsageError
+from ingest.normalize import column_map, header_key
+from ingest.tables import DAFTAR_INOVASI, TABLES, Table
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: How far down a sheet a header row is looked for (title rows above the header happen).
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass
+class RawTable:
+    """One table as text: canonical column names, cells as str (missing = NaN), `baris` =
+    1-based data-row number in the source (header excluded)."""
+
+    key: str
+    frame: pd.DataFrame
+    source: str  # file name, or `file.xlsx [sheet]`
+
+
+@dataclass
+class RawExport:
+    source: Path
+    tables: dict[str, RawTable]
+    bukti_dir: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "daftar" if set(self.tables) == {"daftar_inovasi"} else "bundle"
+
+
+# ----------------------------------------------------------------------------- naming
+
+_TABLE_BY_NAME: dict[str, str] = {}
+for _t in TABLES.values():
+    _TABLE_BY_NAME[header_key(_t.key)] = _t.key
+    _TABLE_BY_NAME[header_key(_t.display)] = _t.key
+    _TABLE_BY_NAME[header_key(Path(_t.csv_name).stem)] = _t.key
+
+
+def table_for_name(name: str) -> str | None:
+    """`Daftar Inovasi`, `daftar_inovasi`, ` DAFTAR  inovasi ` → `daftar_inovasi`."""
+    return _TABLE_BY_NAME.get(header_key(name))
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Text of a CSV file in the fixed order BOM → UTF-8 → cp1252, else UnreadableExport."""
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data.decode("utf-8-sig")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+    except UnicodeDecodeError:
+        pass
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = data.decode("cp1252")
+            if "\x00" not in text:
+                return text
+        except UnicodeDecodeError:
+            pass
+    raise UnreadableExport(
+        f"Berkas {name} tidak dapat dibaca: pengodean teks bukan UTF-8 maupun Windows-1252. "
+        "Simpan ulang sebagai CSV UTF-8",
+        f"File {name} cannot be read: its text encoding is neither UTF-8 nor Windows-1252. "
+        "Save it again as CSV UTF-8",
+    )
+
+
+def detect_delimiter(header_line: str) -> str:
+    """`,`, `;` or tab: whichever occurs most in the header line (`,` on a tie)."""
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """All cells as text, no header applied (row 0 is the header), blank lines kept so row
+    numbers match the file."""
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty")
+    text = decode_bytes(data, path.name)
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    sep = detect_delimiter(first)
+    try:
+        df = pd.read_csv(
+            io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+            na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise UnreadableExport(
+            f"Berkas {path.name} tidak dapat dibaca sebagai CSV ({detail})",
+            f"File {path.name} cannot be read as CSV ({detail})",
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty") from None
+    return df
+
+
+# ----------------------------------------------------------------------------- XLSX
+
+
+def _workbook_error(path: Path, why_id: str, why_en: str) -> UnreadableExport:
+    return UnreadableExport(
+        f"Workbook {path.name} tidak dapat dibaca: {why_id}",
+        f"Workbook {path.name} cannot be read: {why_en}",
+    )
+
+
+def read_workbook_text(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet, all cells as text, no header applied. Excel date cells come out as
+    `YYYY-MM-DD HH:MM:SS` text, which `normalize.parse_date` reads."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty")
+    is_zip = head.startswith(b"PK\x03\x04")
+    is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
+    if not (is_zip or is_ole):
+        raise _workbook_error(path, "berkas rusak atau bukan workbook Excel (.xlsx)", "the file is damaged or not an Excel workbook (.xlsx)")
+    kwargs = dict(sheet_name=None, header=None, dtype=str, keep_default_na=False, na_filter=False)
+    errors = []
+    for engine in ("calamine", "openpyxl"):
+        if is_ole and engine == "openpyxl":
+            break
+        try:
+            return pd.read_excel(path, engine=engine, **kwargs)
+        except ImportError as exc:  # engine not installed: try the next one
+            errors.append(exc)
+        except Exception as exc:  # noqa: BLE001 - any library error means "cannot read"
+            errors.append(exc)
+    if is_ole and path.suffix.lower() != ".xls":
+        raise _workbook_error(
+            path, "workbook terkunci kata sandi (terenkripsi). Buka di Excel, hapus kata sandinya, lalu simpan ulang",
+            "the workbook is password-protected (encrypted). Open it in Excel, remove the password and save again",
+        )
+    raise _workbook_error(path, "berkas rusak atau bukan workbook Excel (.xlsx)", "the file is damaged or not an Excel workbook (.xlsx)")
+
+
+# ----------------------------------------------------------------------------- header
+
+
+def _non_empty(df: pd.DataFrame) -> pd.DataFrame:
+    return df.apply(lambda c: c.astype(str).str.strip().ne("") & c.notna())
+
+
+def apply_header(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Find the header row (the row among the first few naming most known columns, else the
+    first), rename columns to canonical names and add `baris`."""
+    raw = raw.reset_index(drop=True)
+    raw.columns = range(raw.shape[1])
+    if raw.empty:
+        return pd.DataFrame({"baris": pd.Series([], dtype="int64")})
+    known = {header_key(c.display) for c in table.columns} | {header_key(c.name) for c in table.columns}
+    top = raw.head(HEADER_SEARCH_ROWS)
+    hits = top.apply(lambda row: sum(header_key(v) in known for v in row), axis=1)
+    h = int(hits.idxmax()) if hits.max() >= 2 else 0
+    header = raw.iloc[h].fillna("").astype(str).tolist()
+    body = raw.iloc[h + 1 :].reset_index(drop=True)
+    # drop trailing columns with neither a header nor any value
+    keep = [i for i, name in enumerate(header) if name.strip() or _non_empty(body[[i]]).to_numpy().any()]
+    body = body[keep]
+    names = column_map([header[i] if header[i].strip() else f"kolom_{i + 1}" for i in keep], table)
+    body.columns = list(names.values())
+    body = body.astype(object)
+    body.insert(len(body.columns), "baris", np.arange(1, len(body) + 1, dtype="int64"))
+    return body
+
+
+# ----------------------------------------------------------------------------- containers
+
+
+def _bukti_beside(folder: Path) -> Path | None:
+    for name in ("bukti", "Bukti", "BUKTI"):
+        p = folder / name
+        if p.is_dir():
+            return p
+    return None
+
+
+def _from_workbook(path: Path) -> dict[str, RawTable]:
+    sheets = read_workbook_text(path)
+    tables: dict[str, RawTable] = {}
+    for sheet, raw in sheets.items():
+        key = table_for_name(str(sheet))
+        if key and key not in tables:
+            tables[key] = RawTable(key, apply_header(raw, TABLES[key]), f"{path.name} [{sheet}]")
+    if not tables:  # the IID app's own export: one sheet that is the innovation list
+        for sheet, raw in sheets.items():
+            if not raw.dropna(how="all").empty:
+                tables["daftar_inovasi"] = RawTable("daftar_inovasi", apply_header(raw, DAFTAR_INOVASI), f"{path.name} [{sheet}]")
+                break
+    if not tables:
+        raise _workbook_error(path, "tidak ada lembar (sheet) berisi data", "no sheet holds any data")
+    return tables
+
+
+def _from_csv(path: Path, key: str | None = None) -> RawTable:
+    key = key or table_for_name(path.stem) or "daftar_inovasi"
+    return RawTable(key, apply_header(read_csv_text(path), TABLES[key]), path.name)
+
+
+def _visible(p: Path) -> bool:
+    return p.is_file() and not p.name.startswith(("~$", ".", "._"))
+
+
+def read_raw(path: Path) -> RawExport:
+    """Locate and read the tables of an export (file or folder), as text."""
+    if not isinstance(path, (str, Path)):
+        raise UsageError(f"Lokasi ekspor tidak sah: {path!r}", f"Invalid export path: {path!r}")
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"Ekspor tidak ditemukan: {path}", f"Export not found: {path}")
+    if path.is_file():
+        suffix = path.suffix.lower()
+        if suffix in WORKBOOK_SUFFIXES:
+            tables = _from_workbook(path)
+        elif suffix in (".csv", ".txt"):
+            t = _from_csv(path)
+            tables = {t.key: t}
+        else:
+            raise UsageError(
+                f"Jenis berkas {path.name} tidak didukung: berikan .xlsx, .csv, atau folder berisi tabel .csv",
+                f"Unsupported file {path.name}: give an .xlsx, a .csv, or a folder of .csv tables",
+            )
+        return RawExport(path, tables, _bukti_beside(path.parent))
+    files = sorted(p for p in path.iterdir() if _visible(p))
+    csvs = [p for p in files if p.suffix.lower() == ".csv"]
+    books = [p for p in files if p.suffix.lower() in WORKBOOK_SUFFIXES]
+    named = {k: p for p in csvs if (k := table_for_name(p.stem))}
+    tables: dict[str, RawTable] = {}
+    if named:
+        for key, p in named.items():
+            tables[key] = _from_csv(p, key)
+    elif len(books) == 1:
+        tables = _from_workbook(books[0])
+    elif len(csvs) == 1 and not books:
+        t = _from_csv(csvs[0], "daftar_inovasi")
+        tables = {t.key: t}
+    else:
+        expected = ", ".join(t.csv_name for t in TABLES.values())
+        raise UnreadableExport(
+            f"Folder {path.name} tidak berisi tabel IID yang dikenali (harap: {expected}, atau satu workbook .xlsx)",
+            f"Folder {path.name} holds no recognised IID table (expected: {expected}, or one .xlsx workbook)",
+        )
+    return RawExport(path, tables, _bukti_beside(path))
