@@ -30,7 +30,7 @@ from checks.catalog import Catalog
 from checks.findings import ALL_COLUMNS, empty_findings
 from ingest import normalize
 from ingest.contracts import CHOICE_COLUMNS, RAW_FINDING_COLUMNS, validate
-from ingest.pemda import CODE_PATTERN, assessed_codes, official_names, resolve
+from ingest.pemda import CODE_PATTERN, assessed_codes, known_codes, official_names, resolve
 from ingest.readers import RawTable
 from ingest.tables import TABLES, Table
 
@@ -94,6 +94,8 @@ class Stage:
         typed["baris"] = baris.astype("int64").to_numpy()
         self.typed = typed
         self.kode = pd.Series(np.nan, index=text.index, dtype=object)
+        #: code for findings: `kode`, or a non-assessed Kemendagri code the row names (DKI unit)
+        self.hint = self.kode
 
     def has(self, *cols: str) -> bool:
         return all(c in self.text.columns for c in cols)
@@ -104,24 +106,32 @@ class Stage:
 
 def pemda_codes(stage: Stage, rows: pd.Series | None = None) -> tuple[pd.Series, pd.DataFrame]:
     """Kemendagri code per row from `Kode Pemda` / `Pemda` (see the module docstring), and
-    SKM-04 findings for the rows selected by `rows` (default all)."""
+    SKM-04 findings for the rows selected by `rows` (default all). Also sets `stage.hint`:
+    the Kemendagri code a row names even when it is not assessed (a DKI unit), so its
+    finding still says which unit it was."""
     text, table = stage.text, stage.table
     idx = text.index
     rows = pd.Series(True, index=idx) if rows is None else rows
     assessed = assessed_codes()
     kode = pd.Series(np.nan, index=idx, dtype=object)
+    hint = pd.Series(np.nan, index=idx, dtype=object)
     flagged = pd.Series(False, index=idx)
     parts = []
+    has_name = "pemda" in text
     if "kode_pemda" in text:
         code = text["kode_pemda"]
         ok = code.isin(assessed)
-        well_formed = code.notna() & code.astype(str).str.fullmatch(CODE_PATTERN)
+        listed = code.isin(known_codes())
         kode = code.where(ok)
-        parts.append(_cells("SKM-04", table, "kode_pemda", code[well_formed & ~ok & rows]))
-        flagged = code.notna() & ~ok
-        if "pemda" not in text:
+        hint = code.where(listed)
+        unknown = code.notna() & code.astype(str).str.fullmatch(CODE_PATTERN) & ~listed
+        # a DKI unit's code is reported on the Pemda name when there is one
+        skm04 = unknown | (listed & ~ok & (not has_name))
+        parts.append(_cells("SKM-04", table, "kode_pemda", code[skm04 & rows]))
+        flagged = code.notna() & ~listed  # SKM-02 (form) or SKM-04 (unknown) already said it
+        if not has_name:
             parts.append(_cells("SKM-04", table, "kode_pemda", code[code.isna() & rows]))
-    if "pemda" in text:
+    if has_name:
         name = text["pemda"]
         res = resolve(name)["kode_pemda"]
         usable = res.isin(assessed)
@@ -129,6 +139,8 @@ def pemda_codes(stage: Stage, rows: pd.Series | None = None) -> tuple[pd.Series,
         parts.append(_cells("SKM-04", table, "pemda", name[fill & ~usable & ~flagged & rows]))
         parts.append(_cells("SKM-04", table, "pemda", name[~fill & res.notna() & (res != kode) & rows]))
         kode = kode.where(~fill, res.where(usable))
+        hint = hint.where(hint.notna(), res)
+    stage.hint = hint.where(kode.isna(), kode).astype(object)
     kode = kode.astype(object)
     return kode.where(kode.notna(), np.nan), _concat(parts)
 
@@ -204,7 +216,7 @@ def link_indicators(stage: Stage, daftar: Stage | None) -> None:
     stage.add(_concat(parts))
     typed["id_inovasi"] = ref_final.where(ref_final.notna(), np.nan).astype(object)
     kode = ref_final.map(d_kode)
-    stage.kode = kode.where(kode.notna(), own_kode.where(ref.isna())).astype(object)
+    stage.kode = kode.where(kode.notna(), own_kode).astype(object)
 
 
 def region_table(stage: Stage) -> None:
@@ -230,7 +242,7 @@ def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFra
     out["kolom"] = raw["kolom"]
     out["nilai"] = raw["nilai"]
     if at.any():
-        kode = typed["kode_pemda"].reindex(r).to_numpy()
+        kode = stage.kode.where(stage.kode.notna(), stage.hint).reindex(r).to_numpy()
         out.loc[at, "kode_pemda"] = kode
         names = official_names(pd.Series(kode)).to_numpy()
         if "pemda" in stage.text:

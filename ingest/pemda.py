@@ -162,6 +162,12 @@ def is_assessed(kode: object) -> bool:
 
 
 @lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every code of the Kemendagri list (38 provinces, 514 kabupaten/kota incl. DKI units)."""
+    return frozenset(_registry().index)
+
+
+@lru_cache(maxsize=1)
 def assessed_codes() -> frozenset[str]:
     """The 546 assessed Pemda (38 provinces + 415 kabupaten + 93 kota)."""
     return frozenset(k for k in _registry().index if k not in DKI_ADMINISTRATIVE)
