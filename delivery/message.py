@@ -106,13 +106,14 @@ def envelope_sender(settings: Settings) -> str:
 
 
 def message_id_for(kode_pemda: str, run_id: str, digest: str, seq: int, settings: Settings) -> str:
-    """Stable Message-ID derived from the ledger key: the same report in the same run keeps
-    its id (mail systems drop duplicates by it); a deliberate resend gets the next `seq`."""
+    """Stable Message-ID derived from the ledger key (Pemda, run, content hash, seq): the same
+    report in the same run keeps its id (mail systems drop duplicates by it); a deliberate
+    resend gets the next `seq`, hence a new id. Kept short so the header is never folded."""
     domain = envelope_sender(settings).rpartition("@")[2] or "iid-audit.local"
     domain = _ID_SAFE.sub("-", domain) or "iid-audit.local"
-    kode = _ID_SAFE.sub("-", str(kode_pemda)) or "x"
-    run = _ID_SAFE.sub("-", str(run_id))[:60] or "run"
-    return f"<iid-audit.{kode}.{run}.{digest[:20]}.{int(seq)}@{domain}>"
+    kode = _ID_SAFE.sub("-", str(kode_pemda))[:16] or "x"
+    key = hashlib.sha256(f"{kode_pemda}\x00{run_id}\x00{digest}\x00{int(seq)}".encode()).hexdigest()
+    return f"<{key[:24]}.{kode}@{domain}>"
 
 
 def subject_for(item: ReportMessage) -> str:
