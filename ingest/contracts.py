@@ -45,6 +45,11 @@ _PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
 }
 
 
+def _per_value(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """A vectorized check evaluated once per distinct value (national columns repeat a lot)."""
+    return lambda s: normalize._on_uniques(s, lambda u: fn(u).astype(bool)).astype(bool)
+
+
 def _parses(parser: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
     return lambda s: parser(s).notna()
 
@@ -55,23 +60,22 @@ def indicator_numbers(table_key: str, catalog: Catalog) -> list[str]:
 
 
 def _checks_for(table: Table, col: Column, catalog: Catalog) -> list[pa.Check]:
-    checks: list[pa.Check] = []
+    """The named checks of one column: (rule id, vectorized predicate over cleaned text)."""
+    checks: list[tuple[str, Callable[[pd.Series], pd.Series]]] = []
     if col.kind in _PARSERS:
-        checks.append(pa.Check(_parses(_PARSERS[col.kind]), name="SKM-02"))
+        checks.append(("SKM-02", _parses(_PARSERS[col.kind])))
     if col.name == "kode_pemda":
-        checks.append(pa.Check(lambda s: s.astype(str).str.fullmatch(CODE_PATTERN), name="SKM-02"))
+        checks.append(("SKM-02", lambda s: s.astype(str).str.fullmatch(CODE_PATTERN)))
     if col.name == "sha256":
-        checks.append(pa.Check(normalize.is_sha256, name="SKM-02"))
+        checks.append(("SKM-02", normalize.is_sha256))
     if col.name == "no_indikator":
         numbers = set(indicator_numbers(table.key, catalog))
-        checks.append(pa.Check(normalize.is_indicator_no, name="SKM-02"))
-        checks.append(
-            pa.Check(lambda s: s.isin(numbers) | ~normalize.is_indicator_no(s), name="SKM-06")
-        )
+        checks.append(("SKM-02", normalize.is_indicator_no))
+        checks.append(("SKM-06", lambda s: s.isin(numbers) | ~normalize.is_indicator_no(s)))
     if col.name in CHOICE_COLUMNS and col.name in catalog.nilai_sah:
         allowed = set(catalog.nilai_sah[col.name])
-        checks.append(pa.Check(lambda s, a=allowed: s.isin(a), name="SKM-03"))
-    return checks
+        checks.append(("SKM-03", lambda s: s.isin(allowed)))
+    return [pa.Check(_per_value(fn), name=rule_id) for rule_id, fn in checks]
 
 
 @lru_cache(maxsize=None)
