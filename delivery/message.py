@@ -131,11 +131,11 @@ def default_text(item: ReportMessage) -> str:
     """Plain-text alternative for clients that don't show HTML (and for screen readers)."""
     lines = [
         f"Hasil audit data Indeks Inovasi Daerah {item.tahun}",
-        f"{item.pemda} ({item.kode_pemda})",
+        f"{clean_header_text(item.pemda)} ({clean_header_text(item.kode_pemda)})",
         "",
         f"Skor klaim          : {format_angka(item.skor_klaim)}",
         f"Skor terverifikasi  : {format_angka(item.skor_terverifikasi)}"
-        + (f" ({item.predikat_terverifikasi})" if not _missing(item.predikat_terverifikasi) else ""),
+        + (f" ({clean_header_text(item.predikat_terverifikasi)})" if not _missing(item.predikat_terverifikasi) else ""),
         f"Indikator bermasalah: {format_angka(item.persen_indikator_bermasalah, 1)}%",
         "",
         "Laporan lengkap ada pada versi HTML email ini.",
@@ -202,6 +202,11 @@ def build_message(
         maintype, subtype = _attachment_type(path)
         filename = clean_header_text(path.name, limit=120) or "temuan"
         msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=filename)
+    # Deterministic MIME boundaries: the same report in the same run serializes to the same
+    # bytes (an outbox file can be compared with a rebuild). `=_` never occurs in QP/base64.
+    tag = hashlib.sha256(str(msg["Message-ID"]).encode()).hexdigest()[:24]
+    for i, part in enumerate(p for p in msg.walk() if p.is_multipart()):
+        part.set_boundary(f"=_iid{tag}_{i}")
     return msg
 
 

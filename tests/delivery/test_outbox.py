@@ -1,0 +1,92 @@
+"""No SMTP configured (or a dry run): `.eml` files in the run's outbox; `send_outbox` later."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+
+from delivery import build_message, content_hash, deliver, findings_csv_attachment, send_outbox
+from delivery.message import serialize
+from delivery.outbox import list_outbox, read_eml
+from delivery_helpers import nation, report
+from store.ledger import OUTBOX, SENT, Ledger
+
+NOW = datetime(2026, 3, 1, 2, 0, tzinfo=timezone.utc)
+
+
+def test_no_smtp_writes_eml_files_that_parse_back_to_the_same_message(engine, tmp_path, no_smtp_settings):
+    csv = findings_csv_attachment(
+        pd.DataFrame({"rule_id": ["BKT-05"], "nilai": ["=HYPERLINK(\"http://x\")"], "baris": [3]}),
+        tmp_path / "35.04-temuan.csv",
+    )
+    item = report(attachment=csv)
+    summary = deliver([item], settings=no_smtp_settings, engine=engine, run_id="r1",
+                      outbox_dir=tmp_path / "outbox", send=True, now=NOW)  # send asked, no host: outbox
+    assert summary.outbox == ["35.04"] and summary.sent == []
+    [path] = list_outbox(tmp_path / "outbox")
+    assert path == summary.results[0].path and path.suffix == ".eml"
+    assert not [p for p in (tmp_path / "outbox").iterdir() if p.name.endswith(".tmp")]
+
+    expected = build_message(item, no_smtp_settings, run_id="r1", seq=0, digest=content_hash(item), now=NOW)
+    assert path.read_bytes() == serialize(expected)
+    parsed = read_eml(path)
+    for h in ("Subject", "From", "To", "Reply-To", "Date", "Message-ID"):
+        assert str(parsed[h]) == str(expected[h])
+    assert parsed.get_body(("html",)).get_content().rstrip("\n") == item.html
+    [att] = list(parsed.iter_attachments())
+    assert att.get_content_type() == "text/csv"
+    assert "'=HYPERLINK" in att.get_content()  # formula-safe attachment
+    assert [(r.state, r.message_id) for r in Ledger(engine).rows()] == [(OUTBOX, str(expected["Message-ID"]))]
+
+
+def test_dry_run_twice_keeps_one_file_per_pemda(engine, tmp_path, no_smtp_settings):
+    for _ in range(2):
+        deliver(nation(3), settings=no_smtp_settings, engine=engine, run_id="r1",
+                outbox_dir=tmp_path / "outbox", send=False)
+    assert len(list_outbox(tmp_path / "outbox")) == 3
+    assert len(Ledger(engine).rows()) == 3
+
+
+@pytest.mark.smtp
+def test_send_outbox_sends_each_file_once(smtp_server, engine, tmp_path, sleeps, no_smtp_settings):
+    deliver(nation(3), settings=no_smtp_settings, engine=engine, run_id="r1",
+            outbox_dir=tmp_path / "outbox", send=False)
+    files = list_outbox(tmp_path / "outbox")
+
+    first = send_outbox(tmp_path / "outbox", settings=smtp_server.settings(), engine=engine, sleep=sleeps)
+    assert sorted(first.sent) == ["35.01", "35.02", "35.03"]
+    assert len(smtp_server.messages) == 3
+    sent_ids = sorted(m.message["Message-ID"] for m in smtp_server.messages)
+    assert sent_ids == sorted(str(read_eml(p)["Message-ID"]) for p in files)  # the file, as written
+    by_kode = {m.message["X-IID-Audit-Kode-Pemda"]: m for m in smtp_server.messages}
+    assert by_kode["35.02"].rcpt_tos == ["admin2@pemda2.go.id"]
+
+    again = send_outbox(tmp_path / "outbox", settings=smtp_server.settings(), engine=engine, sleep=sleeps)
+    assert again.sent == [] and sorted(again.skipped_unchanged) == ["35.01", "35.02", "35.03"]
+    assert len(smtp_server.messages) == 3
+    assert {r.state for r in Ledger(engine).rows()} == {SENT}
+
+    # the night's real run after the outbox was sent: nothing twice either
+    rerun = deliver(nation(3), settings=smtp_server.settings(), engine=engine, run_id="r1",
+                    outbox_dir=tmp_path / "outbox", send=True, sleep=sleeps)
+    assert rerun.sent == [] and len(smtp_server.messages) == 3
+
+
+@pytest.mark.smtp
+def test_send_outbox_skips_what_the_run_already_sent(smtp_server, engine, tmp_path, sleeps, no_smtp_settings):
+    deliver(nation(2), settings=no_smtp_settings, engine=engine, run_id="r1",
+            outbox_dir=tmp_path / "outbox", send=False)
+    deliver(nation(2)[:1], settings=smtp_server.settings(), engine=engine, run_id="r1",
+            outbox_dir=tmp_path / "outbox", send=True, sleep=sleeps)
+    summary = send_outbox(tmp_path / "outbox", settings=smtp_server.settings(), engine=engine, sleep=sleeps)
+    assert summary.sent == ["35.02"] and summary.skipped_unchanged == ["35.01"]
+    assert len(smtp_server.messages) == 2
+
+
+def test_send_outbox_without_smtp_is_a_usage_error(engine, tmp_path, no_smtp_settings):
+    from iid_audit.outcomes import UsageError
+
+    with pytest.raises(UsageError):
+        send_outbox(tmp_path / "outbox", settings=no_smtp_settings, engine=engine)
