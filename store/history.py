@@ -96,7 +96,7 @@ def finding_keys(findings: pd.DataFrame) -> pd.DataFrame:
     parts = [f["rule_id"].astype("string").fillna("")]
     for c in KEY_FIELDS:
         col = f[c] if c in f.columns else pd.Series(pd.NA, index=f.index)
-        parts.append(col.astype("string").str.strip().fillna(""))
+        parts.append(col.astype("string").fillna(""))  # rule output: already stripped
     joined = parts[0].str.cat(parts[1:], sep="\x1f")
     h = pd.util.hash_pandas_object(joined, index=False, encoding="utf8", hash_key=_HASH_KEY)
     out = pd.DataFrame({
@@ -110,7 +110,9 @@ def finding_keys(findings: pd.DataFrame) -> pd.DataFrame:
 
 def _records(df: pd.DataFrame) -> list[dict]:
     """Parameter dicts for executemany: Python scalars, NaN / NA → None."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")
+    cols = list(df.columns)
+    values = [df[c].astype(object).where(df[c].notna(), None).tolist() for c in cols]
+    return [dict(zip(cols, row)) for row in zip(*values)]
 
 
 def record_run(
