@@ -60,7 +60,7 @@ def validate_address(raw: object) -> str | None:
     if not s or _CONTROL_RE.search(s) or "=?" in s or len(s) > MAX_ADDRESS_LENGTH * 2:
         return None
     name, addr = parseaddr(s)
-    if not addr or (addr != s and not s.endswith(">")):
+    if not addr or (addr != s and not re.fullmatch(r"[^<>@]*<" + re.escape(addr) + ">", s)):
         return None  # parseaddr salvaged something out of junk: refuse rather than guess
     if len(addr) > MAX_ADDRESS_LENGTH or not _ADDRESS_RE.match(addr):
         return None
