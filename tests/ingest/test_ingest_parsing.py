@@ -1,0 +1,107 @@
+"""Cell-level parsing: dates, numbers, codes, spellings, headers (tables.py docstring)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from ingest_builders import daftar, indikator, innovation, write_csv, write_workbook
+
+from ingest import read_export
+from ingest.normalize import header_key, parse_date, parse_number
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("27-02-2024", "2024-02-27"),
+        ("27/02/2024", "2024-02-27"),
+        ("2024-02-27", "2024-02-27"),
+        ("27 Februari 2024", "2024-02-27"),
+        ("1 Agustus 2025", "2025-08-01"),
+        ("5 Okt 2025", "2025-10-05"),
+        ("17 AGUSTUS 2024", "2024-08-17"),
+        ("3 Desember 2023", "2023-12-03"),
+    ],
+)
+def test_dates_in_every_written_form(text, expected):
+    assert parse_date(pd.Series([text], dtype=object)).iloc[0] == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize("text", ["31-02-2024", "kemarin", "2024-13-01", "27 Febuary 2024"])
+def test_impossible_or_garbled_dates_are_missing(text):
+    assert pd.isna(parse_date(pd.Series([text], dtype=object)).iloc[0])
+
+
+@pytest.mark.parametrize("text, expected", [("33,38", 33.38), ("33.38", 33.38), ("Rp 1.500.000", 1_500_000.0), ("1.500.000,50", 1_500_000.5), ("12", 12.0)])
+def test_numbers_with_decimal_comma_or_point(text, expected):
+    assert parse_number(pd.Series([text], dtype=object)).iloc[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("header", ["Ukuran File (KB)", "ukuran_file_kb", "  UKURAN   file (kb) "])
+def test_header_variants_meet(header):
+    assert header_key(header) == "ukuran_file_kb"
+
+
+def test_header_variants_in_a_file(tmp_path):
+    df = pd.DataFrame(
+        {"judul_inovasi": ["A"], "  PEMDA ": ["Kota Batu"], "Tahapan   inovasi": ["penerapan"], "TANGGAL_INPUT": ["27 Februari 2024"], "Catatan Internal": ["x"]}
+    )
+    e = read_export(write_csv(tmp_path / "daftar.csv", df))
+    d = e.tables["daftar_inovasi"]
+    assert {"judul_inovasi", "pemda", "tahapan_inovasi", "tanggal_input", "catatan_internal"} <= set(d.columns)
+    assert d["tahapan_inovasi"].iloc[0] == "Penerapan"  # catalog spelling
+    assert d["tanggal_input"].iloc[0] == pd.Timestamp(2024, 2, 27)
+    assert e.findings.empty
+
+
+def test_no_value_markers_become_missing(tmp_path):
+    e = read_export(write_csv(tmp_path / "d.csv", daftar(innovation(asta_cipta="Tidak Diisi", nama_inisiator=" - ", koordinat="  "))))
+    d = e.tables["daftar_inovasi"]
+    assert d[["asta_cipta", "nama_inisiator", "koordinat"]].isna().all(axis=None)
+
+
+def test_allowed_values_rewritten_to_catalog_spelling(tmp_path):
+    row = innovation(jenis="non  digital", inisiator="kepala daerah", video="tidak ada", tahapan_inovasi="UJI COBA",
+                     bentuk_inovasi="inovasi PELAYANAN publik")
+    d = read_export(write_csv(tmp_path / "d.csv", daftar(row))).tables["daftar_inovasi"]
+    assert d.loc[0, ["jenis", "inisiator", "video", "tahapan_inovasi", "bentuk_inovasi"]].tolist() == [
+        "Non Digital", "Kepala Daerah", "Tidak Ada", "Uji Coba", "Inovasi pelayanan publik"]
+
+
+def test_indicator_codes_from_excel_numbers(tmp_path):
+    """Excel stores `16` and `2` as numbers; `16.0` and `2.0` must not leak into codes."""
+    rows = [["ID Inovasi", "No Indikator", "Parameter", "Data Pendukung", "Jenis File", "Ukuran File (KB)", "Tanggal Dokumen"],
+            ["35.04-0001", 16.0, 2.0, "a.pdf", "PDF", 120, "10-01-2025"],
+            ["35.04-0001", 17, 3, "b.pdf", ".Pdf", "1.024,5", "10/01/2025"]]
+    d_rows = daftar(innovation(id_inovasi="35.04-0001"))
+    e = read_export(write_workbook(tmp_path / "e.xlsx", {"Daftar Inovasi": d_rows, "Indikator Inovasi": rows}))
+    ii = e.tables["indikator_inovasi"]
+    assert ii["no_indikator"].tolist() == ["16", "17"]
+    assert ii["parameter"].tolist() == ["2", "3"]
+    assert ii["jenis_file"].tolist() == ["pdf", "pdf"]
+    assert ii["ukuran_file_kb"].tolist() == [120.0, 1024.5]
+    assert ii["tanggal_dokumen"].tolist() == [pd.Timestamp(2025, 1, 10)] * 2
+    assert e.findings.empty
+
+
+def test_spd_numbers_keep_their_letter(tmp_path):
+    folder = tmp_path / "e"
+    write_csv(folder / "indikator_pemda.csv", pd.DataFrame(
+        {"Kode Pemda": ["35.04", "35.04"], "No Indikator": ["2A", "10 b"], "Parameter": ["1", "3"], "Data Pendukung": ["x.pdf", "y.pdf"]}))
+    e = read_export(folder)
+    assert e.tables["indikator_pemda"]["no_indikator"].tolist() == ["2a", "10b"]
+    assert e.findings.empty
+
+
+def test_dtypes_after_ingest(tmp_path):
+    folder = tmp_path / "e"
+    write_csv(folder / "daftar_inovasi.csv", daftar(innovation(id_inovasi="35.04-0001")))
+    write_csv(folder / "indikator_inovasi.csv", indikator("35.04-0001"))
+    e = read_export(folder)
+    d, ii = e.tables["daftar_inovasi"], e.tables["indikator_inovasi"]
+    assert str(d["tanggal_input"].dtype) == "datetime64[ns]"
+    assert d["kematangan"].dtype == "float64"
+    assert d["baris"].dtype == "int64"
+    assert d["id_inovasi_diturunkan"].dtype == bool and not d["id_inovasi_diturunkan"].any()
+    assert ii["ukuran_file_kb"].dtype == "float64"
+    assert (ii["id_inovasi"] == "35.04-0001").all() and (ii["kode_pemda"] == "35.04").all()
