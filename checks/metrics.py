@@ -352,8 +352,10 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> 
             inov[c] = np.nan
         slot = _empty(SLOT_COLUMNS)
 
-    inov = inov.sort_values(["kode_pemda", "poin_iid_hilang", "id_inovasi"], ascending=[True, False, True],
-                            na_position="last")
+    # Rank on the lost row score (exact multiples of 0.25; k is one number per Pemda), not on
+    # the float points, so equal losses tie exactly and fall back to the id.
+    inov = inov.assign(_hilang=inov["skor_klaim"] - inov["skor_terverifikasi"]).sort_values(
+        ["kode_pemda", "_hilang", "id_inovasi"], ascending=[True, False, True], na_position="last")
     inov["peringkat"] = inov.groupby("kode_pemda").cumcount().add(1).astype(int)
     inov = inov[INOVASI_COLUMNS].reset_index(drop=True)
 

@@ -216,7 +216,7 @@ def test_error_on_spd_slot_costs_its_score_over_250(tulungagung_20_innovations_a
 def test_warning_does_not_lower_the_score_but_marks_the_slot(tulungagung_20_innovations_averaging_70):
     b, ids = tulungagung_20_innovations_averaging_70
     m = metrics_of(b, finding("BKT-04", KAB, severity="warning", id_inovasi=ids[0], no="17"),
-                   finding("KNS-05", KAB, severity="info", id_inovasi=ids[0], no="18"))
+                   finding("XXX-01", KAB, severity="info", id_inovasi=ids[0], no="18"))  # any info finding
     r = row_of(m)
     assert r["skor_terverifikasi"] == r["skor_klaim"] == 47.04
     assert r["slot_bermasalah"] == 0
@@ -384,3 +384,15 @@ def test_scores_are_finite_and_within_0_100(tulungagung_20_innovations_averaging
     # full marks: (63 + 111 + 200 × 0,38) / 250 × 100 = 100
     assert row_of(metrics_of(b), KOTA)["skor_klaim"] == 100
     assert not any(math.isnan(x) for x in r["skor_terverifikasi"])
+
+
+def test_equal_losses_from_different_slots_tie_and_rank_by_id(tulungagung_20_innovations_averaging_70):
+    b, ids = tulungagung_20_innovations_averaging_70
+    # ids[9] loses 16 (bobot 3 × 2 = 6); ids[3] loses 19 (2 × 2) and 20 (1 × 2) = 6 as well:
+    # the same loss, so the lower id ranks first.
+    m = metrics_of(b, finding("BKT-05", KAB, id_inovasi=ids[9], no="16"),
+                   finding("BKT-05", KAB, id_inovasi=ids[3], no="19"),
+                   finding("BKT-05", KAB, id_inovasi=ids[3], no="20"))
+    inv = m.inovasi.set_index("id_inovasi")
+    assert inv.loc[ids[3], "peringkat"] == 1 and inv.loc[ids[9], "peringkat"] == 2
+    assert inv.loc[ids[3], "poin_iid_hilang"] == pytest.approx(inv.loc[ids[9], "poin_iid_hilang"])
