@@ -255,7 +255,8 @@ def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFra
         if stage.table.key == "indikator_inovasi" and daftar is not None and "judul_inovasi" in daftar.text:
             d = pd.Series(daftar.text["judul_inovasi"].to_numpy(), index=daftar.typed["id_inovasi"].to_numpy())
             d = d[~d.index.duplicated()]
-            judul = pd.Series(typed["id_inovasi"].reindex(r).map(d).to_numpy(), index=r).fillna(judul)
+            mapped = pd.Series(typed["id_inovasi"].reindex(r).map(d).to_numpy(), index=r, dtype=object)
+            judul = mapped.where(mapped.notna(), judul)
         out.loc[at, "judul_inovasi"] = judul.to_numpy()
         if "no_indikator" in stage.text:
             out.loc[at, "no_indikator"] = stage.text["no_indikator"].reindex(r).to_numpy()
