@@ -119,6 +119,10 @@ def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataF
     for c in ALL_COLUMNS:
         if c not in f.columns:
             f[c] = None
+    # a finding whose severity was never filled (raised before the registry ran) is shown,
+    # and counted, as info rather than dropped
+    sev = f["severity"].astype("string").str.lower()
+    f["severity"] = sev.where(sev.isin(list(SEVERITY_RANK)), "info").astype(object)
     f["_inov"] = key_text(f["id_inovasi"])
     f["_no"] = key_text(f["no_indikator"])
     if len(slot) and {"id_inovasi", "no_indikator", "poin_iid_hilang"} <= set(slot.columns):

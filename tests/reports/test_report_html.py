@@ -179,3 +179,13 @@ def test_unknown_pemda_is_a_clear_error(tulungagung, tmp_path):
 
     with pytest.raises(UsageError, match="99.99"):
         render_pemda(tulungagung.build(tmp_path), "99.99", tmp_path)
+
+
+def test_finding_without_severity_is_shown_and_counted_as_info(tmp_path):
+    b = NationBuilder().pemda("35.15", "Kab. Sidoarjo", innovations=1)
+    b.finding("SKM-03", "35.15", inovasi=1, kolom="jenis", nilai="Teknologi", pesan="Nilai di luar pilihan resmi")
+    result = b.build(tmp_path)
+    result.findings["severity"] = None
+    text = Page(render_pemda(result, "35.15", tmp_path).html.read_text(encoding="utf-8")).text
+    assert "Nilai di luar pilihan resmi" in text
+    assert f"{ID('keparahan.error')} 0 {ID('keparahan.warning')} 0 {ID('keparahan.info')} 1" in text
