@@ -512,14 +512,15 @@ def render_pemda_html(
     attachment_name: str | None = None,
     previous: pd.DataFrame | None = None,
     budget: int = REPORT_BODY_BUDGET_BYTES,
-) -> tuple[str, int, int]:
-    """The inlined report of one Pemda as a string (the email body) with (shown, total) findings.
+) -> str:
+    """The inlined report of one Pemda as a string (the email body), within `budget` bytes.
 
-    `attachment_name` is the file name the text points to when findings are cut.
+    `attachment_name` is the file the text points to when findings are cut (pass
+    `ReportFiles.attachment.name`); `render_pemda` writes the same body to disk.
     """
     report = PemdaReport(result, kode_pemda, Translator(lang), run_info, previous)
-    html, shown = fit_to_budget(report, attachment_name, budget)
-    return html, shown, len(report.findings)
+    html, _shown = fit_to_budget(report, attachment_name, budget)
+    return html
 
 
 def render_pemda(

@@ -168,8 +168,9 @@ def test_footer_says_how_the_audit_was_made(tulungagung, tmp_path):
 
 def test_render_pemda_html_is_the_same_body_for_email(tulungagung, tmp_path):
     result = tulungagung.build(tmp_path)
-    html, shown, total = render_pemda_html(result, "35.04")
-    assert shown == total == 5
+    files = render_pemda(result, "35.04", tmp_path)
+    html = render_pemda_html(result, "35.04", attachment_name=files.attachment.name)
+    assert html == files.html.read_text(encoding="utf-8")
     assert_no_script_or_external_loads(html)
     assert "Kabupaten Tulungagung" in Page(html).text
 
