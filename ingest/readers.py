@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,9 +111,13 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty")
-    text = decode_bytes(data, path.name)
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    sep = detect_delimiter(first)
+    text = decode_bytes(data, path.name).lstrip("\ufeff")
+    first, _, rest = text.partition("\n")
+    hint = re.fullmatch(r"\s*sep=(.)\s*", first)
+    if hint:  # Excel's `sep=;` first line: an explicit delimiter, not data
+        sep, text = hint.group(1), rest
+    else:
+        sep = detect_delimiter(first)
     try:
         df = pd.read_csv(
             io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,

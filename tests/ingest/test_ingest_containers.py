@@ -120,3 +120,11 @@ def test_title_rows_above_the_header_are_skipped(tmp_path):
     d = e.tables["daftar_inovasi"]
     assert d["judul_inovasi"].iloc[0] == "Jatim Satu Data"
     assert d["baris"].tolist() == [1, 2, 3, 4]
+
+
+def test_excel_sep_hint_line(tmp_path):
+    """`sep=;` on the first line is how Excel is told the delimiter; it is not a header."""
+    path = tmp_path / "daftar.csv"
+    path.write_text("sep=;\r\nJudul Inovasi;Pemda;Tahapan Inovasi;Kematangan\r\nA;Kota Batu;Penerapan;12,5\r\n", encoding="utf-8")
+    d = read_export(path).tables["daftar_inovasi"]
+    assert d["kematangan"].tolist() == [12.5] and d["kode_pemda"].tolist() == ["35.79"]
