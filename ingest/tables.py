@@ -15,7 +15,12 @@ the file had (missing optional columns are *absent*, so rules know they cannot r
 - `baris`: 1-based data-row number in the source (header excluded) for messages;
 - `kode_pemda`: Kemendagri code resolved from `Pemda`/`Kode Pemda` (NA when unknown);
 - in `daftar_inovasi`, `id_inovasi` always (derived as `<kode_pemda>-<No>` when absent,
-  `id_inovasi_diturunkan` = True then).
+  `id_inovasi_diturunkan` = True then);
+- in `indikator_inovasi`, `id_inovasi` always: the `ID Inovasi` text, or the Daftar Inovasi id
+  found by (kode_pemda, normalized Judul Inovasi); NA when the innovation is unknown (SKM-06).
+
+Dtypes: text and code columns are object with NaN for missing; `date` datetime64[ns] (NaT);
+`number` float64; `int` Int64; `baris` int64; `id_inovasi_diturunkan` bool.
 """
 
 from __future__ import annotations
