@@ -47,7 +47,7 @@ _PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
 
 def _per_value(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
     """A vectorized check evaluated once per distinct value (national columns repeat a lot)."""
-    return lambda s: normalize._on_uniques(s, lambda u: fn(u).astype(bool)).astype(bool)
+    return lambda s: normalize.on_uniques(s, lambda u: fn(u).astype(bool)).astype(bool)
 
 
 def _parses(parser: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
