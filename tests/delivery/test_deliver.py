@@ -294,3 +294,10 @@ def test_logs_name_no_person(smtp_server, engine, tmp_path, sleeps, caplog):
     assert "35.04" in text
     for personal in ("admin@", "lama@", "tulungagungkab", "Budi Santoso"):
         assert personal not in text
+
+
+def test_server_closing_with_421_is_retried_on_a_new_connection(smtp_server, engine, tmp_path, sleeps):
+    smtp_server.handler.data_replies = ["421 4.3.2 Service shutting down"]
+    summary = run(nation(2), smtp_server, engine, tmp_path, sleeps)
+    assert sorted(summary.sent) == ["35.01", "35.02"]
+    assert len(smtp_server.messages) == 2 and sleeps == [2.0]
