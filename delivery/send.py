@@ -9,8 +9,12 @@ Order of one delivery (`deliver_one`):
    a duplicate to a government inbox is worse than a report the operator resends by hand
    with `resend=True` after checking. (An SMTP server cannot be asked whether it queued a
    message, and the outbox only proves it was written, so there is nothing to check.)
-3. The last `sent` of this Pemda (any run) has the same content hash → `skipped_unchanged`
-   (tomorrow's run does not mail an unchanged report), unless `resend=True`.
+   `deliver` and `send_outbox` first turn *every* leftover `in_progress` row into
+   `uncertain` (listed in `DeliverySummary.reconciled`), so a crashed send of an older
+   version of a report is reported too, not forgotten.
+3. The last `sent`/`uncertain` row of this Pemda (any run) has the same content hash →
+   `skipped_unchanged` (tomorrow's run does not mail an unchanged report) or `uncertain`,
+   unless `resend=True`.
 4. Claim: insert an `in_progress` row (unique key: a concurrent worker loses) or take back a
    `failed`/`outbox` row with a conditional UPDATE; the claim is committed *before* DATA.
 5. Send over the shared connection; temporary faults retried with exponential backoff;
@@ -87,6 +91,8 @@ class DeliverySummary:
     refused: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict)
     results: list[ItemResult] = field(default_factory=list)
     aborted: str | None = None
+    #: kode_pemda of sends found `in_progress` (a crash) at the start, now `uncertain`
+    reconciled: list[str] = field(default_factory=list)
 
     _LISTS = {
         STATUS_SENT: "sent", STATUS_SKIPPED: "skipped_unchanged", STATUS_OUTBOX: "outbox",
@@ -114,7 +120,7 @@ class DeliverySummary:
     @property
     def outcome(self) -> Outcome:
         """PARTIAL when anything needs the operator (failed, uncertain, no recipient)."""
-        if self.aborted or self.failed or self.uncertain or self.no_recipient or self.refused:
+        if self.aborted or self.failed or self.uncertain or self.no_recipient or self.refused or self.reconciled:
             return Outcome.PARTIAL
         return Outcome.CLEAN
 
@@ -183,10 +189,14 @@ def _plan(ledger: Ledger, kode: str, run_id: str, digest: str, resend: bool) -> 
                                              message_id=last.message_id))
             return _Plan(skip=ItemResult(kode, STATUS_UNCERTAIN, message_id=last.message_id,
                                          reason="mungkin sudah terkirim (pengiriman terputus); kirim ulang dengan resend"))
-        prev = ledger.last_sent(kode)
+        prev = ledger.last_maybe_delivered(kode)
         if prev is not None and prev.content_hash == digest:
-            return _Plan(skip=ItemResult(kode, STATUS_SKIPPED, message_id=prev.message_id,
-                                         reason=f"laporan tidak berubah sejak run {prev.run_id}"))
+            if prev.state == SENT:
+                return _Plan(skip=ItemResult(kode, STATUS_SKIPPED, message_id=prev.message_id,
+                                             reason=f"laporan tidak berubah sejak run {prev.run_id}"))
+            return _Plan(skip=ItemResult(kode, STATUS_UNCERTAIN, message_id=prev.message_id,
+                                         reason=f"laporan sama mungkin sudah terkirim pada run {prev.run_id}; "
+                                                "kirim ulang dengan resend"))
     if rows and rows[-1].state in REUSABLE:
         return _Plan(reuse=rows[-1], seq=rows[-1].seq)
     return _Plan(seq=(max(r.seq for r in rows) + 1) if rows else 0)
@@ -244,6 +254,13 @@ def _transmit(
         ledger.mark_sent(row_id, message_id, accepted, {a: list(v) for a, v in refused.items()})
         log.info("deliver %s: sent to %d recipient(s), %d refused", kode, len(accepted), len(refused))
         return ItemResult(kode, STATUS_SENT, message_id=message_id, refused=dict(refused), attempted=True)
+
+
+def _reconcile(ledger: Ledger) -> list[str]:
+    rows = ledger.reconcile_in_progress()
+    if rows:
+        log.warning("delivery: %d send(s) left in_progress by an earlier crash marked uncertain", len(rows))
+    return sorted({r.kode_pemda for r in rows})
 
 
 def deliver_one(
@@ -323,6 +340,7 @@ def deliver(
     misconfigured; `on_result` is called after each Pemda (progress, tests)."""
     ledger = Ledger(engine)
     summary = DeliverySummary()
+    summary.reconciled = _reconcile(ledger)
     guard = StopGuard()
     use_smtp = send and settings.smtp.configured
     transport = SmtpTransport(settings.smtp) if use_smtp else None
@@ -379,6 +397,7 @@ def send_outbox(
         raise UsageError("SMTP belum dikonfigurasi (IID_AUDIT_SMTP_HOST)", "SMTP is not configured (IID_AUDIT_SMTP_HOST)")
     ledger = Ledger(engine)
     summary = DeliverySummary()
+    summary.reconciled = _reconcile(ledger)
     guard = StopGuard()
     limiter = RateLimiter(settings.send_rate_per_second, clock=clock, sleep=sleep)
     with SmtpTransport(settings.smtp) as transport:

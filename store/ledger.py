@@ -139,6 +139,23 @@ class Ledger:
         rows = self._select(t.kode_pemda == kode_pemda, t.state == SENT, order=[t.updated_at.desc(), t.id.desc()])
         return rows[0] if rows else None
 
+    def last_maybe_delivered(self, kode_pemda: str) -> LedgerRow | None:
+        """The most recent `sent` or `uncertain` row of a Pemda, in any run."""
+        t = send_ledger.c
+        rows = self._select(t.kode_pemda == kode_pemda, t.state.in_((SENT, UNCERTAIN)),
+                            order=[t.updated_at.desc(), t.id.desc()])
+        return rows[0] if rows else None
+
+    def reconcile_in_progress(self) -> list[LedgerRow]:
+        """Turn every `in_progress` row into `uncertain` (run at the start of a delivery: a
+        row still in progress then was left by a crash, or belongs to a worker still sending,
+        whose own `mark_sent`/`mark_failed` still wins). Returns the rows changed."""
+        changed = []
+        for r in self.rows(state=IN_PROGRESS):
+            if self.mark_uncertain(r.id, "ditemukan in_progress saat rekonsiliasi: mungkin terkirim"):
+                changed.append(r)
+        return changed
+
     def rows(self, *, run_id: str | None = None, state: str | None = None) -> list[LedgerRow]:
         t = send_ledger.c
         where = []

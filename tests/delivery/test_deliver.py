@@ -301,3 +301,19 @@ def test_server_closing_with_421_is_retried_on_a_new_connection(smtp_server, eng
     summary = run(nation(2), smtp_server, engine, tmp_path, sleeps)
     assert sorted(summary.sent) == ["35.01", "35.02"]
     assert len(smtp_server.messages) == 2 and sleeps == [2.0]
+
+
+def test_crashed_send_is_reported_at_the_next_start_and_not_resent_the_next_night(
+    smtp_server, engine, tmp_path, sleeps
+):
+    from delivery.message import content_hash
+
+    item = report()
+    Ledger(engine).insert("35.04", "night-1", content_hash(item), 0, "in_progress", "<x@y>")
+
+    next_night = run([item], smtp_server, engine, tmp_path, sleeps, run_id="night-2")
+    assert next_night.reconciled == ["35.04"]
+    assert next_night.uncertain == ["35.04"] and smtp_server.messages == []
+
+    changed = run([report(html="<p>diperbaiki</p>")], smtp_server, engine, tmp_path, sleeps, run_id="night-3")
+    assert changed.sent == ["35.04"]  # a different report is not the one that may have gone out
