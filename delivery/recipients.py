@@ -43,10 +43,10 @@ class Recipients:
     @property
     def envelope(self) -> list[str]:
         """Every address once, To first: the SMTP RCPT TO list."""
-        seen: dict[str, None] = {}
+        seen: dict[str, str] = {}
         for a in (*self.to, *self.cc):
-            seen.setdefault(a.lower(), None)
-        return list(seen)
+            seen.setdefault(a.lower(), a)  # same mailbox once; its spelling kept
+        return list(seen.values())
 
     def __bool__(self) -> bool:
         return bool(self.to)
