@@ -3,7 +3,7 @@
 Plain functions for the flows and the CLI (see `delivery.send` for the once-only rules).
 """
 
-from delivery.message import ReportMessage, build_message, content_hash, findings_csv_attachment
+from delivery.message import ReportMessage, build_message, content_hash, findings_csv_attachment, report_messages
 from delivery.recipients import Recipients, recipients_from_profil, validate_address
 from delivery.send import (
     DeliveryAborted,
@@ -31,6 +31,7 @@ __all__ = [
     "deliver_one",
     "findings_csv_attachment",
     "recipients_from_profil",
+    "report_messages",
     "send_outbox",
     "validate_address",
 ]

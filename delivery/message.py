@@ -22,6 +22,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 import pandas as pd
+from babel.numbers import format_decimal
 
 from delivery.headers import clean_header_text
 from delivery.recipients import Recipients
@@ -66,15 +67,16 @@ def _missing(x: object) -> bool:
 
 
 def format_angka(x: object, digits: int = 2) -> str:
-    """Indonesian decimal: 38.123 → '38,12'; missing → '–'."""
+    """Indonesian decimal: 38.123 → '38,12', 1234.5 → '1.234,50'; missing → '–'. Same babel
+    formatting (and rounding) as the HTML report, so subject and report show one number."""
     if _missing(x):
         return "–"
     try:
         v = float(x)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return "–"
-    s = f"{v:,.{digits}f}"  # 1,234.50
-    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    fmt = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(v, format=fmt, locale="id")
 
 
 def attachment_bytes(item: ReportMessage) -> bytes:
@@ -217,3 +219,37 @@ def findings_csv_attachment(findings: pd.DataFrame, path: Path) -> Path:
 
 def serialize(msg: EmailMessage) -> bytes:
     return msg.as_bytes(policy=WIRE_POLICY)
+
+
+def report_messages(
+    ringkasan: pd.DataFrame,
+    *,
+    tahun: int,
+    html: dict[str, str],
+    recipients: dict[str, Recipients],
+    attachments: dict[str, Path] | None = None,
+    text: dict[str, str] | None = None,
+) -> list[ReportMessage]:
+    """One ReportMessage per `ringkasan` row (checks.metrics.RINGKASAN_CONTRACT columns) that
+    has a rendered HTML report; a Pemda absent from `recipients` gets empty Recipients, so
+    `deliver` lists it under `no_recipient`."""
+    out: list[ReportMessage] = []
+    for rec in ringkasan.to_dict("records"):  # one row per Pemda
+        kode = str(rec["kode_pemda"])
+        if kode not in html:
+            continue  # its report could not be rendered: the flow reports that failure
+        out.append(ReportMessage(
+            kode_pemda=kode,
+            pemda=str(rec.get("pemda") or kode),
+            tahun=int(tahun),
+            skor_terverifikasi=None if _missing(rec.get("skor_terverifikasi")) else float(rec["skor_terverifikasi"]),
+            predikat_terverifikasi=None if _missing(rec.get("predikat_terverifikasi")) else str(rec["predikat_terverifikasi"]),
+            skor_klaim=None if _missing(rec.get("skor_klaim")) else float(rec["skor_klaim"]),
+            persen_indikator_bermasalah=None if _missing(rec.get("persen_indikator_bermasalah"))
+            else float(rec["persen_indikator_bermasalah"]),
+            html=html[kode],
+            text=(text or {}).get(kode),
+            attachment=(attachments or {}).get(kode),
+            recipients=recipients.get(kode, Recipients()),
+        ))
+    return out

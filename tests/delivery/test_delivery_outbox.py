@@ -90,3 +90,28 @@ def test_send_outbox_without_smtp_is_a_usage_error(engine, tmp_path, no_smtp_set
 
     with pytest.raises(UsageError):
         send_outbox(tmp_path / "outbox", settings=no_smtp_settings, engine=engine)
+
+
+def test_report_messages_from_ringkasan_subject_and_missing_recipient(engine, tmp_path, no_smtp_settings):
+    from delivery import Recipients, report_messages
+
+    ringkasan = pd.DataFrame({
+        "kode_pemda": ["35.04", "35.05", "35.06"],
+        "pemda": ["Kab. Tulungagung", "Kab. Blitar", "Kab. Kediri"],
+        "persen_indikator_bermasalah": [42.0, 10.0, float("nan")],
+        "skor_klaim": [61.5, 70.0, float("nan")],
+        "predikat_klaim": ["Inovatif", "Sangat Inovatif", None],
+        "skor_terverifikasi": [38.126, 65.0, float("nan")],
+        "predikat_terverifikasi": ["Kurang Inovatif", "Inovatif", None],
+    })
+    items = report_messages(
+        ringkasan, tahun=2026,
+        html={"35.04": "<p>a</p>", "35.05": "<p>b</p>"},  # 35.06 failed to render
+        recipients={"35.04": Recipients(to=("admin@tulungagungkab.go.id",))},
+    )
+    assert [i.kode_pemda for i in items] == ["35.04", "35.05"]
+    summary = deliver(items, settings=no_smtp_settings, engine=engine, run_id="r1",
+                      outbox_dir=tmp_path / "outbox", send=False)
+    assert summary.outbox == ["35.04"] and summary.no_recipient == ["35.05"]
+    [path] = list_outbox(tmp_path / "outbox")
+    assert read_eml(path)["Subject"] == "Hasil audit IID 2026 Kab. Tulungagung: skor terverifikasi 38,13 (Kurang Inovatif)"
