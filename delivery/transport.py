@@ -174,12 +174,22 @@ class SmtpTransport:
         got it). Raises TemporaryFault / PermanentFault / Uncertain."""
         if not to_addrs:
             raise PermanentFault("no recipients")
+        reused = self._conn is not None
         conn = self.connection()
         body_sent = False
         try:
             conn.ehlo_or_helo_if_needed()
             opts = ["SIZE=%d" % len(data)] if conn.has_extn("size") else []
-            code, resp = conn.mail(from_addr, opts)
+            try:
+                code, resp = conn.mail(from_addr, opts)
+            except (smtplib.SMTPServerDisconnected, ConnectionError) as e:
+                if not reused:
+                    raise
+                # the server closed our idle connection: reopen once, not a fault
+                self.reset()
+                conn = self.connection()
+                conn.ehlo_or_helo_if_needed()
+                code, resp = conn.mail(from_addr, opts)
             if code != 250:
                 self._rset_or_reset(code)
                 raise _fault_from_code(code, resp, "MAIL FROM")

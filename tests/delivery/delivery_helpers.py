@@ -3,6 +3,7 @@ and builders for report messages."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,8 @@ class Received:
 @dataclass
 class Handler:
     """Scriptable behaviour: `rcpt_replies[address] = "550 …"`, `data_replies` consumed one per
-    DATA ("DROP" = queue the message then drop the connection without answering)."""
+    DATA ("DROP" = queue the message then drop the connection without answering;
+    "HANGUP_AFTER_REPLY" = accept, answer 250, then close the connection)."""
 
     messages: list[Received] = field(default_factory=list)
     rcpt_replies: dict[str, str] = field(default_factory=dict)
@@ -55,12 +57,14 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         self.data_calls += 1
         reply = self.data_replies.pop(0) if self.data_replies else None
-        if reply and reply != "DROP":
+        if reply and reply not in ("DROP", "HANGUP_AFTER_REPLY"):
             return reply
         raw = envelope.original_content or envelope.content
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(raw)))
         if reply == "DROP":
             server.transport.close()
+        elif reply == "HANGUP_AFTER_REPLY":  # an idle timeout: answer, then close the session
+            asyncio.get_running_loop().call_later(0.05, server.transport.close)
         return "250 Message accepted for delivery"
 
 

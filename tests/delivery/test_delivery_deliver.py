@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -317,3 +318,19 @@ def test_crashed_send_is_reported_at_the_next_start_and_not_resent_the_next_nigh
 
     changed = run([report(html="<p>diperbaiki</p>")], smtp_server, engine, tmp_path, sleeps, run_id="night-3")
     assert changed.sent == ["35.04"]  # a different report is not the one that may have gone out
+
+
+def test_idle_connection_closed_by_the_server_is_reopened_without_a_retry(smtp_server, engine, tmp_path, sleeps):
+    from delivery import SmtpTransport
+
+    settings = smtp_server.settings()
+    smtp_server.handler.data_replies = ["HANGUP_AFTER_REPLY"]
+    with SmtpTransport(settings.smtp) as transport:
+        r1 = deliver_one(report("35.01", to=("a@pemda1.go.id",)), settings=settings, engine=engine, run_id="r",
+                         outbox_dir=tmp_path / "o", send=True, transport=transport, sleep=sleeps)
+        time.sleep(0.3)  # the server hangs up meanwhile
+        r2 = deliver_one(report("35.02", to=("b@pemda2.go.id",)), settings=settings, engine=engine, run_id="r",
+                         outbox_dir=tmp_path / "o", send=True, transport=transport, sleep=sleeps)
+    assert (r1.status, r2.status) == (SENT, SENT)
+    assert len(smtp_server.messages) == 2 and sleeps == []
+    assert transport.connections_opened == 2
