@@ -1,0 +1,146 @@
+"""Run every audit rule over the whole nation once; split by Pemda only at the end (reports).
+
+Flow: for each registered rule (`checks.registry.all_rules`), rules whose `needs` the export
+does not meet go to `not_checked` (never silently passed); `gx` rules are validated together
+by `checks.gx_engine` (one suite and one validation per table); `pandas` rules run their
+vectorized function. A rule that raises is recorded in `not_checked` with its error class
+(logged without row values, so no personal data) and the others go on. The export's SKM
+findings (raised by ingest) are added, `pemda` and `judul_inovasi` filled, messages rendered.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from checks.catalog import Catalog
+from checks.context import RuleContext
+from checks.findings import ALL_COLUMNS
+from checks.messages import render, with_all_columns
+from checks.registry import Rule, all_rules
+from ingest.export import Export
+from ingest.tables import TABLES
+
+log = logging.getLogger(__name__)
+
+NOT_CHECKED_COLUMNS = ["rule_id", "kode_pemda", "alasan"]
+
+
+@dataclass
+class RuleRun:
+    findings: pd.DataFrame  # checks.findings.ALL_COLUMNS, severity and pesan filled
+    not_checked: pd.DataFrame  # rule_id, kode_pemda (None = whole run), alasan
+    seconds: dict[str, float] | None = None  # per engine/rule timing (for the benchmark)
+
+
+def _need_text(need: str, lang: str) -> str:
+    if need == "bukti":
+        return "folder bukti/ (berkas bukti)" if lang != "en" else "the bukti/ folder (evidence files)"
+    table, _, column = need.partition(".")
+    t = TABLES.get(table)
+    tname = t.display if t else table
+    if column:
+        cname = t.column(column).display if t and column in t.names else column
+        return f"kolom '{cname}' tabel {tname}" if lang != "en" else f"column '{cname}' of table {tname}"
+    return f"tabel {tname}" if lang != "en" else f"table {tname}"
+
+
+def _alasan_missing(missing: list[str], lang: str) -> str:
+    parts = ", ".join(_need_text(m, lang) for m in missing)
+    if lang == "en":
+        return f"Not checked: the export has no {parts}."
+    return f"Tidak diperiksa: ekspor tidak memuat {parts}."
+
+
+def _alasan_error(exc: BaseException, lang: str) -> str:
+    name = type(exc).__name__
+    if lang == "en":
+        return f"Not checked: the rule failed with {name}; the other rules ran."
+    return f"Tidak diperiksa: aturan gagal dijalankan ({name}); aturan lain tetap berjalan."
+
+
+def _dedupe(rule: Rule, df: pd.DataFrame) -> pd.DataFrame:
+    """One finding per rule and key (a rule with several expectations may hit a row twice)."""
+    key = [k for k in rule.key if k in df.columns] or None
+    if key is None or df.empty:
+        return df
+    return df.drop_duplicates(subset=["rule_id", *key], keep="first")
+
+
+def _fill_names(df: pd.DataFrame, export: Export) -> pd.DataFrame:
+    """`pemda` = official Kemendagri name; `judul_inovasi` from Daftar Inovasi by id_inovasi."""
+    from ingest.pemda import official_names
+
+    if df.empty:
+        return df
+    official = official_names(df["kode_pemda"])
+    df["pemda"] = official.where(official.notna(), df["pemda"]).astype(object)
+    daftar = export.tables.get("daftar_inovasi")
+    if daftar is not None and {"id_inovasi", "judul_inovasi"} <= set(daftar.columns):
+        titles = daftar.dropna(subset=["id_inovasi"]).drop_duplicates("id_inovasi").set_index("id_inovasi")["judul_inovasi"]
+        mapped = df["id_inovasi"].map(titles)
+        df["judul_inovasi"] = mapped.where(mapped.notna(), df["judul_inovasi"]).astype(object)
+    df["no_indikator"] = df["no_indikator"].map(str, na_action="ignore").astype(object)
+    return df.where(df.notna(), None)
+
+
+def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id") -> RuleRun:
+    """Every non-contract rule once over the whole export, plus the export's SKM findings."""
+    from checks.gx_engine import run_gx
+
+    ctx = RuleContext(export=export, catalog=catalog, as_of=as_of)
+    rules = all_rules()
+    not_checked: list[dict] = []
+    runnable: dict[str, list[Rule]] = {"gx": [], "pandas": []}
+    for rule in rules.values():
+        missing = export.unmet_needs(rule.needs)
+        if missing:
+            not_checked.append({"rule_id": rule.id, "kode_pemda": None, "alasan": _alasan_missing(missing, lang)})
+            continue
+        if rule.engine in runnable and rule.check is not None:
+            runnable[rule.engine].append(rule)
+
+    parts: list[pd.DataFrame] = [export.findings]
+    errors: dict[str, BaseException] = {}
+    seconds: dict[str, float] = {}
+
+    t = time.perf_counter()
+    try:
+        gx_found, gx_errors = run_gx(ctx, runnable["gx"])
+    except Exception as exc:  # noqa: BLE001 - GX itself failed: every gx rule is not checked
+        gx_found, gx_errors = {}, {r.id: exc for r in runnable["gx"]}
+    seconds["gx"] = time.perf_counter() - t
+    errors.update(gx_errors)
+    for rid, frames in gx_found.items():
+        if frames:
+            parts.append(_dedupe(rules[rid], with_all_columns(frames)))
+
+    for rule in runnable["pandas"]:
+        t = time.perf_counter()
+        try:
+            out = rule.check(ctx)
+            if out is not None and len(out):
+                out = with_all_columns(out)
+                out["rule_id"] = rule.id
+                parts.append(_dedupe(rule, out))
+        except Exception as exc:  # noqa: BLE001 - a broken rule never stops the run
+            errors[rule.id] = exc
+        seconds[rule.id] = time.perf_counter() - t
+
+    for rid, exc in errors.items():
+        log.error("rule %s not checked: %s", rid, type(exc).__name__)
+        not_checked.append({"rule_id": rid, "kode_pemda": None, "alasan": _alasan_error(exc, lang)})
+
+    t = time.perf_counter()
+    findings = _fill_names(with_all_columns(parts), export)
+    findings = render(findings, catalog, lang)
+    order = findings["rule_id"].astype(str) + "|" + findings["kode_pemda"].astype(str)
+    findings = findings.iloc[order.argsort(kind="stable")].reset_index(drop=True)[ALL_COLUMNS]
+    seconds["render"] = time.perf_counter() - t
+    nc = pd.DataFrame(not_checked, columns=NOT_CHECKED_COLUMNS).sort_values("rule_id", kind="stable").reset_index(drop=True)
+    nc = nc.astype(object).where(nc.notna(), None)
+    return RuleRun(findings=findings, not_checked=nc, seconds=seconds)

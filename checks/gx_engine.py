@@ -1,0 +1,198 @@
+"""Great Expectations 1.x engine: rules declared as expectations, validated once per table for
+the whole nation in one ephemeral context.
+
+A `gx` rule's `check(ctx)` returns a list of `GxCheck` (an expectation on one ingested table,
+plus the derived columns it reads and how its unexpected rows become findings). The engine
+gathers every check of every gx rule per table, builds ONE suite per table, validates the
+table's frame ONCE (`result_format=COMPLETE` with `_row` as unexpected index column), and maps
+each expectation's unexpected `_row` values back to source rows → findings.
+
+Cost (measured, 2 cores): the pandas execution engine costs roughly 1–2 s per expectation on
+750,000 rows, dominated by metric computation, not by context set-up; rules whose logic needs
+groups or parsing live in the pandas engine instead (their docstrings say why).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from checks.context import RuleContext, display, rows_to_findings, text_values
+from checks.registry import Rule
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class GxCheck:
+    """One expectation of one rule on one ingested table.
+
+    - `expectation`: a `great_expectations.expectations.*` instance (catalog values filled in);
+    - `derived`: extra columns the expectation reads, computed vectorized from the table
+      (name → f(table) -> Series); names must be unique per table across rules;
+    - `kolom`: display column for the findings (default: the expectation's column);
+    - `nilai`: column whose value is reported (default: the expectation's column; None = none);
+    - `with_row`: findings carry `tabel`/`baris` (off for per-innovation findings).
+    """
+
+    table: str
+    expectation: Any
+    derived: dict[str, Callable[[pd.DataFrame], pd.Series]] = field(default_factory=dict)
+    kolom: str | None = None
+    nilai: str | None | bool = True
+    with_row: bool = True
+    no_indikator: str | None = None
+    #: message fields taken per row from a column of the table or a derived column
+    extras: dict[str, str] = field(default_factory=dict)
+    #: message fields with one value for every finding of this check
+    konstanta: dict[str, str] = field(default_factory=dict)
+
+
+def _condition_columns(cond: Any) -> set[str]:
+    """Columns a GX 1.x row condition reads (walks And/Or/Comparison/Nullity conditions)."""
+    if cond is None or isinstance(cond, str):
+        return set()
+    out: set[str] = set()
+    col = getattr(cond, "column", None)
+    if col is not None and hasattr(col, "name"):
+        out.add(col.name)
+    for c in getattr(cond, "conditions", None) or ():
+        out |= _condition_columns(c)
+    return out
+
+
+def _expectation_columns(exp: Any) -> list[str]:
+    cols = []
+    for attr in ("column", "column_A", "column_B"):
+        v = getattr(exp, attr, None)
+        if isinstance(v, str):
+            cols.append(v)
+    for v in getattr(exp, "column_list", None) or ():
+        cols.append(v)
+    return cols
+
+
+def _context():
+    """An ephemeral GX context: in memory, no analytics, no progress bars."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+_RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": ["_row"],
+    "return_unexpected_index_query": False,
+    "include_unexpected_rows": False,
+}
+
+
+def _clean(s: pd.Series) -> pd.Series:
+    """GX's pandas engine wants plain None for missing text, not pd.NA/NaN mixes."""
+    if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+        return s.astype(object).where(s.notna(), None)
+    if isinstance(s.dtype, (pd.Int64Dtype, pd.Float64Dtype, pd.BooleanDtype)):
+        return s.astype("float64") if not isinstance(s.dtype, pd.BooleanDtype) else s.astype(object)
+    return s
+
+
+def run_gx(ctx: RuleContext, rules: list[Rule]) -> tuple[dict[str, list[pd.DataFrame]], dict[str, BaseException]]:
+    """Validate every gx rule's checks: one suite and one validation per table.
+
+    Returns (findings per rule id, errors per rule id). A rule whose `check` raises, or whose
+    expectation raises inside GX, is reported in errors; the others go on.
+    """
+    import great_expectations as gx
+
+    found: dict[str, list[pd.DataFrame]] = {r.id: [] for r in rules}
+    errors: dict[str, BaseException] = {}
+    by_table: dict[str, list[tuple[Rule, GxCheck]]] = {}
+    for rule in rules:
+        try:
+            checks = list(rule.check(ctx))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
+            errors[rule.id] = exc
+            continue
+        for c in checks:
+            by_table.setdefault(c.table, []).append((rule, c))
+    if not by_table:
+        return found, errors
+
+    context = _context()
+    source = context.data_sources.add_pandas("iid")
+    for table, items in by_table.items():
+        base = ctx.table(table)
+        frame = pd.DataFrame({"_row": np.arange(len(base))})
+        keep: list[tuple[int, Rule, GxCheck]] = []
+        for i, (rule, c) in enumerate(items):
+            try:
+                for name, fn in c.derived.items():
+                    if name in frame.columns:
+                        raise ValueError(f"derived column {name} declared twice on {table}")
+                    frame[name] = _clean(pd.Series(fn(base)).reset_index(drop=True))
+                cols = _expectation_columns(c.expectation) + sorted(_condition_columns(getattr(c.expectation, "row_condition", None)))
+                for col in cols + [v for v in c.extras.values() if v in base.columns]:
+                    if col not in frame.columns:
+                        frame[col] = _clean(base[col].reset_index(drop=True))
+                c.expectation.meta = {**(c.expectation.meta or {}), "rule_id": rule.id, "i": i}
+                keep.append((i, rule, c))
+            except Exception as exc:  # noqa: BLE001
+                errors.setdefault(rule.id, exc)
+        keep = [k for k in keep if k[1].id not in errors]
+        if not keep:
+            continue
+        asset = source.add_dataframe_asset(table)
+        batch_def = asset.add_batch_definition_whole_dataframe(f"{table}-nasional")
+        suite = gx.ExpectationSuite(name=f"iid-{table}")
+        for _, _, c in keep:
+            suite.add_expectation(c.expectation)
+        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(suite, result_format=_RESULT_FORMAT)
+        checks = {i: (rule, c) for i, rule, c in keep}
+        for r in result.results:
+            meta = r.expectation_config.meta or {}
+            rule, c = checks[int(meta["i"])]
+            if r.exception_info and r.exception_info.get("raised_exception"):
+                errors.setdefault(rule.id, RuntimeError(str(r.exception_info.get("exception_message"))[:200]))
+                continue
+            idx = [d["_row"] for d in (r.result.get("unexpected_index_list") or [])]
+            if not idx:
+                continue
+            pos = np.asarray(idx, dtype=np.int64)
+            rows = base.iloc[pos]
+            column = _expectation_columns(c.expectation)[0] if _expectation_columns(c.expectation) else None
+            kolom = c.kolom if c.kolom is not None else (display(table, column) if column else None)
+            if c.nilai is True:
+                nilai_col = column
+            else:
+                nilai_col = c.nilai or None
+            if nilai_col is None:
+                nilai = None
+            elif nilai_col in base.columns:
+                nilai = rows[nilai_col]
+            else:
+                nilai = pd.Series(frame[nilai_col].to_numpy()[pos], index=rows.index)
+            out = rows_to_findings(rows, table, rule.id, kolom=kolom, nilai=nilai,
+                                   no_indikator=c.no_indikator, with_row=c.with_row)
+            for name, col in c.extras.items():
+                out[name] = text_values(pd.Series(frame[col].to_numpy()[pos])).to_numpy()
+            for name, value in c.konstanta.items():
+                out[name] = value
+            found[rule.id].append(out)
+    for rid in errors:
+        found.pop(rid, None)
+    return found, errors

@@ -1,0 +1,74 @@
+"""BKT-02: the evidence type is not one the catalog accepts for that indicator
+(`jenis_file` per indicator). Type = `Jenis File`, or when empty the file name's extension;
+a URL counts as `link`. Rows of unknown indicators are SKM-06's, not judged here.
+
+GX: one `expect_column_values_to_be_in_set` over a derived `"<no>|<type>"` column against
+the accepted (indicator, type) pairs from the catalog.
+"""
+
+from checks.findings import Severity
+from checks.registry import Rule
+
+
+def _pairs(catalog) -> list[str]:
+    return sorted(f"{i.no}|{t}" for i in (*catalog.spd, *catalog.sid) for t in i.jenis_file)
+
+
+def _pair_column(catalog):
+    known = set(catalog.indicators)
+
+    def f(df):
+        from checks.rulekit import evidence_type
+
+        tipe = evidence_type(df)
+        no = df["no_indikator"].astype(object)
+        pair = no.astype(str) + "|" + tipe.astype(str)
+        return pair.where(no.isin(known) & tipe.notna(), None)
+
+    return f
+
+
+def check(ctx):
+    import great_expectations.expectations as gxe
+
+    from checks.gx_engine import GxCheck
+    from checks.rulekit import evidence_type, tables_with
+
+    return [
+        GxCheck(
+            t,
+            gxe.ExpectColumnValuesToBeInSet(column=f"_bkt02_{t}", value_set=_pairs(ctx.catalog)),
+            derived={f"_bkt02_{t}": _pair_column(ctx.catalog), f"_bkt02_tipe_{t}": evidence_type},
+            kolom="Jenis File",
+            nilai=f"_bkt02_tipe_{t}",
+        )
+        for t in tables_with(ctx, "no_indikator", "data_pendukung")
+    ]
+
+
+def _accepted(catalog) -> dict:
+    parts = [f"{i.no}: {'/'.join(i.jenis_file)}" for i in catalog.sid]
+    return {"jenis_diterima": "; ".join(parts)}
+
+
+RULE = Rule(
+    id="BKT-02",
+    severity=Severity.ERROR,
+    key=("kode_pemda", "id_inovasi", "no_indikator"),
+    judul_id="Jenis berkas bukti tidak diterima",
+    judul_en="Evidence file type not accepted",
+    pesan_id=(
+        "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': bukti berjenis '{nilai}' tidak "
+        "diterima untuk indikator ini, sehingga bukti dianggap tidak sah. Unggah ulang bukti dalam jenis yang "
+        "diterima pedoman (SID {jenis_diterima})."
+    ),
+    pesan_en=(
+        "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': evidence of type '{nilai}' is "
+        "not accepted for this indicator, so it counts as invalid. Upload it again in an accepted type (SID "
+        "{jenis_diterima})."
+    ),
+    needs=("indikator_inovasi.no_indikator", "indikator_inovasi.data_pendukung"),
+    engine="gx",
+    check=check,
+    extra=_accepted,
+)

@@ -1,0 +1,43 @@
+"""BKT-03: `Tanggal Dokumen` is after the audit date (a typo such as 2062, or a future date).
+
+GX: `expect_column_values_to_be_between(tanggal_dokumen, max_value=as_of)` on both indicator
+tables (the audit date itself is allowed).
+"""
+
+from checks.findings import Severity
+from checks.registry import Rule
+
+
+def check(ctx):
+    import great_expectations.expectations as gxe
+
+    from checks.gx_engine import GxCheck
+    from checks.rulekit import tables_with
+
+    return [
+        GxCheck(t, gxe.ExpectColumnValuesToBeBetween(column="tanggal_dokumen", max_value=ctx.as_of_ts),
+                konstanta={"tanggal_audit": ctx.as_of.strftime("%d-%m-%Y")})
+        for t in tables_with(ctx, "tanggal_dokumen")
+    ]
+
+
+RULE = Rule(
+    id="BKT-03",
+    severity=Severity.ERROR,
+    key=("kode_pemda", "id_inovasi", "no_indikator"),
+    judul_id="Tanggal dokumen di masa depan",
+    judul_en="Document date in the future",
+    pesan_id=(
+        "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': Tanggal Dokumen {nilai} jatuh setelah "
+        "tanggal audit {tanggal_audit}, sehingga bukti tidak sah. Periksa salah ketik tahun dan isi tanggal "
+        "sesuai dokumen."
+    ),
+    pesan_en=(
+        "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': Tanggal Dokumen {nilai} is after "
+        "the audit date {tanggal_audit}, so the evidence is invalid. Check for a mistyped year and enter the date "
+        "printed on the document."
+    ),
+    needs=("indikator_inovasi.tanggal_dokumen",),
+    engine="gx",
+    check=check,
+)
