@@ -317,6 +317,8 @@ class ExportBuilder:
             name = r.get("data_pendukung")
             if not name or r.get("jenis_file") == "link" or str(name).startswith("http") or r.get("_berkas") is False:
                 continue
+            if "/" in str(name) or "\\" in str(name):
+                raise ValueError(f"builder writes only plain names inside bukti/, not {name!r}")
             if "_bytes" in r:
                 data = r["_bytes"]
             elif str(name).endswith(".pdf"):

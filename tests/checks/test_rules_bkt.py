@@ -1,0 +1,228 @@
+"""BKT (evidence) rules: each fires at its exact key and severity; a near miss does not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from tests.checks.builders import ExportBuilder, blank_pdf, minimal_pdf
+from tests.checks.helpers import assert_findings, assert_no_findings
+
+ts = pd.Timestamp
+
+
+def tulungagung(**kw) -> ExportBuilder:
+    return ExportBuilder(**kw).pemda("35.04", "Kab. Tulungagung")
+
+
+# BKT-01 ----------------------------------------------------------------------------------------
+
+def test_bkt01_parameter_without_data_pendukung_sid_and_spd():
+    export = (tulungagung().spd("14", data_pendukung=None, jenis_file=None)
+              .inovasi().indikator("17", data_pendukung=None, jenis_file=None)
+              .indikator("18", parameter=None, data_pendukung=None).build())  # near miss: no parameter
+    assert_findings(export, [
+        ("BKT-01", {"kode_pemda": "35.04", "id_inovasi": "35.04-0001", "no_indikator": "17", "kolom": "Data Pendukung"}),
+        ("BKT-01", {"kode_pemda": "35.04", "id_inovasi": None, "no_indikator": "14", "tabel": "Indikator Pemda"}),
+    ])
+
+
+# BKT-02 ----------------------------------------------------------------------------------------
+
+def test_bkt02_type_not_accepted_from_jenis_file_or_extension_or_link():
+    export = (tulungagung().inovasi()
+              .indikator("16", jenis_file="jpg", data_pendukung="regulasi.jpg")
+              .indikator("17", jenis_file=None, data_pendukung="sk-tim.PNG")
+              .indikator("18", jenis_file=None, data_pendukung="https://drive.google.com/file/d/1")
+              .indikator("19", jenis_file="png", data_pendukung="alat.png")  # near miss: 19 accepts png
+              .indikator("25", jenis_file=None, data_pendukung="foto.jpeg")  # jpeg counts as jpg: fine
+              .build())
+    assert_findings(export, [
+        ("BKT-02", {"id_inovasi": "35.04-0001", "no_indikator": "16", "nilai": "jpg", "kolom": "Jenis File"}),
+        ("BKT-02", {"id_inovasi": "35.04-0001", "no_indikator": "17", "nilai": "png"}),
+        ("BKT-02", {"id_inovasi": "35.04-0001", "no_indikator": "18", "nilai": "link"}),
+    ])
+
+
+def test_bkt02_video_link_is_accepted_for_indicator_35():
+    assert_no_findings(tulungagung().inovasi().indikator("35", jenis_file="link").build(), "BKT-02")
+
+
+# BKT-03 / BKT-04 -------------------------------------------------------------------------------
+
+def test_bkt03_document_after_audit_date_fires_on_the_day_does_not():
+    export = (tulungagung().inovasi()
+              .indikator("21", tanggal_dokumen=ts("2062-03-15"))
+              .indikator("22", tanggal_dokumen=ts("2026-07-02"))
+              .indikator("23", tanggal_dokumen=ts("2026-07-01")).build())
+    assert_findings(export, [
+        ("BKT-03", {"no_indikator": "21", "nilai": "15-03-2062", "kolom": "Tanggal Dokumen"}),
+        ("BKT-03", {"no_indikator": "22", "nilai": "02-07-2026"}),
+    ], as_of=date(2026, 7, 1))
+
+
+def test_bkt04_before_1_january_t_minus_2_except_regulasi_parameter_2_or_3():
+    export = (tulungagung().spd("9", tanggal_dokumen=ts("2020-05-05"))
+              .inovasi()
+              .indikator("17", tanggal_dokumen=ts("2023-12-31"))          # fires
+              .indikator("18", tanggal_dokumen=ts("2024-01-01"))          # near miss: first allowed day
+              .indikator("16", parameter="3", nomor_dokumen="Peraturan Daerah Nomor 1 Tahun 2015",
+                         tanggal_dokumen=ts("2015-02-01"))                # exempt: Perda
+              .inovasi()
+              .indikator("16", parameter="1", nomor_dokumen="Keputusan Bupati Nomor 5 Tahun 2019",
+                         tanggal_dokumen=ts("2019-02-01"))                # SK is not exempt
+              .build())
+    assert_findings(export, [
+        ("BKT-04", {"id_inovasi": "35.04-0001", "no_indikator": "17", "nilai": "31-12-2023"}),
+        ("BKT-04", {"id_inovasi": "35.04-0002", "no_indikator": "16"}),
+        ("BKT-04", {"id_inovasi": None, "no_indikator": "9"}),
+    ])
+
+
+# BKT-05 ----------------------------------------------------------------------------------------
+
+def test_bkt05_pdf_under_20_kb_and_image_under_10_kb():
+    export = (tulungagung().inovasi()
+              .indikator("18", ukuran_file_kb=19.9)     # fires
+              .indikator("17", ukuran_file_kb=20.0)     # near miss
+              .indikator("25", ukuran_file_kb=9.99)     # jpg fires
+              .indikator("27", ukuran_file_kb=10.0)     # near miss
+              .build())
+    f = assert_findings(export, [
+        ("BKT-05", {"id_inovasi": "35.04-0001", "no_indikator": "18", "nilai": "19.9", "kolom": "Ukuran File (KB)"}),
+        ("BKT-05", {"id_inovasi": "35.04-0001", "no_indikator": "25", "nilai": "9.99"}),
+    ])
+    msg = f.loc[f["no_indikator"] == "18", "pesan"].iloc[0]
+    assert "pdf di bawah 20 KB" in msg and "Unggah ulang" in msg
+
+
+# BKT-06 ----------------------------------------------------------------------------------------
+
+def test_bkt06_same_hash_same_indicator_in_two_innovations_every_row():
+    export = (tulungagung().inovasi().indikator("17", sha256="ab" * 32)
+              .inovasi().indikator("17", sha256="ab" * 32).build())
+    assert_findings(export, [
+        ("BKT-06", {"id_inovasi": "35.04-0001", "no_indikator": "17"}),
+        ("BKT-06", {"id_inovasi": "35.04-0002", "no_indikator": "17"}),
+    ])
+
+
+def test_bkt06_same_hash_on_two_indicators_of_one_innovation_is_allowed():
+    export = tulungagung().inovasi().indikator("17", sha256="cd" * 32).indikator("20", sha256="cd" * 32).build()
+    assert_no_findings(export, "BKT-06")
+
+
+def test_bkt06_same_hash_on_different_indicators_of_two_innovations_is_allowed():
+    export = (tulungagung().inovasi().indikator("17", sha256="ef" * 32)
+              .inovasi().indikator("18", sha256="ef" * 32).build())
+    assert_no_findings(export, "BKT-06")
+
+
+# BKT-07 ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("claimed, nomor, fires", [
+    ("3", "Peraturan Bupati Tulungagung Nomor 12 Tahun 2024", True),      # Perbup claimed as Perda
+    ("2", "Peraturan Bupati Tulungagung Nomor 12 Tahun 2024", False),     # Perbup as 2: fine
+    ("3", "Perda Kab. Tulungagung No. 3 Tahun 2021", False),
+    ("3", "Peraturan Daerah Provinsi Jawa Timur Nomor 46 Tahun 2023", False),
+    ("2", "Perwali Batu No 5 Tahun 2024", False),
+    ("2", "PERKADA Nomor 7 Tahun 2024", False),
+    ("3", "Peraturan Kepala Daerah Nomor 7 Tahun 2024", True),             # Perkada is not a Perda
+    ("2", "Keputusan Bupati Nomor 188/12/2024", True),
+    ("1", "SK Bupati Nomor 188/12/2024", False),
+    ("1", "Surat Edaran Dinas Perdagangan Nomor 500/2024", True),          # Perdagangan is no Perda
+    ("3", "Surat Edaran Dinas Perdagangan Nomor 500/2024", True),
+    ("2", "Peraturan Bupati Nomor 3 Tahun 2024 tentang Pelaksanaan Peraturan Daerah Nomor 1", False),
+    ("3", "Peraturan Bupati Nomor 3 Tahun 2024 tentang Pelaksanaan Peraturan Daerah Nomor 1", True),
+])
+def test_bkt07_claim_versus_what_nomor_dokumen_proves(claimed, nomor, fires):
+    export = tulungagung().inovasi(judul="Klinik Lansia").indikator("16", parameter=claimed, nomor_dokumen=nomor,
+                                                                    tanggal_dokumen=ts("2025-01-01")).build()
+    expected = [("BKT-07", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Nomor Dokumen",
+                            "nilai": nomor})] if fires else []
+    assert_findings(export, expected, rules=("BKT-07",))
+
+
+def test_bkt07_message_names_claim_and_proof():
+    export = tulungagung().inovasi(judul="Klinik Lansia").indikator(
+        "16", parameter="3", nomor_dokumen="Peraturan Bupati Tulungagung Nomor 12 Tahun 2024").build()
+    f = assert_findings(export, [("BKT-07", {"id_inovasi": "35.04-0001"})])
+    assert "Parameter 3 diklaim" in f["pesan"].iloc[0] and "Parameter 2" in f["pesan"].iloc[0]
+
+
+# BKT-08 ----------------------------------------------------------------------------------------
+
+def test_bkt08_link_evidence_must_be_http_and_video_on_a_known_host():
+    export = (tulungagung()
+              .spd("13a", jenis_file="link", data_pendukung="www.jawatimurprov.example/kajian-kebijakan")
+              .inovasi(judul="Klinik Lansia", link_video="javascript:alert(1)")
+              .indikator("35", data_pendukung="https://www.example.com/video-inovasi.mp4")
+              .indikator("26", jenis_file="link", data_pendukung="https://pedoman.tulungagung.example/manual")  # ok
+              .inovasi(judul="Bank Sampah", link_video="https://m.youtube.com/watch?v=x")               # ok
+              .indikator("35", data_pendukung="https://youtube.com.evil.example/watch")
+              .build())
+    assert_findings(export, [
+        ("BKT-08", {"id_inovasi": None, "no_indikator": "13a", "kolom": "Data Pendukung"}),
+        ("BKT-08", {"id_inovasi": "35.04-0001", "kolom": "Link Video", "nilai": "javascript:alert(1)"}),
+        ("BKT-08", {"id_inovasi": "35.04-0001", "no_indikator": "35"}),
+        ("BKT-08", {"id_inovasi": "35.04-0002", "no_indikator": "35"}),
+    ])
+
+
+def test_bkt08_google_drive_and_social_hosts_are_fine_for_video():
+    export = (tulungagung().inovasi(link_video="https://drive.google.com/file/d/abc/view")
+              .indikator("35", data_pendukung="https://www.instagram.com/reel/xyz").build())
+    assert_no_findings(export, "BKT-08")
+
+
+# BKT-09 / BKT-10: evidence files ------------------------------------------------------------------
+
+def test_bkt09_missing_unreadable_blank_and_hash_mismatch(tmp_path):
+    (tmp_path / "rahasia.pdf").write_bytes(minimal_pdf("di luar folder bukti"))
+    export = (tulungagung().inovasi()
+              .indikator("20", _berkas=False)                                 # missing
+              .indikator("21", _bytes=b"not a pdf at all")                    # unreadable
+              .indikator("23", _bytes=blank_pdf())                            # no text, no image
+              .indikator("24", sha256="00" * 32, _sha_tetap=True)             # hash differs
+              .indikator("28", data_pendukung="../rahasia.pdf", _berkas=False)  # exists, but outside bukti/
+              .build(bukti_dir=tmp_path / "bukti"))
+    assert_findings(export, [
+        ("BKT-09", {"id_inovasi": "35.04-0001", "no_indikator": "20", "kolom": "Data Pendukung"}),
+        ("BKT-09", {"id_inovasi": "35.04-0001", "no_indikator": "21"}),
+        ("BKT-09", {"id_inovasi": "35.04-0001", "no_indikator": "23"}),
+        ("BKT-09", {"id_inovasi": "35.04-0001", "no_indikator": "24", "kolom": "SHA256"}),
+        ("BKT-09", {"id_inovasi": "35.04-0001", "no_indikator": "28"}),
+    ])
+
+
+def test_bkt09_bkt10_not_checked_without_bukti_folder():
+    from tests.checks.helpers import audit
+
+    run = audit(tulungagung().inovasi().build())
+    assert {"BKT-09", "BKT-10"} <= set(run.not_checked["rule_id"])
+
+
+def test_bkt10_regulasi_pdf_must_name_the_innovation(tmp_path):
+    export = (tulungagung()
+              .inovasi(judul="LANUPA: Sekolah Air Minum Perdesaan")
+              .indikator("16", _isi="Peraturan Bupati Nomor 16 Tahun 2024 tentang Penataan Pasar Hewan")
+              .inovasi(judul="KLIK: Klinik Lansia Terpadu")   # near miss: name without the acronym, other case
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG INOVASI KLINIK LANSIA TERPADU")
+              .build(bukti_dir=tmp_path / "bukti"))
+    assert_findings(export, [("BKT-10", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Data Pendukung"})])
+
+
+# BKT-11 ----------------------------------------------------------------------------------------
+
+def test_bkt11_kemanfaatan_with_parameter_needs_basis_a_to_f():
+    export = (tulungagung().inovasi().indikator("33", basis=None)
+              .inovasi().indikator("33", basis="g")
+              .inovasi().indikator("33", parameter=None, basis=None)   # near miss: no parameter
+              .inovasi().indikator("33", basis="f")                    # near miss
+              .build())
+    assert_findings(export, [
+        ("BKT-11", {"id_inovasi": "35.04-0001", "no_indikator": "33", "kolom": "Basis"}),
+        ("BKT-11", {"id_inovasi": "35.04-0002", "no_indikator": "33", "nilai": "g"}),
+    ])
