@@ -1,0 +1,124 @@
+"""KNS (consistency) rules: each fires at its exact key and severity; a near miss does not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from tests.checks.builders import ExportBuilder, rancang_bangun
+from tests.checks.helpers import assert_findings, assert_no_findings
+
+ts = pd.Timestamp
+
+
+def tulungagung(**kw) -> ExportBuilder:
+    return ExportBuilder(**kw).pemda("35.04", "Kab. Tulungagung")
+
+
+def test_kns01_dates_out_of_order_same_day_is_fine():
+    export = (tulungagung()
+              .inovasi(tanggal_uji_coba=ts("2025-03-01"), tanggal_penerapan=ts("2025-02-10"))
+              .inovasi(tanggal_penerapan=ts("2025-02-10"), tanggal_pengembangan=ts("2025-02-09"))
+              .inovasi(tanggal_uji_coba=ts("2025-02-10"), tanggal_penerapan=ts("2025-02-10"),
+                       tanggal_pengembangan=ts("2025-02-10"))                 # near miss: same day
+              .inovasi(tanggal_uji_coba=None, tanggal_penerapan=ts("2024-02-10"))  # missing: not judged
+              .build())
+    f = assert_findings(export, [
+        ("KNS-01", {"id_inovasi": "35.04-0001", "kolom": "Tanggal Penerapan", "nilai": "10-02-2025"}),
+        ("KNS-01", {"id_inovasi": "35.04-0002", "kolom": "Tanggal Pengembangan"}),
+    ])
+    assert "01-03-2025" in f.iloc[0]["pesan"]
+
+
+def test_kns02_each_future_date_column_is_a_finding():
+    export = (tulungagung().inovasi(tanggal_input=ts("2062-01-20"), tanggal_pengembangan=ts("2026-07-02"))
+              .inovasi(tanggal_input=ts("2026-07-01")).build())  # near miss: the audit day itself
+    assert_findings(export, [
+        ("KNS-02", {"id_inovasi": "35.04-0001", "kolom": "Tanggal Input", "nilai": "20-01-2062"}),
+        ("KNS-02", {"id_inovasi": "35.04-0001", "kolom": "Tanggal Pengembangan"}),
+    ], as_of=date(2026, 7, 1))
+
+
+@pytest.mark.parametrize("penerapan, pengembangan, tahapan, fires", [
+    ("2023-12-31", None, "Penerapan", True),
+    ("2024-01-01", None, "Penerapan", False),
+    ("2025-12-31", None, "Penerapan", False),
+    ("2026-01-01", None, "Penerapan", True),
+    ("2021-03-10", "2025-06-01", "Penerapan", False),   # developed inside the window
+    ("2021-03-10", "2023-06-01", "Penerapan", True),
+    (None, None, "Penerapan", True),
+    ("2021-03-10", None, "Uji Coba", False),           # only stage Penerapan is judged
+])
+def test_kns03_window_edges(penerapan, pengembangan, tahapan, fires):
+    export = tulungagung().inovasi(
+        tahapan_inovasi=tahapan, tanggal_uji_coba=ts("2020-01-01"),
+        tanggal_penerapan=ts(penerapan) if penerapan else None,
+        tanggal_pengembangan=ts(pengembangan) if pengembangan else None).build()
+    expected = [("KNS-03", {"id_inovasi": "35.04-0001"})] if fires else []
+    assert_findings(export, expected, rules=("KNS-03",))
+
+
+def test_kns04_kematangan_outside_0_to_111():
+    export = (tulungagung().inovasi(kematangan=140.0).inovasi(kematangan=-1.0)
+              .inovasi(kematangan=111.0).inovasi(kematangan=0.0).build())
+    assert_findings(export, [
+        ("KNS-04", {"id_inovasi": "35.04-0001", "nilai": "140", "kolom": "Kematangan"}),
+        ("KNS-04", {"id_inovasi": "35.04-0002", "nilai": "-1"}),
+    ])
+
+
+def test_kns05_near_identical_titles_within_one_pemda_every_member():
+    export = (tulungagung().inovasi(judul="JESEH: Kampung Bedah Rumah").inovasi(judul="JESEH: Kampung Bedah Rumah 2")
+              .pemda("35.79", "Kota Batu").inovasi(judul="JESEH: Kampung Bedah Rumah")  # other Pemda: not compared
+              .build())
+    assert_findings(export, [
+        ("KNS-05", {"kode_pemda": "35.04", "id_inovasi": "35.04-0001", "nilai": "JESEH: Kampung Bedah Rumah 2"}),
+        ("KNS-05", {"kode_pemda": "35.04", "id_inovasi": "35.04-0002", "nilai": "JESEH: Kampung Bedah Rumah"}),
+    ])
+
+
+def test_kns05_different_titles_sharing_words_are_fine():
+    export = tulungagung().inovasi(judul="Kampung Bedah Rumah").inovasi(judul="Kampung Bebas Sampah Plastik").build()
+    assert_no_findings(export, "KNS-05")
+
+
+def test_kns06_identical_rancang_bangun_after_space_and_case_normalization():
+    text = rancang_bangun("Teks yang sama", 320)
+    export = (tulungagung().inovasi(rancang_bangun=text)
+              .inovasi(rancang_bangun="  " + text.upper().replace(" ", "   ") + " ")
+              .pemda("35.79", "Kota Batu").inovasi(rancang_bangun=text)
+              .build())
+    assert_findings(export, [
+        ("KNS-06", {"kode_pemda": "35.04", "id_inovasi": "35.04-0001", "kolom": "Rancang Bangun"}),
+        ("KNS-06", {"kode_pemda": "35.04", "id_inovasi": "35.04-0002"}),
+        ("KNS-06", {"kode_pemda": "35.79", "id_inovasi": "35.79-0001"}),
+    ])
+
+
+def test_kns06_one_word_different_is_not_identical():
+    text = rancang_bangun("Teks yang sama", 320)
+    export = tulungagung().inovasi(rancang_bangun=text).inovasi(rancang_bangun=text + " tambahan").build()
+    assert_no_findings(export, "KNS-06")
+
+
+@pytest.mark.parametrize("koordinat, fires", [
+    ("35.689, 139.692", True),          # Tokyo
+    ("Jl. Ahmad Yani 12", True),        # unreadable
+    ("111.9025, -8.0654", True),        # swapped
+    ("-11.0, 95.0", False),             # corners are inside
+    ("6, 141", False),
+    ("-11.01, 120", True),
+    ("-8.0654;111.9025", False),
+    ("-8,0654; 111,9025", False),       # decimal commas with a semicolon
+])
+def test_kns07_koordinat(koordinat, fires):
+    export = tulungagung().inovasi(koordinat=koordinat).build()
+    expected = [("KNS-07", {"id_inovasi": "35.04-0001", "kolom": "Koordinat", "nilai": koordinat})] if fires else []
+    assert_findings(export, expected, rules=("KNS-07",))
+
+
+def test_kns07_empty_koordinat_is_lkp05_not_kns07():
+    export = tulungagung().inovasi(koordinat=None).build()
+    assert_findings(export, [("LKP-05", {"id_inovasi": "35.04-0001", "kolom": "Koordinat"})], rules=("KNS-07",))
