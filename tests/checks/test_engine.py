@@ -162,3 +162,18 @@ def test_render_is_vectorized_enough_for_200k_findings():
     out = render(df, CATALOG, "id")
     assert time.perf_counter() - t < 10
     assert out["pesan"].notna().all() and len(out) == n
+
+
+def test_gx_validates_each_table_once_for_the_whole_nation(monkeypatch):
+    from great_expectations.datasource.fluent.interfaces import Batch
+
+    calls = []
+    original = Batch.validate
+
+    def counting(self, expect, *a, **kw):
+        calls.append(getattr(expect, "name", None))
+        return original(self, expect, *a, **kw)
+
+    monkeypatch.setattr(Batch, "validate", counting)
+    audit(two_pemda().pemda("33", "Provinsi Jawa Tengah").inovasi().build())
+    assert sorted(calls) == ["iid-daftar_inovasi", "iid-indikator_inovasi", "iid-indikator_pemda"]
