@@ -38,17 +38,24 @@ def check(ctx):
         GxCheck(
             t,
             gxe.ExpectColumnValuesToBeInSet(column=f"_bkt02_{t}", value_set=_pairs(ctx.catalog)),
-            derived={f"_bkt02_{t}": _pair_column(ctx.catalog), f"_bkt02_tipe_{t}": evidence_type},
+            derived={f"_bkt02_{t}": _pair_column(ctx.catalog), f"_bkt02_tipe_{t}": evidence_type,
+                     f"_bkt02_diterima_{t}": _accepted_column(ctx.catalog)},
             kolom="Jenis File",
             nilai=f"_bkt02_tipe_{t}",
+            extras={"jenis_diterima": f"_bkt02_diterima_{t}"},
         )
         for t in tables_with(ctx, "no_indikator", "data_pendukung")
     ]
 
 
-def _accepted(catalog) -> dict:
-    parts = [f"{i.no}: {'/'.join(i.jenis_file)}" for i in catalog.sid]
-    return {"jenis_diterima": "; ".join(parts)}
+def _accepted_column(catalog):
+    """Per row: the types the catalog accepts for the row's indicator (for the message)."""
+    accepted = {no: "/".join(i.jenis_file) for no, i in catalog.indicators.items()}
+
+    def f(df):
+        return df["no_indikator"].astype(object).map(accepted)
+
+    return f
 
 
 RULE = Rule(
@@ -60,15 +67,14 @@ RULE = Rule(
     pesan_id=(
         "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': bukti berjenis '{nilai}' tidak "
         "diterima untuk indikator ini, sehingga bukti dianggap tidak sah. Unggah ulang bukti dalam jenis yang "
-        "diterima pedoman (SID {jenis_diterima})."
+        "diterima pedoman untuk indikator ini: {jenis_diterima}."
     ),
     pesan_en=(
         "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': evidence of type '{nilai}' is "
-        "not accepted for this indicator, so it counts as invalid. Upload it again in an accepted type (SID "
-        "{jenis_diterima})."
+        "not accepted for this indicator, so it counts as invalid. Upload it again in a type the guideline "
+        "accepts for this indicator: {jenis_diterima}."
     ),
     needs=("indikator_inovasi.no_indikator", "indikator_inovasi.data_pendukung"),
     engine="gx",
     check=check,
-    extra=_accepted,
 )

@@ -134,7 +134,7 @@ def test_every_template_renders_without_leftover_placeholders(lang):
 def test_templates_use_only_known_fields():
     known = {"pemda", "kode_pemda", "id_inovasi", "judul_inovasi", "no_indikator", "indikator", "kolom", "nilai",
              "tabel", "baris"}
-    per_row = {"BKT-05": {"jenis", "min_kb"}, "BKT-06": {"jumlah"}, "BKT-07": {"klaim", "terbukti"},
+    per_row = {"BKT-02": {"jenis_diterima"}, "BKT-05": {"jenis", "min_kb"}, "BKT-06": {"jumlah"}, "BKT-07": {"klaim", "terbukti"},
                "BKT-09": {"masalah_id", "masalah_en"}, "KNS-01": {"pembanding", "kolom_pembanding"},
                "KNS-05": {"id_mirip"}, "KNS-06": {"jumlah"}, "BKT-03": {"tanggal_audit"}, "KNS-02": {"tanggal_audit"}}
     for rid, rule in all_rules().items():

@@ -39,11 +39,12 @@ def test_bkt02_type_not_accepted_from_jenis_file_or_extension_or_link():
               .indikator("19", jenis_file="png", data_pendukung="alat.png")  # near miss: 19 accepts png
               .indikator("25", jenis_file=None, data_pendukung="foto.jpeg")  # jpeg counts as jpg: fine
               .build())
-    assert_findings(export, [
+    f = assert_findings(export, [
         ("BKT-02", {"id_inovasi": "35.04-0001", "no_indikator": "16", "nilai": "jpg", "kolom": "Jenis File"}),
         ("BKT-02", {"id_inovasi": "35.04-0001", "no_indikator": "17", "nilai": "png"}),
         ("BKT-02", {"id_inovasi": "35.04-0001", "no_indikator": "18", "nilai": "link"}),
     ])
+    assert f.loc[f["no_indikator"] == "16", "pesan"].iloc[0].endswith("untuk indikator ini: pdf.")
 
 
 def test_bkt02_video_link_is_accepted_for_indicator_35():
