@@ -7,9 +7,11 @@ gathers every check of every gx rule per table, builds ONE suite per table, vali
 table's frame ONCE (`result_format=COMPLETE` with `_row` as unexpected index column), and maps
 each expectation's unexpected `_row` values back to source rows → findings.
 
-Cost (measured, 2 cores): the pandas execution engine costs roughly 1–2 s per expectation on
-750,000 rows, dominated by metric computation, not by context set-up; rules whose logic needs
-groups or parsing live in the pandas engine instead (their docstrings say why).
+Cost (measured on the 546-Pemda synthetic nation, 36,931 innovations + 738,620 SID rows, 2
+shared cores): the ~27 expectations of 13 rules validate in 13–15 s in total (≈0.5 s per
+expectation, dominated by GX's metric computation, not context set-up), with 0 or 150,000
+unexpected rows alike; the whole `run_rules` takes ~25 s. Rules whose logic needs groups,
+anti-joins or parsing live in the pandas engine instead (their docstrings say why).
 """
 
 from __future__ import annotations
