@@ -82,6 +82,8 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     send_rate_per_second: float = SEND_RATE_PER_SECOND
     report_budget_bytes: int = REPORT_BODY_BUDGET_BYTES
+    #: Show tracebacks and debug logs (IID_AUDIT_DEBUG=1); off: one line per error.
+    debug: bool = False
 
     @property
     def database_url(self) -> str:
@@ -128,4 +130,5 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         state_dir=state_dir,
         smtp=smtp,
         send_rate_per_second=float(env.get("IID_AUDIT_SEND_RATE") or SEND_RATE_PER_SECOND),
+        debug=(env.get("IID_AUDIT_DEBUG") or "").strip().lower() in {"1", "true", "yes", "on"},
     )
