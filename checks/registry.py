@@ -67,3 +67,23 @@ def all_rules() -> dict[str, Rule]:
 
 def get_rule(rule_id: str) -> Rule:
     return all_rules()[rule_id]
+
+
+def rules_markdown() -> str:
+    """The rule table of the README, generated from the registry (`python -m checks.registry`)."""
+    lines = [
+        "| id | severity | engine | key | rule (id) | rule (en) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in all_rules().values():
+        lines.append(
+            f"| {r.id} | {r.severity.value} | {r.engine} | {', '.join(r.key)} | {r.judul_id} | {r.judul_en} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    # run as a script this module is `__main__`; the rules register against `checks.registry`
+    from checks.registry import rules_markdown as _table
+
+    print(_table())
