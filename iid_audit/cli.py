@@ -1,17 +1,31 @@
 """`iid-audit`: the command line. Every expected failure is one clear line (Indonesian /
-English) and a non-zero exit code from `Outcome`; never a traceback."""
+English) and a non-zero exit code from `Outcome`; never a traceback.
+
+- `iid-audit audit EXPORT --out DIR [--region KODE] …` runs the `nightly-audit` flow (or
+  `audit-region` with `--region`) in this process, writing straight into DIR.
+- `iid-audit serve --export SOURCE [--out DIR]` registers both deployments and runs them.
+- `iid-audit outbox send DIR` sends the `.eml` files a run left in `DIR/outbox/`.
+
+Prefect is configured (`flows.embedded.configure_environment`) before it is imported: no
+telemetry, warnings only on the console, and with no `PREFECT_API_URL` a temporary local
+server for the run.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
 from iid_audit.outcomes import AuditError, Outcome, UsageError
 
 log = logging.getLogger("iid_audit")
+
+#: Failures listed one per line in the summary; the rest are in run.json and index.html.
+MAX_FAILURES_SHOWN = 10
 
 
 def _date(text: str) -> date:
@@ -21,38 +35,198 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"tanggal harus YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one bilingual line and exit code 2 (`Outcome.USAGE`)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(Outcome.USAGE.exit_code, f"iid-audit: argumen tidak sah / invalid arguments: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="iid-audit", description="Audit data Indeks Inovasi Daerah (IID).")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="iid-audit", description="Audit data Indeks Inovasi Daerah (IID).")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     a = sub.add_parser("audit", help="audit an export and write findings, summary and reports")
     a.add_argument("export", type=Path, help="XLSX workbook, CSV, or folder of CSV tables")
-    a.add_argument("--out", type=Path, required=True, help="output folder")
+    a.add_argument("--out", type=Path, required=True, help="output folder (findings.csv, ringkasan.csv at its top)")
     a.add_argument("--region", help="Kemendagri code of one Pemda, e.g. 35.04")
     a.add_argument("--year", type=int, help="assessment year (catalog); default Tahun Penilaian or 2026")
-    a.add_argument("--as-of", type=_date, help="audit date (default: today)")
+    a.add_argument("--as-of", type=_date, help="audit date (default: today in Jakarta)")
     a.add_argument("--lang", choices=["id", "en"], help="report language (default id)")
+    a.add_argument("--send", action="store_true", help="send the emails over SMTP (default: write DIR/outbox/*.eml)")
+    a.add_argument("--only", help="deliver only the report of this Pemda (all are still audited)")
+    a.add_argument("--resend", action="store_true", help="send again even when this report was sent before")
+    a.add_argument("--recipients", type=Path, help="CSV overriding the addresses of Profil Pemda")
+
+    s = sub.add_parser("serve", help="register the nightly and on-demand deployments and run them")
+    s.add_argument("--export", required=True, help="export path or glob, e.g. '/data/iid/ekspor-*' (newest is used)")
+    s.add_argument("--out", default="keluaran", help="output root; each run writes <out>/<run-id>/ (default keluaran)")
+    s.add_argument("--lang", choices=["id", "en"], help="report language (default id)")
+    s.add_argument("--send", action="store_true", help="scheduled runs send the emails over SMTP")
+    s.add_argument("--pause-on-shutdown", action="store_true",
+                   help="pause the schedules when serve stops (default: keep them active)")
+
+    o = sub.add_parser("outbox", help="the emails written by a run without --send")
+    osub = o.add_subparsers(dest="outbox_command", required=True, parser_class=_Parser)
+    os_ = osub.add_parser("send", help="send the .eml files of DIR/outbox (or DIR) over SMTP")
+    os_.add_argument("dir", type=Path, help="the run's output folder or its outbox folder")
+    os_.add_argument("--resend", action="store_true", help="send again what was sent before")
     return p
 
 
-def _audit(args, settings) -> Outcome:
-    from iid_audit.pipeline import run_audit
+# ---------------------------------------------------------------------------------------------
+# Progress on stderr
+# ---------------------------------------------------------------------------------------------
 
-    if args.lang:
-        settings = settings.with_(lang=args.lang)
-    result = run_audit(
-        args.export, args.out, settings=settings, region=args.region, year=args.year, as_of=args.as_of
-    )
-    print(f"Hasil audit / audit outputs: {result.out_dir.resolve()}")
-    print(f"  findings.csv: {len(result.findings)} temuan / findings")
-    print(f"  ringkasan.csv: {len(result.ringkasan)} Pemda")
-    return result.outcome
+_STAGES = {"laporan": "laporan / reports", "kirim": "kirim / delivery"}
+
+
+class Progress:
+    """A redrawn counter on a terminal; on a pipe or file, a line per tenth of the way."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.monotonic()
+        self._open = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        label = _STAGES.get(stage, stage)
+        if self.tty:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            self.stream.write(f"\r  {label:<18} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            self._open = done < total
+            if done >= total:
+                self.stream.write("\n")
+        else:
+            step = max(1, total // 10)
+            if done == total or done % step == 0:
+                self.stream.write(f"  {label}: {done}/{total}\n")
+        self.stream.flush()
+
+    def note(self, text: str) -> None:
+        if self._open:
+            self.stream.write("\n")
+            self._open = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+
+
+def _prefect(settings) -> None:
+    """Configure Prefect before importing it; then quiet its console (unless debugging)."""
+    from flows.embedded import configure_environment, quiet_console
+
+    configure_environment(debug=settings.debug)
+    import prefect  # noqa: F401  (sets up Prefect's logging)
+
+    if not settings.debug:
+        quiet_console()
+
+
+def _audit(args, settings) -> Outcome:
+    from iid_audit.pipeline import find_export
+
+    export = find_export(args.export)  # fail fast, before a Prefect server is started
+    if args.recipients is not None and not args.recipients.is_file():
+        raise UsageError(f"Berkas penerima tidak ditemukan: {args.recipients}",
+                         f"Recipients file not found: {args.recipients}")
+    if args.only and args.region and args.only != args.region:
+        raise UsageError("--only harus sama dengan --region", "--only must equal --region")
+    if args.send and not settings.smtp.configured:
+        print("iid-audit: SMTP belum dikonfigurasi (IID_AUDIT_SMTP_HOST): email ditulis ke outbox / "
+              "SMTP is not configured: emails go to the outbox", file=sys.stderr)
+
+    _prefect(settings)
+    from flows import progress
+    from flows.audit import audit_region, nightly_audit
+    from flows.embedded import uses_temporary_server
+
+    bar = Progress()
+    where = "server Prefect sementara / temporary Prefect server" if uses_temporary_server() else "Prefect API"
+    bar.note(f"iid-audit: mengaudit / auditing {export} ({where})")
+    progress.set_reporter(bar)
+    common = dict(source=str(export), out=str(args.out), run_folder=False, year=args.year, as_of=args.as_of,
+                  lang=args.lang, send=args.send, resend=args.resend,
+                  recipients=str(args.recipients) if args.recipients else None)
+    try:
+        if args.region:
+            summary = audit_region(kode_pemda=args.region, **common)
+        else:
+            summary = nightly_audit(only=args.only, **common)
+    finally:
+        progress.set_reporter(None)
+    _print_summary(summary)
+    return Outcome(int(summary["outcome"]))
+
+
+def _print_summary(s: dict) -> None:
+    f = s.get("findings", {})
+    total = sum(f.values())
+    print(f"Audit selesai / audit done: {s['pemda']} Pemda, {total} temuan / findings "
+          f"({f.get('error', 0)} error, {f.get('warning', 0)} warning, {f.get('info', 0)} info)")
+    print(f"Hasil audit / audit outputs: {s['out_dir']}")
+    print("  findings.csv, ringkasan.csv, run.json")
+    if s.get("index"):
+        print(f"  index.html: {s['index']}")
+    print(f"  laporan/: {s['reports']} laporan / reports")
+    d = s.get("delivery") or {}
+    if d.get("sent"):
+        print(f"  email terkirim / emails sent: {d['sent']}")
+    if d.get("skipped_unchanged"):
+        print(f"  tidak berubah, tidak dikirim ulang / unchanged, not resent: {d['skipped_unchanged']}")
+    if d.get("outbox") and s.get("outbox"):
+        print(f"  outbox/: {d['outbox']} email (belum dikirim / not sent): iid-audit outbox send {s['out_dir']}")
+    if s.get("not_checked"):
+        print(f"  {s['not_checked']} aturan tidak diperiksa / rule checks not run (lihat / see index.html)")
+    fails = s.get("failures") or []
+    if fails:
+        print(f"Gagal / failed: {len(fails)}")
+        for x in fails[:MAX_FAILURES_SHOWN]:
+            print(f"  {x.get('kode_pemda') or '-'} [{x.get('tahap')}] {x.get('pesan')}")
+        if len(fails) > MAX_FAILURES_SHOWN:
+            print(f"  … {len(fails) - MAX_FAILURES_SHOWN} lagi / more: run.json")
+
+
+def _serve(args, settings) -> Outcome:
+    _prefect(settings)
+    from flows.deployments import build_deployments, serve_deployments
+    from flows.embedded import uses_temporary_server
+
+    if uses_temporary_server():
+        print("iid-audit: PREFECT_API_URL tidak diisi: server Prefect sementara (tanpa UI, hilang saat berhenti). "
+              "Jalankan `prefect server start` dan set PREFECT_API_URL=http://127.0.0.1:4200/api / "
+              "PREFECT_API_URL unset: temporary Prefect server (no UI, gone when stopped).", file=sys.stderr)
+    deployments = build_deployments(args.export, args.out, lang=args.lang, send=args.send)
+    serve_deployments(deployments, pause_on_shutdown=args.pause_on_shutdown)
+    return Outcome.CLEAN
+
+
+def _outbox_send(args, settings) -> Outcome:
+    from delivery import send_outbox
+    from store.db import init_db, make_engine
+
+    folder = args.dir / "outbox" if (args.dir / "outbox").is_dir() else args.dir
+    if not folder.is_dir():
+        raise UsageError(f"Folder outbox tidak ditemukan: {folder}", f"Outbox folder not found: {folder}")
+    engine = init_db(make_engine(settings.database_url))
+    summary = send_outbox(folder, settings=settings, engine=engine, resend=args.resend)
+    c = summary.counts()
+    print(f"Outbox {folder.resolve()}: terkirim / sent {c['sent']}, tidak berubah / unchanged "
+          f"{c['skipped_unchanged']}, gagal / failed {c['failed']}, tanpa penerima / no recipient "
+          f"{c['no_recipient']}, tidak pasti / uncertain {c['uncertain']}")
+    return summary.outcome
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    debug = False
     try:
         from iid_audit.settings import load_settings
 
@@ -60,8 +234,15 @@ def main(argv: list[str] | None = None) -> int:
             settings = load_settings()
         except ValueError as exc:
             raise UsageError(f"Konfigurasi tidak sah: {exc}", f"Invalid configuration: {exc}")
+        debug = settings.debug
+        logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                            format="%(levelname)s %(name)s: %(message)s")
         if args.command == "audit":
             outcome = _audit(args, settings)
+        elif args.command == "serve":
+            outcome = _serve(args, settings)
+        elif args.command == "outbox":
+            outcome = _outbox_send(args, settings)
         else:  # pragma: no cover - argparse guards this
             parser.error(f"unknown command {args.command}")
     except AuditError as exc:
@@ -70,8 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("iid-audit: dihentikan / interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug of ours: one line for the user, the details in the log
-        log.debug("internal error", exc_info=True)
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback with debug on
+        if debug:
+            import traceback
+
+            traceback.print_exc()
         print(
             f"iid-audit: kesalahan internal / internal error ({type(exc).__name__}). "
             "Jalankan ulang dengan IID_AUDIT_DEBUG=1 untuk detail / rerun with IID_AUDIT_DEBUG=1 for details.",
