@@ -16,7 +16,7 @@ import pandas as pd
 
 from checks.catalog import Catalog
 from checks.findings import ALL_COLUMNS
-from checks.registry import Rule, all_rules
+from checks.registry import Lookup, Rule, all_rules
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,10 @@ def _as_text(values: pd.Series) -> np.ndarray:
     return out
 
 
-def extra_values(rule: Rule, catalog: Catalog) -> dict[str, str]:
+def extra_values(rule: Rule, catalog: Catalog) -> dict[str, "str | Lookup"]:
     if rule.extra is None:
         return {}
-    return {k: str(v) for k, v in rule.extra(catalog).items()}
+    return {k: v if isinstance(v, Lookup) else str(v) for k, v in rule.extra(catalog).items()}
 
 
 def render_template(template: str, group: pd.DataFrame, fields: dict[str, object]) -> np.ndarray:
@@ -99,7 +99,8 @@ def render(findings: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
             continue
         fields: dict[str, object] = {f: group[f] for f in group.columns}
         fields["indikator"] = group["no_indikator"].map(lambda n: names.get(str(n)) if n is not None else None, na_action="ignore")
-        fields.update(extra_values(rule, catalog))
+        for name, value in extra_values(rule, catalog).items():
+            fields[name] = group[value.field].map(value.values) if isinstance(value, Lookup) else value
         fields["rule_id"] = rule.id
         df.loc[idx, "severity"] = rule.severity.value
         df.loc[idx, "pesan"] = render_template(rule.pesan_en if en else rule.pesan_id, group, fields)

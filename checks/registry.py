@@ -24,6 +24,17 @@ from checks.findings import Severity
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """A template value that depends on the finding: `values[<finding's field>]`.
+
+    E.g. SKM-03 names the allowed set of the very column in error:
+    `Lookup("kolom", {"Jenis": "Digital / Non Digital", ...})`."""
+
+    field: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str  # stable, e.g. "BKT-05"
     severity: Severity
@@ -39,7 +50,7 @@ class Rule:
     engine: str = "pandas"  # contract | gx | pandas
     #: the check: for `pandas`, f(ctx) -> partial findings DataFrame; for `gx`, see checks.gx_engine.
     check: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
-    #: extra template values (thresholds from the catalog): f(catalog) -> dict
+    #: extra template values (thresholds from the catalog): f(catalog) -> dict of str or Lookup
     extra: Callable[..., dict] | None = field(default=None, compare=False, repr=False)
 
     @property

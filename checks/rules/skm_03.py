@@ -1,7 +1,7 @@
 """SKM-03: a value outside the catalog's allowed set (`nilai_sah`), e.g. `Jenis = Teknologi`."""
 
 from checks.findings import Severity
-from checks.registry import Rule
+from checks.registry import Lookup, Rule
 
 #: Display names of the columns whose allowed values the catalog lists.
 _KOLOM = {
@@ -17,9 +17,8 @@ _KOLOM = {
 
 
 def _pilihan(catalog) -> dict:
-    """Every allowed set, per column (the template cannot pick one set per finding)."""
-    parts = [f"{_KOLOM.get(k, k)}: {' / '.join(v)}" for k, v in catalog.nilai_sah.items()]
-    return {"pilihan": "; ".join(parts)}
+    """The allowed set of the column each finding is about."""
+    return {"pilihan": Lookup("kolom", {_KOLOM.get(k, k): " / ".join(v) for k, v in catalog.nilai_sah.items()})}
 
 
 RULE = Rule(
