@@ -165,7 +165,10 @@ def _make_titles(rng: np.random.Generator, urusan_idx: np.ndarray, short: np.nda
 
 
 def _dedupe_titles(rng, titles, pidx, urusan_idx, short, urusan_names, cutoff: float) -> np.ndarray:
-    """Redraw titles until no two of one Pemda score ≥ cutoff (token_sort_ratio, lower-case): KNS-05."""
+    """Redraw titles until no two of one Pemda score ≥ cutoff: KNS-05's own comparison
+    (`checks.rulekit.normalize_title`, token_sort_ratio), so a clean export stays clean."""
+    from checks.rulekit import normalize_title
+
     titles = titles.copy()
     bounds = np.flatnonzero(np.diff(np.r_[-1, pidx, -2]))  # starts of each Pemda block (+ end)
     for _ in range(50):
@@ -173,7 +176,7 @@ def _dedupe_titles(rng, titles, pidx, urusan_idx, short, urusan_names, cutoff: f
         for a, b in zip(bounds[:-1], bounds[1:]):
             if b - a < 2:
                 continue
-            low = [t.lower() for t in titles[a:b]]
+            low = normalize_title(pd.Series(titles[a:b], dtype=object)).tolist()
             m = process.cdist(low, low, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, dtype=np.uint8)
             i, j = np.nonzero(np.triu(m, 1))
             if len(j):
