@@ -7,6 +7,7 @@ Data cells are written as *string* cells and neutralized against formula injecti
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,10 @@ def write_attachment(report: "PemdaReport", path: Path) -> Path:
     tmp = path.with_name(path.name + ".tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
+    # The workbook's own timestamp is the audit date, not the wall clock: the same findings
+    # give the same bytes, so the send ledger sees an unchanged report and does not re-send it.
+    as_of = report.result.as_of
+    wb.set_properties({"created": datetime(as_of.year, as_of.month, as_of.day)})
     try:
         bold = wb.add_format({"bold": True, "bg_color": "#DBE3EE"})
         ws = wb.add_worksheet(t("lampiran.lembar_temuan")[:31])

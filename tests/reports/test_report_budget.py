@@ -109,3 +109,18 @@ def test_small_report_shows_every_finding(tulungagung, tmp_path):
     cut_note_start = ID("laporan.temuan.terpotong", shown="\0", total="", lampiran="").split("\0")[0]
     assert cut_note_start not in text
     assert ID("laporan.temuan.lampiran", total="5", lampiran=files.attachment.name) in text
+
+
+def test_attachment_bytes_do_not_depend_on_the_clock(tmp_path):
+    """The send ledger compares report bytes: a workbook stamped with the wall clock would look
+    changed on every run and be emailed again. Its timestamp is the audit date."""
+    import zipfile
+
+    b = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", innovations=1)
+    b.finding("LKP-05", "35.04", inovasi=1, kolom="koordinat", nilai="-")
+    result = b.build(tmp_path)
+    first = render_pemda(result, "35.04", tmp_path / "a").attachment.read_bytes()
+    second = render_pemda(result, "35.04", tmp_path / "b").attachment.read_bytes()
+    assert first == second
+    core = zipfile.ZipFile(render_pemda(result, "35.04", tmp_path / "c").attachment).read("docProps/core.xml").decode()
+    assert f">{result.as_of.isoformat()}T00:00:00Z<" in core
