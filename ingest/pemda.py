@@ -200,3 +200,8 @@ def province_of(kode: str) -> str:
 def official_names(codes: pd.Series) -> pd.Series:
     """Vectorized `official_name`: NA for a missing or unknown code (never raises)."""
     return _none(pd.Series(codes).map(_registry()["nama_resmi"]))
+
+
+def province_names(codes: pd.Series) -> pd.Series:
+    """Vectorized `province_of`: NA for a missing or unknown code (never raises)."""
+    return _none(pd.Series(codes).map(_registry()["provinsi"]))

