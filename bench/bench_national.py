@@ -2,15 +2,12 @@
 
     python bench/bench_national.py [--pemda 546] [--seed 2026] [--regenerate] [--out bench/out]
 
-Reuses `bench/out/nasional-<pemda>-<seed>/` (git-ignored) when it exists. Stages whose
-module is not written yet print "stage not available yet", so the script runs at any point
-of the project and measures everything once it exists.
+Reuses `bench/out/nasional-<pemda>-<seed>/` (git-ignored) when it exists.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import resource
 import sys
 import time
@@ -33,14 +30,6 @@ def report(stage: str, rows: int | None, seconds: float | None, note: str = "") 
         return
     rate = f"{rows / seconds:,.0f}/s" if rows and seconds > 0 else "-"
     print(f"{stage:<28} {rows if rows is not None else '-':>10,} {seconds:>8.2f}s {rate:>12}  peak {peak_mb():,.0f} MB {note}")
-
-
-def optional(module: str, attr: str):
-    """The attribute, or None when the module or attribute does not exist yet."""
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,36 +56,23 @@ def main(argv: list[str] | None = None) -> int:
     size_mb = sum(p.stat().st_size for p in export_dir.glob("*.csv")) / 1e6
     print(f"{'':<28} export size {size_mb:,.0f} MB")
 
-    read_export = optional("ingest", "read_export")
-    if read_export is None:
-        report("ingest.read_export", None, None, "stage not available yet")
-        return 0
+    from checks.catalog import load_catalog
+    from checks.engine import run_rules
+    from checks.metrics import region_metrics
+    from ingest import read_export
+
     t = time.perf_counter()
     export = read_export(export_dir)
     rows = sum(len(df) for df in export.tables.values())
     report("ingest.read_export", rows, time.perf_counter() - t, f"({len(export.findings)} SKM findings)")
 
-    from checks.catalog import load_catalog
-
     catalog = load_catalog(2026)
-    run_rules = optional("checks.engine", "run_rules")
-    if run_rules is None:
-        report("checks.engine.run_rules", None, None, "stage not available yet")
-        return 0
     t = time.perf_counter()
     result = run_rules(export, catalog, as_of=AS_OF)
     report("checks.engine.run_rules", rows, time.perf_counter() - t, f"({len(result.findings)} findings)")
 
-    region_metrics = optional("checks.metrics", "region_metrics")
-    if region_metrics is None:
-        report("checks.metrics.region_metrics", None, None, "stage not available yet")
-        return 0
     t = time.perf_counter()
-    try:
-        metrics = region_metrics(export, result.findings, catalog)
-    except NotImplementedError:
-        report("checks.metrics.region_metrics", None, None, "stage not available yet")
-        return 0
+    metrics = region_metrics(export, result.findings, catalog)
     report("checks.metrics.region_metrics", len(metrics.ringkasan), time.perf_counter() - t, "(Pemda)")
     return 0
 

@@ -16,7 +16,6 @@ from checks.findings import findings_frame
 from checks.metrics import region_metrics
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-pytestmark = pytest.mark.skipif(not (SAMPLE / "ekspor-2026").is_dir(), reason="sample_data not present")
 
 CATALOG = load_catalog(2026)
 
@@ -94,8 +93,6 @@ def test_real_innovation_list_export_has_counts_but_no_scores():
     from ingest import read_export
 
     path = SAMPLE / "daftar-inovasi-jatim-2025.xlsx"
-    if not path.is_file():
-        pytest.skip("list sample not present")
     m = region_metrics(read_export(path), findings_frame(None), CATALOG)
     r = m.ringkasan
     assert r["jumlah_inovasi"].sum() == 40  # README: 40 rows

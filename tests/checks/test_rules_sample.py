@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data" / "ekspor-2026"
 LOG = ROOT / "sample_data" / "masalah-tertanam.csv"
 
-pytestmark = pytest.mark.skipif(not SAMPLE.is_dir() or not LOG.is_file(), reason="sample_data not present")
 
 KEY_FIELDS = ("kode_pemda", "id_inovasi", "no_indikator", "kolom")
 

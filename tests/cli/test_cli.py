@@ -50,14 +50,12 @@ def test_corrupt_workbook_is_unreadable_with_exit_code_3(iid_audit, corrupt_work
     assert r.out == ""
 
 
-@pytest.mark.skipif(not SAMPLE.is_dir(), reason="sample_data/ekspor-2026 not there")
 def test_unknown_region_is_a_usage_error(iid_audit):
     r = iid_audit("audit", str(SAMPLE), "--out", "keluaran", "--region", "99.99")
     assert r.code == Outcome.USAGE.exit_code == 2
     assert_one_clean_line(r.err, "99.99")
 
 
-@pytest.mark.skipif(not SAMPLE.is_dir(), reason="sample_data/ekspor-2026 not there")
 def test_a_run_on_the_sample_prints_its_output_folder_on_a_clean_console(iid_audit, tmp_path):
     r = iid_audit("audit", str(SAMPLE), "--out", "keluaran", "--as-of", "2026-07-01")
     out_dir = tmp_path / "keluaran"

@@ -46,6 +46,5 @@ def state_dir(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def sample() -> Path:
-    if not SAMPLE.is_dir():
-        pytest.skip("sample_data/ekspor-2026 not there")
+    assert SAMPLE.is_dir(), "sample_data/ekspor-2026 not there"  # committed: missing is a failure
     return SAMPLE

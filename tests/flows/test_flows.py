@@ -39,8 +39,7 @@ def nightly(tmp_path_factory) -> tuple[Path, dict]:
     """One nightly run over the whole sample, shared by the tests that only read its outputs."""
     import os
 
-    if not SAMPLE.is_dir():
-        pytest.skip("sample_data/ekspor-2026 not there")
+    assert SAMPLE.is_dir(), "sample_data/ekspor-2026 not there"  # committed: missing is a failure
     root = tmp_path_factory.mktemp("nightly")
     os.environ["IID_AUDIT_STATE_DIR"] = str(root / "state")
     try:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from ingest import read_export
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-pytestmark = pytest.mark.skipif(not (SAMPLE / "ekspor-2026").is_dir(), reason="sample_data not generated")
 
 
 def _key(df: pd.DataFrame) -> set[tuple]:

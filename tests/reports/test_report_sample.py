@@ -1,13 +1,11 @@
-"""The real sample export through the real ingest and metrics (and the rules engine once it
-exists): every Pemda's report within budget, email-safe, and listed in the index."""
+"""The real sample export through the real ingest, rules and metrics: every Pemda's report
+within budget, email-safe, and listed in the index."""
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from reports_test_builders import Page, assert_no_script_or_external_loads
 
@@ -19,28 +17,15 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def audit(path: Path, out: Path):
-    if importlib.util.find_spec("checks.engine") is not None:
-        from iid_audit.pipeline import run_audit
+    from iid_audit.pipeline import run_audit
 
-        return run_audit(path, out, settings=Settings(), as_of=date(2026, 3, 2))
-    # until the rules engine lands: the ingest (SKM) findings and the real region metrics
-    from checks.catalog import load_catalog
-    from checks.metrics import region_metrics
-    from iid_audit.pipeline import AuditResult
-    from ingest import read_export
-
-    export = read_export(path)
-    catalog = load_catalog(2026)
-    metrics = region_metrics(export, export.findings, catalog)
-    nc = pd.DataFrame(columns=["rule_id", "kode_pemda", "alasan"])
-    return AuditResult(out, export, catalog, export.findings, metrics, nc, as_of=date(2026, 3, 2))
+    return run_audit(path, out, settings=Settings(), as_of=date(2026, 3, 2))
 
 
 @pytest.mark.parametrize("name", ["ekspor-2026", "daftar-inovasi-jatim-2025.xlsx"])
 def test_sample_export_renders_every_pemda_within_budget(name, tmp_path):
     path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"sample_data/{name} not there")
+    assert path.exists(), f"sample_data/{name} not there"  # committed: missing is a failure
     result = audit(path, tmp_path)
     reports = {}
     for kode in result.ringkasan["kode_pemda"].dropna().astype(str):
