@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from checks.catalog import Catalog, load_catalog
+from checks.catalog import load_catalog
 from ingest.tables import DAFTAR_INOVASI, INDIKATOR_INOVASI, INDIKATOR_PEMDA, PROFIL_PEMDA, REAL_EXPORT_COLUMNS, TABLES
 from synthetic import vocab
 from synthetic.evidence import evidence_bytes
-from synthetic.regions import national_pemda, slug
+from synthetic.regions import national_pemda
 
 DEFAULT_AS_OF = date(2026, 7, 1)
 EMPTY = "-"

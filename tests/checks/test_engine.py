@@ -12,7 +12,7 @@ from checks.findings import ALL_COLUMNS
 from checks.messages import placeholders, render
 from checks.registry import Rule, all_rules
 from tests.checks.builders import ExportBuilder, daftar_only
-from tests.checks.helpers import AS_OF, CATALOG, audit
+from tests.checks.helpers import CATALOG, audit
 
 #: Every rule id of ../shared/spec/rules.md (hard-coded from the spec text).
 SPEC_IDS = (

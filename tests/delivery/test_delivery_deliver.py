@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from delivery import DeliveryAborted, deliver, deliver_one
-from delivery_helpers import Handler, nation, report, running_smtp_server
+from delivery_helpers import nation, report, running_smtp_server
 from store.ledger import FAILED, SENT, UNCERTAIN, Ledger
 
 pytestmark = pytest.mark.smtp

@@ -4,7 +4,6 @@ miss where it must not."""
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 from ingest_builders import assert_findings, assert_no_finding, daftar, indikator, innovation, write_csv
 
 from checks.findings import Severity
