@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     size_mb = sum(p.stat().st_size for p in export_dir.glob("*.csv")) / 1e6
     print(f"{'':<28} export size {size_mb:,.0f} MB")
 
-    from checks.catalog import load_catalog
+    from core.catalog import load_catalog
     from checks.engine import run_rules
     from checks.metrics import region_metrics
     from ingest import read_export

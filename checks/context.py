@@ -9,9 +9,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from checks.catalog import Catalog
+from core.catalog import Catalog
 from ingest.export import Export
-from ingest.tables import TABLES
+from core.tables import TABLES
 
 
 @dataclass

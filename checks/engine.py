@@ -17,13 +17,13 @@ from datetime import date
 
 import pandas as pd
 
-from checks.catalog import Catalog
+from core.catalog import Catalog
 from checks.context import RuleContext
-from checks.findings import ALL_COLUMNS
+from core.findings import ALL_COLUMNS
 from checks.messages import render, with_all_columns
 from checks.registry import Rule, all_rules
 from ingest.export import Export
-from ingest.tables import TABLES
+from core.tables import TABLES
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ NOT_CHECKED_COLUMNS = ["rule_id", "kode_pemda", "alasan"]
 
 @dataclass
 class RuleRun:
-    findings: pd.DataFrame  # checks.findings.ALL_COLUMNS, severity and pesan filled
+    findings: pd.DataFrame  # core.findings.ALL_COLUMNS, severity and pesan filled
     not_checked: pd.DataFrame  # rule_id, kode_pemda (None = whole run), alasan
     seconds: dict[str, float] | None = None  # per engine/rule timing (for the benchmark)
 

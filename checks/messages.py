@@ -14,8 +14,8 @@ import string
 import numpy as np
 import pandas as pd
 
-from checks.catalog import Catalog
-from checks.findings import ALL_COLUMNS
+from core.catalog import Catalog
+from core.findings import ALL_COLUMNS
 from checks.registry import Lookup, Rule, all_rules
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from checks.catalog import Catalog
+from core.catalog import Catalog
 from ingest.export import Export
 from ingest.pemda import is_assessed, official_names, province_names
 
@@ -249,7 +249,7 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> 
     - `indikator_pemda` alone missing: SPD slots count as unanswered (score 0, bermasalah),
       as the app would score a Pemda that entered no SPD data; the score is a lower bound.
     """
-    from checks.findings import findings_frame
+    from core.findings import findings_frame
 
     findings = findings_frame(findings)
     pemda = _pemda_codes(export)

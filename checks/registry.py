@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from checks.findings import Severity
+from core.findings import Severity
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ class Rule:
     #: indikator (name from the catalog), kolom, nilai, tabel, baris, plus `extra` below.
     pesan_id: str
     pesan_en: str
+    #: how the Pemda fixes it, one sentence (the message says what is wrong and where)
+    perbaikan_id: str
+    perbaikan_en: str
     #: what the rule needs: "table" or "table.column"; missing → rule "not checked".
     needs: tuple[str, ...] = ()
     engine: str = "pandas"  # contract | gx | pandas
@@ -52,10 +55,22 @@ class Rule:
     check: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
     #: extra template values (thresholds from the catalog): f(catalog) -> dict of str or Lookup
     extra: Callable[..., dict] | None = field(default=None, compare=False, repr=False)
+    #: the finding is about an indicator's evidence: the report shows what evidence the
+    #: catalog asks for beside it
+    bukti: bool = False
 
     @property
     def kategori(self) -> str:
         return self.id.split("-")[0]
+
+    def judul(self, lang: str) -> str:
+        return self.judul_en if lang == "en" else self.judul_id
+
+    def pesan(self, lang: str) -> str:
+        return self.pesan_en if lang == "en" else self.pesan_id
+
+    def perbaikan(self, lang: str) -> str:
+        return self.perbaikan_en if lang == "en" else self.perbaikan_id
 
 
 @lru_cache(maxsize=1)

@@ -26,8 +26,8 @@ from babel.numbers import format_decimal
 
 from delivery.headers import clean_header_text
 from delivery.recipients import Recipients
-from iid_audit.safe_cells import write_csv
-from iid_audit.settings import Settings
+from core.safe_cells import write_csv
+from core.settings import Settings
 
 #: Serialization policy for the wire and for `.eml` files: CRLF, 78-column folding.
 WIRE_POLICY = policy.SMTP

@@ -126,7 +126,7 @@ def read_override_csv(path: Path) -> dict[str, Recipients]:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df.columns = [str(c).strip().lower() for c in df.columns]
     if "kode_pemda" not in df.columns or "to" not in df.columns:
-        from iid_audit.outcomes import UsageError
+        from core.outcomes import UsageError
 
         raise UsageError(
             f"Berkas penerima {Path(path).name} harus berkolom kode_pemda,to,cc",

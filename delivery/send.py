@@ -49,9 +49,9 @@ from delivery.message import (
 from delivery.outbox import eml_name, list_outbox, read_eml, write_eml
 from delivery.recipients import validate_address
 from delivery.transport import ConfigFault, PermanentFault, RateLimiter, SmtpTransport, TemporaryFault, Uncertain
-from iid_audit import settings as limits
-from iid_audit.outcomes import AuditError, Outcome, UsageError
-from iid_audit.settings import Settings
+from core import settings as limits
+from core.outcomes import AuditError, Outcome, UsageError
+from core.settings import Settings
 from store.ledger import FAILED, IN_PROGRESS, OUTBOX, REUSABLE, SENT, UNCERTAIN, Ledger, LedgerRow
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from iid_audit.settings import SmtpSettings
+from core.settings import SmtpSettings
 
 CRLF = b"\r\n"
 
@@ -120,7 +120,7 @@ class SmtpTransport:
                     conn.starttls(context=self._context())
                     conn.ehlo()
                 if s.user:
-                    conn.login(s.user, s.password or "")
+                    conn.login(s.user, s.secret or "")
             except BaseException:
                 conn.close()
                 raise

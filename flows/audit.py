@@ -35,9 +35,9 @@ from pydantic import BeforeValidator
 from flows import progress
 from flows.lock import nightly_lock, out_dir_lock
 from iid_audit import pipeline
-from iid_audit.outcomes import AuditError, Outcome, UsageError
+from core.outcomes import AuditError, Outcome, UsageError
 from iid_audit.pipeline import AuditResult, failure
-from iid_audit.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 
 NIGHTLY_FLOW = "nightly-audit"
 REGION_FLOW = "audit-region"

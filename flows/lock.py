@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from iid_audit.outcomes import UsageError
+from core.outcomes import UsageError
 
 try:
     import fcntl

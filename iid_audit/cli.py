@@ -20,7 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from iid_audit.outcomes import AuditError, Outcome, UsageError
+from core.outcomes import AuditError, Outcome, UsageError
 
 log = logging.getLogger("iid_audit")
 
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     debug = False
     try:
-        from iid_audit.settings import load_settings
+        from core.settings import load_settings
 
         try:
             settings = load_settings()

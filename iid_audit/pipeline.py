@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from checks.catalog import Catalog, load_catalog
-from iid_audit.outcomes import Outcome
-from iid_audit.safe_cells import write_csv
-from iid_audit.settings import Settings
-from iid_audit.outcomes import UsageError
+from core.catalog import Catalog, load_catalog
+from core.outcomes import Outcome
+from core.safe_cells import write_csv
+from core.settings import Settings
+from core.outcomes import UsageError
 from ingest.export import Export
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class AuditResult:
     out_dir: Path
     export: Export
     catalog: Catalog
-    findings: pd.DataFrame  # checks.findings.ALL_COLUMNS, severity and pesan filled
+    findings: pd.DataFrame  # core.findings.ALL_COLUMNS, severity and pesan filled
     metrics: "Metrics"  # checks.metrics.Metrics: ringkasan, inovasi, slot
     not_checked: pd.DataFrame  # rule_id, kode_pemda (None = whole run), alasan
     as_of: date = field(default_factory=date.today)
@@ -86,7 +86,7 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
 
 def write_contract(out_dir: Path, findings: pd.DataFrame, ringkasan: pd.DataFrame) -> None:
     """`findings.csv` and `ringkasan.csv` at the top of the run folder (the output contract)."""
-    from checks.findings import FINDING_COLUMNS
+    from core.findings import FINDING_COLUMNS
 
     write_csv(findings[FINDING_COLUMNS], out_dir / "findings.csv")
     write_csv(ringkasan, out_dir / "ringkasan.csv")
@@ -237,7 +237,7 @@ def failure(kode_pemda: str | None, tahap: str, pesan: str) -> dict:
 def error_text(exc: BaseException) -> str:
     """A failure message for the run summary: the bilingual text of our own errors, the type
     of anything else (its text may carry data values)."""
-    from iid_audit.outcomes import AuditError
+    from core.outcomes import AuditError
 
     if isinstance(exc, AuditError):
         return str(exc)

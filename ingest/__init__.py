@@ -1,5 +1,5 @@
 """Ingest: read an IID export (workbook, CSV folder, or the app's single innovation list) into
-the typed tables of `ingest.tables`, with every structural problem as an SKM finding.
+the typed tables of `core.tables`, with every structural problem as an SKM finding.
 
 Public API:
 - `read_export(path) -> Export`
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from checks.findings import concat_findings, empty_findings
-from iid_audit.outcomes import UsageError
+from core.findings import concat_findings, empty_findings
+from core.outcomes import UsageError
 from ingest.export import Export
 
 __all__ = ["read_export", "select_region", "Export"]
@@ -24,8 +24,8 @@ __all__ = ["read_export", "select_region", "Export"]
 def read_export(path: Path) -> Export:
     """Read and validate an export. Bad input → `UsageError` / `UnreadableExport` (one
     bilingual line) or SKM findings in `Export.findings`; rows are never dropped."""
-    from checks.catalog import load_catalog
-    from iid_audit.settings import DEFAULT_YEAR
+    from core.catalog import load_catalog
+    from core.settings import DEFAULT_YEAR
     from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table
     from ingest.readers import read_raw
 

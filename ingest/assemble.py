@@ -1,4 +1,4 @@
-"""From text tables to the typed tables of `ingest.tables` and the SKM findings.
+"""From text tables to the typed tables of `core.tables` and the SKM findings.
 
 Order: clean text → fix spellings and code forms → Pandera contract per table (SKM-01/02/03,
 SKM-06 for indicator numbers) → parse types → Pemda codes (SKM-04) → innovation ids and
@@ -26,13 +26,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from checks.catalog import Catalog
-from checks.findings import ALL_COLUMNS, empty_findings
+from core.catalog import Catalog
+from core.findings import ALL_COLUMNS, empty_findings
 from ingest import normalize
 from ingest.contracts import CHOICE_COLUMNS, RAW_FINDING_COLUMNS, validate
 from ingest.pemda import CODE_PATTERN, assessed_codes, known_codes, official_names, resolve
 from ingest.readers import RawTable
-from ingest.tables import TABLES, Table
+from core.tables import TABLES, Table
 
 _PARSERS = {"date": normalize.parse_date, "number": normalize.parse_number, "int": normalize.parse_int}
 

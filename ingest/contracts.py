@@ -1,6 +1,6 @@
 """Per-table contracts as Pandera schemas, and their failures as SKM findings.
 
-One `DataFrameSchema` per table, built from the declarations in `ingest.tables` and the
+One `DataFrameSchema` per table, built from the declarations in `core.tables` and the
 year's catalog (allowed values, indicator numbers). It validates the *cleaned text* of a
 table (after `normalize.clean_text` and the spelling fixes), lazily, so every failure of
 every row is collected; `SchemaErrors.failure_cases` becomes findings in one vectorized
@@ -25,10 +25,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from checks.catalog import Catalog
+from core.catalog import Catalog
 from ingest import normalize
 from ingest.pemda import CODE_PATTERN
-from ingest.tables import TABLES, Column, Table
+from core.tables import TABLES, Column, Table
 
 #: Catalog `nilai_sah` keys are column names; these columns are checked against them.
 CHOICE_COLUMNS: tuple[str, ...] = (
@@ -80,7 +80,7 @@ def _checks_for(table: Table, col: Column, catalog: Catalog) -> list[pa.Check]:
 
 @lru_cache(maxsize=None)
 def _schema_cached(table_key: str, tahun: int) -> pa.DataFrameSchema:
-    from checks.catalog import load_catalog
+    from core.catalog import load_catalog
 
     return build_schema(TABLES[table_key], load_catalog(tahun))
 
@@ -96,7 +96,7 @@ def build_schema(table: Table, catalog: Catalog) -> pa.DataFrameSchema:
 
 def schema_for(table_key: str, catalog: Catalog) -> pa.DataFrameSchema:
     """Cached per (table, catalog year) when `catalog` is the loaded catalog of its year."""
-    from checks.catalog import load_catalog
+    from core.catalog import load_catalog
 
     if catalog is load_catalog(catalog.tahun):
         return _schema_cached(table_key, catalog.tahun)

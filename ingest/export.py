@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from checks.findings import empty_findings
+from core.findings import empty_findings
 
 
 @dataclass
 class Export:
-    """Tables keyed by `ingest.tables.TABLES` keys, with canonical column names.
+    """Tables keyed by `core.tables.TABLES` keys, with canonical column names.
 
     `kind` is `daftar` when the export is only the innovation list (what the IID app exports
     today) and `bundle` when it came as the workbook/folder of tables. `findings` holds the

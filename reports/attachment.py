@@ -2,22 +2,33 @@
 email body cannot hold them all and for operators who want to filter.
 
 Data cells are written as *string* cells and neutralized against formula injection
-(`iid_audit.safe_cells`): a phone number `+62…` stays the text `'+62…`, never a formula.
+(`core.safe_cells`): a phone number `+62…` stays the text `'+62…`, never a formula.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+import pandas as pd
 import xlsxwriter
 
-from iid_audit.safe_cells import neutralize
+from core.safe_cells import neutralize
 from reports.data import is_missing, text
+from reports.i18n import Translator
 
-if TYPE_CHECKING:
-    from reports.render import PemdaReport
+
+class PemdaFindings(Protocol):
+    """What the workbook needs of one Pemda's report (`reports.render.PemdaReport` is one)."""
+
+    t: Translator
+    lang: str
+    result: Any  # has `as_of`
+    findings: pd.DataFrame
+    indicators: dict
+
+    def matrix(self, limit: int | None) -> dict: ...
 
 FINDING_SHEET_COLUMNS = [
     "rule_id", "judul_aturan", "severity", "kode_pemda", "pemda", "id_inovasi", "judul_inovasi",
@@ -32,10 +43,8 @@ def _cell(value) -> str:
     return str(neutralize(str(value)))
 
 
-def write_attachment(report: "PemdaReport", path: Path) -> Path:
+def write_attachment(report: PemdaFindings, path: Path) -> Path:
     """Write the workbook atomically (temp file + rename) and return its path."""
-    from reports.render import _fix_hint, _rule_title
-
     t = report.t
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,9 +67,9 @@ def write_attachment(report: "PemdaReport", path: Path) -> Path:
             rule_id = str(r.get("rule_id") or "")
             values = {
                 **{k: r.get(k) for k in FINDING_SHEET_COLUMNS},
-                "judul_aturan": _rule_title(rule_id, report.lang),
+                "judul_aturan": t.rule_title(rule_id),
                 "indikator": ind.nama if ind else None,
-                "cara": _fix_hint(t, rule_id),
+                "cara": t.fix_hint(rule_id),
             }
             for c, name in enumerate(FINDING_SHEET_COLUMNS):
                 v = values.get(name)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from checks.findings import ALL_COLUMNS, Severity
+from core.findings import ALL_COLUMNS, Severity
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
 SEVERITIES = [Severity.ERROR.value, Severity.WARNING.value, Severity.INFO.value]

@@ -16,7 +16,8 @@ import yaml
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from iid_audit.outcomes import UsageError
+from checks.registry import all_rules
+from core.outcomes import UsageError
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
 LANGUAGES = ("id", "en")
@@ -65,6 +66,15 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in self.messages
+
+    # -- the rules' own texts (each rule module holds both languages) ----------------------
+    def rule_title(self, rule_id: str) -> str:
+        rule = all_rules().get(rule_id)
+        return rule.judul(self.lang) if rule is not None else rule_id
+
+    def fix_hint(self, rule_id: str) -> str:
+        rule = all_rules().get(rule_id)
+        return rule.perbaikan(self.lang) if rule is not None else self("perbaikan.lain")
 
     def __call__(self, key: str, **values: Any) -> str:
         try:

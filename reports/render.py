@@ -23,7 +23,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from checks.registry import all_rules
-from iid_audit.settings import (
+from core.settings import (
     REPORT_BODY_BUDGET_BYTES,
     REPORT_FIX_FIRST_ROWS,
     REPORT_MATRIX_BUDGET_SHARE,
@@ -44,10 +44,6 @@ from reports.i18n import Translator
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LAPORAN_DIR = "laporan"
-
-#: Findings about missing or wrong evidence, where quoting the guideline's evidence text helps.
-BUKTI_RULES = frozenset({"LKP-01", "LKP-02", "BKT-01", "BKT-02", "BKT-04", "BKT-07"})
-
 
 @dataclass
 class RunInfo:
@@ -103,20 +99,6 @@ def report_stem(kode: str, pemda: Any) -> str:
 # ------------------------------------------------------------------------------------------
 
 
-def _rule_title(rule_id: str, lang: str) -> str:
-    rule = all_rules().get(rule_id)
-    if rule is None:
-        return rule_id
-    return rule.judul_en if lang == "en" else rule.judul_id
-
-
-def _fix_hint(t: Translator, rule_id: str) -> str:
-    for key in (f"perbaikan.{rule_id}", f"perbaikan.{str(rule_id).split('-')[0]}"):
-        if t.has(key):
-            return t(key)
-    return t("perbaikan.lain")
-
-
 def _record(row: pd.Series | dict) -> dict[str, Any]:
     return {k: (None if is_missing(v) else v) for k, v in dict(row).items()}
 
@@ -133,7 +115,7 @@ class PemdaReport:
         ring = idx.rows("ringkasan", self.kode)
         findings = idx.rows("findings", self.kode)
         if not len(ring) and not len(findings):
-            from iid_audit.outcomes import UsageError
+            from core.outcomes import UsageError
 
             raise UsageError(
                 f"Pemda {self.kode} tidak ada di hasil audit",
@@ -230,14 +212,15 @@ class PemdaReport:
         ind = self.indicators.get(no) if no else None
         rule_id = str(r.get("rule_id") or "")
         bukti = None
-        if ind is not None and ind.bukti and rule_id in BUKTI_RULES:
+        rule = all_rules().get(rule_id)
+        if ind is not None and ind.bukti and rule is not None and rule.bukti:
             bukti = ind.bukti
         nilai = text(r.get("nilai"))
         tabel, baris = text(r.get("tabel")), r.get("baris")
         return {
             "severity": str(r.get("severity") or "info"),
             "rule_id": rule_id,
-            "rule_judul": _rule_title(rule_id, self.lang),
+            "rule_judul": self.t.rule_title(rule_id),
             "indikator": t("laporan.temuan.indikator", no=no, nama=ind.nama) if ind else (
                 t("laporan.temuan.indikator", no=no, nama="").rstrip(": ") if no else None
             ),
@@ -245,10 +228,10 @@ class PemdaReport:
             "lokasi": t("laporan.temuan.baris", tabel=tabel, baris=int(baris))
             if tabel and not is_missing(baris) and not no
             else None,
-            "pesan": text(r.get("pesan")) or _rule_title(rule_id, self.lang),
+            "pesan": text(r.get("pesan")) or self.t.rule_title(rule_id),
             "nilai": nilai,
             "nilai_href": safe_href(nilai),
-            "cara": _fix_hint(t, rule_id),
+            "cara": t.fix_hint(rule_id),
             "bukti": bukti,
             "poin": None if is_missing(r.get("poin")) or not r.get("poin") else t.num(r["poin"]),
         }
@@ -276,7 +259,7 @@ class PemdaReport:
                     "inovasi_no": inv["no"] if inv else None,
                     "indikator": self.t("laporan.temuan.indikator", no=r["_no"], nama=ind.nama if ind else ""),
                     "aturan": [
-                        rid if _rule_title(rid, self.lang) == rid else f"{rid}: {_rule_title(rid, self.lang)}"
+                        rid if self.t.rule_title(rid) == rid else f"{rid}: {self.t.rule_title(rid)}"
                         for rid in dict.fromkeys(fs["rule_id"].astype(str))
                     ],
                 }
@@ -322,7 +305,7 @@ class PemdaReport:
         g["_sev"] = g["severity"].astype("string").map({s: i for i, s in enumerate(SEVERITIES)}).fillna(9)
         g = g.sort_values(["_sev", "n", "rule_id"], ascending=[True, False, True], kind="mergesort")
         return [
-            {"rule_id": r["rule_id"], "judul": _rule_title(str(r["rule_id"]), self.lang), "severity": r["severity"], "n": self.t.int(r["n"])}
+            {"rule_id": r["rule_id"], "judul": self.t.rule_title(str(r["rule_id"])), "severity": r["severity"], "n": self.t.int(r["n"])}
             for r in g.to_dict("records")
         ]
 
@@ -337,7 +320,7 @@ class PemdaReport:
         return [
             {
                 "rule_id": str(r["rule_id"]),
-                "judul": _rule_title(str(r["rule_id"]), self.lang),
+                "judul": self.t.rule_title(str(r["rule_id"])),
                 "alasan": text(r.get("alasan")),
             }
             for r in nc.to_dict("records")

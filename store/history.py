@@ -32,7 +32,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from checks.metrics import Metrics
-from iid_audit.outcomes import UsageError
+from core.outcomes import UsageError
 from store.db import metadata
 
 #: Fields (besides rule_id) that identify where a finding is.

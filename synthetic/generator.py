@@ -3,7 +3,7 @@
 `build_tables` draws every value with one numpy Generator, in a fixed order, vectorized
 over all innovations and indicator rows (no Python loop over data rows; the only loops are
 over the 20 indicators and, for the near-duplicate title check, over Pemda). The result is a
-dict of DataFrames whose headers are the display names of `ingest.tables`, every cell a
+dict of DataFrames whose headers are the display names of `core.tables`, every cell a
 string written the way the IID app writes it (`DD-MM-YYYY`, `-` for empty, `Ada`).
 
 A clean export satisfies every rule of `rules.md` (see the invariants in
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from checks.catalog import load_catalog
-from ingest.tables import DAFTAR_INOVASI, INDIKATOR_INOVASI, INDIKATOR_PEMDA, PROFIL_PEMDA, REAL_EXPORT_COLUMNS, TABLES
+from core.catalog import load_catalog
+from core.tables import DAFTAR_INOVASI, INDIKATOR_INOVASI, INDIKATOR_PEMDA, PROFIL_PEMDA, REAL_EXPORT_COLUMNS, TABLES
 from synthetic import vocab
 from synthetic.evidence import evidence_bytes
 from synthetic.regions import national_pemda

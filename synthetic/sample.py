@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingest.tables import REAL_EXPORT_COLUMNS
+from core.tables import REAL_EXPORT_COLUMNS
 from synthetic.generator import DEFAULT_AS_OF, EMPTY, build_tables, write_bukti, write_tables, write_workbook
 from synthetic.problems import CLEAN_PEMDA, SAMPLE_PEMDA, WORST_PEMDA, plant_problems
 

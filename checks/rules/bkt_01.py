@@ -4,7 +4,7 @@ GX: `expect_column_values_to_not_be_null(data_pendukung)` with row condition
 `parameter is not null`.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -38,6 +38,9 @@ RULE = Rule(
         "Data Pendukung is empty, so it cannot be verified and scores 0. Upload the evidence that proves the "
         "chosen Parameter."
     ),
+    perbaikan_id="Unggah Data Pendukung untuk Parameter yang dipilih.",
+    perbaikan_en="Upload evidence for the chosen Parameter.",
+    bukti=True,
     needs=("indikator_inovasi.parameter", "indikator_inovasi.data_pendukung"),
     engine="gx",
     check=check,

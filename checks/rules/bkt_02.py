@@ -6,7 +6,7 @@ GX: one `expect_column_values_to_be_in_set` over a derived `"<no>|<type>"` colum
 the accepted (indicator, type) pairs from the catalog.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -74,6 +74,9 @@ RULE = Rule(
         "not accepted for this indicator, so it counts as invalid. Upload it again in a type the guideline "
         "accepts for this indicator: {jenis_diterima}."
     ),
+    perbaikan_id="Unggah bukti dengan jenis file yang diterima untuk indikator ini.",
+    perbaikan_en="Upload evidence in a file type accepted for this indicator.",
+    bukti=True,
     needs=("indikator_inovasi.no_indikator", "indikator_inovasi.data_pendukung"),
     engine="gx",
     check=check,

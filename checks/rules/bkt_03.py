@@ -4,7 +4,7 @@ GX: `expect_column_values_to_be_between(tanggal_dokumen, max_value=as_of)` on bo
 tables (the audit date itself is allowed).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -37,6 +37,8 @@ RULE = Rule(
         "the audit date {tanggal_audit}, so the evidence is invalid. Check for a mistyped year and enter the date "
         "printed on the document."
     ),
+    perbaikan_id="Periksa tanggal dokumen; dokumen tidak boleh bertanggal di masa depan.",
+    perbaikan_en="Check the document date; it cannot be in the future.",
     needs=("indikator_inovasi.tanggal_dokumen",),
     engine="gx",
     check=check,

@@ -8,7 +8,7 @@ GX: `expect_column_values_to_be_between(min_value=1 Jan T-2)` with the row condi
 
 from datetime import date
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -51,6 +51,9 @@ RULE = Rule(
         "{batas}; the {tahun} guideline only counts evidence from T-2 to T-0. Upload a document issued on or after "
         "{batas} (a Perda/Perkada for indicator 16 may be older)."
     ),
+    perbaikan_id="Gunakan dokumen dalam rentang T-2 sampai T-0.",
+    perbaikan_en="Use a document dated within T-2 to T-0.",
+    bukti=True,
     needs=("indikator_inovasi.tanggal_dokumen",),
     engine="gx",
     check=check,

@@ -5,7 +5,7 @@ GX: one `expect_column_values_to_be_between(ukuran_file_kb, min_value=<min>)` pe
 each with the row condition `type == <type>` on the derived evidence type.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -46,6 +46,8 @@ RULE = Rule(
         "{nilai} KB; a {jenis} under {min_kb} KB is usually blank or unreadable. Upload the complete document "
         "again as a clear scan."
     ),
+    perbaikan_id="Unggah file asli yang terbaca jelas, bukan file kosong atau halaman tunggal yang terpotong.",
+    perbaikan_en="Upload the original, legible file, not an empty or cut-off page.",
     needs=("indikator_inovasi.ukuran_file_kb",),
     engine="gx",
     check=check,

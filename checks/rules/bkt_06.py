@@ -5,7 +5,7 @@ innovations (nation-wide); every row of such a group is a finding. One file reus
 Pandas, not GX: a cross-row group (distinct innovations per (indicator, hash)).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -43,6 +43,8 @@ RULE = Rule(
         "identical (same SHA256) to the evidence of the same indicator across {jumlah} different innovations. "
         "Verifiers treat copied evidence as not matching; upload this innovation's own evidence."
     ),
+    perbaikan_id="Gunakan bukti khusus untuk tiap inovasi; bukti yang sama di beberapa inovasi dinilai tidak sesuai.",
+    perbaikan_en="Use evidence specific to each innovation; the same file in several innovations is judged not valid.",
     needs=("indikator_inovasi.sha256", "indikator_inovasi.id_inovasi"),
     engine="pandas",
     check=check,

@@ -10,7 +10,7 @@ wins: "Peraturan Bupati ... tentang Pelaksanaan Peraturan Daerah ..." is a Perbu
 
 import re
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 _KEPALA = r"(?:bupati|wali\s*kota|gubernur|kepala\s+daerah)"
@@ -66,6 +66,9 @@ RULE = Rule(
         "Dokumen '{nilai}' only proves Parameter {terbukti} (3 = Perda, 2 = regional head regulation, 1 = "
         "decree/SK). Lower the Parameter to {terbukti} or upload a regulation that supports the claim."
     ),
+    perbaikan_id="Turunkan Parameter sesuai dokumen, atau unggah Perda/Perkada yang menyebut inovasi.",
+    perbaikan_en="Lower the Parameter to match the document, or upload a Perda/Perkada naming the innovation.",
+    bukti=True,
     needs=("indikator_inovasi.nomor_dokumen", "indikator_inovasi.parameter"),
     engine="pandas",
     check=check,

@@ -9,7 +9,7 @@ such as `youtube.com.evil.example`).
 
 from urllib.parse import urlsplit
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -75,6 +75,8 @@ RULE = Rule(
         "an http(s):// address the verifiers can open, or (for the video) is not on YouTube, Google Drive or a "
         "known social-media host ({host_video}). Replace it with a full, publicly accessible https:// link."
     ),
+    perbaikan_id="Isi tautan lengkap http(s):// ke YouTube, Google Drive atau media sosial resmi.",
+    perbaikan_en="Enter a full http(s):// link to YouTube, Google Drive or an official social-media account.",
     needs=("indikator_inovasi.data_pendukung",),
     engine="pandas",
     check=check,

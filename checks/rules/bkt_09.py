@@ -6,7 +6,7 @@ Pandas, not GX: file-system facts. Each distinct file is read and hashed once (c
 names that escape `bukti/` (`../`) count as missing. Links are not files and are skipped.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 _MASALAH = {
@@ -74,6 +74,8 @@ RULE = Rule(
         "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': evidence file '{nilai}' "
         "{masalah_en}, so it cannot be verified. Upload the correct file again, one that opens."
     ),
+    perbaikan_id="Unggah ulang file bukti yang utuh dan dapat dibuka.",
+    perbaikan_en="Upload an intact evidence file that opens.",
     needs=("bukti", "indikator_inovasi.data_pendukung"),
     engine="pandas",
     check=check,

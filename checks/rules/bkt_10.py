@@ -6,7 +6,7 @@ Pandas, not GX: PDF text extraction (pypdf), once per distinct file. Unreadable 
 files are BKT-09's finding, not this one's.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 #: Minimum rapidfuzz partial_ratio (0..100) for "the document names the innovation"; catalog
@@ -70,6 +70,8 @@ RULE = Rule(
         "contain the innovation's name. Verifiers require the page naming the innovation; upload the full "
         "regulation with its front page and the page/annex that names '{judul_inovasi}'."
     ),
+    perbaikan_id="Unggah regulasi yang menyebut nama inovasi ini.",
+    perbaikan_en="Upload a regulation that names this innovation.",
     needs=("bukti", "indikator_inovasi.data_pendukung", "daftar_inovasi"),
     engine="pandas",
     check=check,

@@ -5,7 +5,7 @@ GX: `expect_column_values_to_not_be_null(basis)` and `expect_column_values_to_be
 with the row condition `no_indikator == "33" AND parameter is not null`.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -41,6 +41,8 @@ RULE = Rule(
         "beneficiaries, b unit coverage, c spending efficiency, d added revenue, e products, f positive trend) "
         "and upload its evidence."
     ),
+    perbaikan_id="Pilih Basis (a–f) untuk indikator Kemanfaatan.",
+    perbaikan_en="Choose a Basis (a–f) for the Kemanfaatan indicator.",
     needs=("indikator_inovasi.basis", "indikator_inovasi.parameter"),
     engine="gx",
     check=check,

@@ -5,7 +5,7 @@ GX: `expect_column_pair_values_a_to_be_greater_than_b(or_equal=True,
 ignore_row_if="either_value_is_missing")` per pair present.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 PAIRS = (("tanggal_penerapan", "tanggal_uji_coba"), ("tanggal_pengembangan", "tanggal_penerapan"))
@@ -44,6 +44,8 @@ RULE = Rule(
         "Innovation '{judul_inovasi}': {kolom} ({nilai}) is earlier than {kolom_pembanding} ({pembanding}); the "
         "stages must run Uji Coba → Penerapan → Pengembangan. Correct the wrong date from the documents."
     ),
+    perbaikan_id="Urutkan tanggal: uji coba, lalu penerapan, lalu pengembangan.",
+    perbaikan_en="Order the dates: trial, then implementation, then development.",
     needs=("daftar_inovasi.tanggal_penerapan",),
     engine="gx",
     check=check,

@@ -4,7 +4,7 @@ the audit date. One finding per date column.
 GX: `expect_column_values_to_be_between(max_value=as_of)` per date column present.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 KOLOM = ("tanggal_input", "tanggal_uji_coba", "tanggal_penerapan", "tanggal_pengembangan")
@@ -36,6 +36,8 @@ RULE = Rule(
         "Innovation '{judul_inovasi}': {kolom} {nilai} is after the audit date {tanggal_audit}. Check for a "
         "mistyped year and enter the real date."
     ),
+    perbaikan_id="Perbaiki tanggal yang melewati tanggal audit.",
+    perbaikan_en="Fix the date that is after the audit date.",
     needs=("daftar_inovasi",),
     engine="gx",
     check=check,

@@ -6,7 +6,7 @@ Pandas, not GX: "either of two columns in a window" is an OR across columns that
 column expectation cannot state without a derived flag (which would be pandas anyway).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -45,6 +45,8 @@ RULE = Rule(
         "Pengembangan lies in the eligibility window {mulai} to {selesai}. Older innovations must show a "
         "development within it: fill in Tanggal Pengembangan with evidence, or correct a wrong date."
     ),
+    perbaikan_id="Pastikan tanggal penerapan atau pengembangan berada dalam jendela penilaian.",
+    perbaikan_en="Make sure the implementation or development date falls in the assessment window.",
     needs=("daftar_inovasi.tahapan_inovasi", "daftar_inovasi.tanggal_penerapan"),
     engine="pandas",
     check=check,

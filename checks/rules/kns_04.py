@@ -3,7 +3,7 @@
 GX: `expect_column_values_to_be_between(min_value, max_value)`.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -31,6 +31,8 @@ RULE = Rule(
         "Innovation '{judul_inovasi}': Kematangan is {nilai}, outside {min}..{max} (the maximum SID score per "
         "innovation). Re-check this innovation's indicator answers; Kematangan derives from the chosen Parameters."
     ),
+    perbaikan_id="Periksa kembali isian indikator; nilai kematangan harus 0–111.",
+    perbaikan_en="Check the indicator entries; maturity must be 0–111.",
     needs=("daftar_inovasi.kematangan",),
     engine="gx",
     check=check,

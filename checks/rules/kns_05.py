@@ -6,7 +6,7 @@ Pandas, not GX: pairwise fuzzy comparison within each Pemda (`process.cdist`, on
 Pemda: a loop over Pemda, not rows).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -60,6 +60,8 @@ RULE = Rule(
         "they are one innovation, merge them; if not, make the titles distinct so verifiers do not treat them "
         "as a duplicate."
     ),
+    perbaikan_id="Gabungkan inovasi yang sama atau bedakan judulnya dengan jelas.",
+    perbaikan_en="Merge identical innovations or give them clearly different titles.",
     needs=("daftar_inovasi.judul_inovasi",),
     engine="pandas",
     check=check,

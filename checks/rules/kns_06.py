@@ -4,7 +4,7 @@ innovation's (nation-wide; copies between Pemda count too). Every member of a gr
 Pandas, not GX: a cross-row group (distinct innovations per normalized text).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -44,6 +44,8 @@ RULE = Rule(
         "innovations share it). Write a Rancang Bangun specific to this innovation: its own background, goals, "
         "workings and results."
     ),
+    perbaikan_id="Tulis Rancang Bangun khusus untuk tiap inovasi.",
+    perbaikan_en="Write a Rancang Bangun specific to each innovation.",
     needs=("daftar_inovasi.rancang_bangun",),
     engine="pandas",
     check=check,

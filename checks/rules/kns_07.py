@@ -6,7 +6,7 @@ GX: derived latitude/longitude (parsed vectorized by `rulekit.parse_koordinat`),
 {True}; one finding per innovation.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -57,6 +57,8 @@ RULE = Rule(
         "{lat_min}..{lat_max}, longitude {lon_min}..{lon_max}). Enter 'latitude, longitude' with decimal points, "
         "e.g. -8.0654, 111.9025, for the innovation's location."
     ),
+    perbaikan_id="Isi koordinat sebagai 'lintang, bujur' di wilayah Indonesia, misalnya -7.607, 112.540.",
+    perbaikan_en="Enter coordinates as 'latitude, longitude' within Indonesia, e.g. -7.607, 112.540.",
     needs=("daftar_inovasi.koordinat",),
     engine="gx",
     check=check,

@@ -6,7 +6,7 @@ of Daftar Inovasi × every mandatory SID indicator (cross join), anti-joined wit
 rows of Indikator Inovasi; an expectation can only judge rows that are there.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 from checks.rulekit import missing_slots
 
@@ -49,6 +49,9 @@ RULE = Rule(
         "or empty Parameter), so it scores 0 and the innovation may be rejected. Choose the matching Parameter "
         "and upload its supporting evidence in the IID app."
     ),
+    perbaikan_id="Indikator wajib: pilih Parameter dan unggah Data Pendukung; tanpa ini inovasi bernilai 0.",
+    perbaikan_en="Mandatory indicator: choose a Parameter and upload evidence; without it the innovation scores 0.",
+    bukti=True,
     needs=("daftar_inovasi", "indikator_inovasi.no_indikator", "indikator_inovasi.parameter"),
     engine="pandas",
     check=check,

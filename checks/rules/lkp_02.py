@@ -4,7 +4,7 @@ Pandas, not GX: a missing row cannot be an unexpected row; slots by cross join +
 (see LKP-01).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 from checks.rules.lkp_01 import sid_slots_missing
 
@@ -29,6 +29,9 @@ RULE = Rule(
         "Parameter), so it scores 0. If the innovation meets it, choose the Parameter and upload its evidence "
         "in the IID app."
     ),
+    perbaikan_id="Isi indikator ini jika ada buktinya; indikator kosong bernilai 0.",
+    perbaikan_en="Fill in this indicator if you have evidence; an empty indicator scores 0.",
+    bukti=True,
     needs=("daftar_inovasi", "indikator_inovasi.no_indikator", "indikator_inovasi.parameter"),
     engine="pandas",
     check=check,

@@ -4,7 +4,7 @@ Pandas, not GX: expected slots = assessed Pemda of the export × mandatory SPD i
 (cross join), anti-joined with the answered Indikator Pemda rows.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 from checks.rulekit import assessed_pemda, missing_slots
 
@@ -44,6 +44,8 @@ RULE = Rule(
         "{pemda}: mandatory region indicator {no_indikator} ({indikator}) is not answered (no row or empty "
         "Parameter), so it scores 0. Fill in its Parameter and upload the supporting evidence in the IID app."
     ),
+    perbaikan_id="Indikator SPD wajib: pilih Parameter dan unggah Data Pendukung.",
+    perbaikan_en="Mandatory SPD indicator: choose a Parameter and upload evidence.",
     needs=("indikator_pemda.no_indikator", "indikator_pemda.parameter"),
     engine="pandas",
     check=check,

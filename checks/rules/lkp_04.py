@@ -3,7 +3,7 @@
 Pandas, not GX: cross join of Pemda × indicators and anti-join (see LKP-03).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 from checks.rules.lkp_03 import spd_slots_missing
 
@@ -26,6 +26,8 @@ RULE = Rule(
         "{pemda}: region indicator {no_indikator} ({indikator}) is not answered (no row or empty Parameter), "
         "so it scores 0. If the region meets it, fill in the Parameter and upload the supporting evidence."
     ),
+    perbaikan_id="Isi indikator SPD ini jika ada buktinya; indikator kosong bernilai 0.",
+    perbaikan_en="Fill in this SPD indicator if you have evidence; an empty indicator scores 0.",
     needs=("indikator_pemda.no_indikator", "indikator_pemda.parameter"),
     engine="pandas",
     check=check,

@@ -4,7 +4,7 @@ GX: `expect_column_values_to_not_be_null` per profile column present; `Tanggal P
 only for stage Penerapan (a GX 1.x row condition).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 #: Profile columns checked (canonical names); Tanggal Penerapan is conditional.
@@ -47,6 +47,8 @@ RULE = Rule(
         "Innovation '{judul_inovasi}': field {kolom} is empty ('-', blank or 'Tidak Diisi'). Fill in {kolom} in "
         "the innovation profile in the IID app so the verifiers can assess it."
     ),
+    perbaikan_id="Lengkapi profil inovasi; jangan isi dengan tanda '-'.",
+    perbaikan_en="Complete the innovation profile; do not enter '-'.",
     needs=("daftar_inovasi",),
     engine="gx",
     check=check,

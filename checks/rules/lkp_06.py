@@ -4,7 +4,7 @@
 GX: `expect_column_values_to_be_between(min_value=300)` on a derived word count.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -42,6 +42,8 @@ RULE = Rule(
         "Innovation '{judul_inovasi}': Rancang Bangun has only {nilai} words, fewer than the {min_kata} "
         "expected. Extend the description (background, goals, how it works, results) to at least {min_kata} words."
     ),
+    perbaikan_id="Tulis Rancang Bangun minimal 300 kata: latar belakang, tujuan, cara kerja, manfaat.",
+    perbaikan_en="Write at least 300 words of Rancang Bangun: background, goals, how it works, benefits.",
     needs=("daftar_inovasi.rancang_bangun",),
     engine="gx",
     check=check,

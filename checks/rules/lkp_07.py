@@ -5,7 +5,7 @@ GX: `expect_column_values_to_not_be_null(link_video)` and, when the column exist
 Findings carry `no_indikator = "35"` so region metrics count slot 35 as in error.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -38,6 +38,8 @@ RULE = Rule(
         "requires one. Upload a video of at most 5 minutes (mp4) or put a YouTube/Google Drive link in Link "
         "Video, and set Video = Ada."
     ),
+    perbaikan_id="Unggah video (maks. 5 menit) atau isi tautan YouTube/Google Drive yang dapat dibuka.",
+    perbaikan_en="Upload a video (max. 5 minutes) or enter a YouTube/Google Drive link that opens.",
     needs=("daftar_inovasi.link_video",),
     engine="gx",
     check=check,

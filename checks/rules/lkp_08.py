@@ -4,7 +4,7 @@
 Pandas, not GX: a per-Pemda count (group), not a row property.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -41,6 +41,8 @@ RULE = Rule(
         "{pemda} reports only {nilai} innovations, fewer than the minimum divisor {k}: the SID total is still "
         "divided by {k}, lowering the average. Report further running innovations, up to at least {k}."
     ),
+    perbaikan_id="Laporkan semua inovasi yang memenuhi syarat; kurang dari pembagi menurunkan rata-rata SID.",
+    perbaikan_en="Report every eligible innovation; fewer than the divisor lowers the SID average.",
     needs=("daftar_inovasi",),
     engine="pandas",
     check=check,

@@ -5,7 +5,7 @@ Pandas, not GX: a per-Pemda distinct count over a group. Urusan are matched lowe
 whitespace collapsed against catalog `urusan_wajib_pelayanan_dasar`.
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 
@@ -45,6 +45,8 @@ RULE = Rule(
         "({urusan}); at least {minimum} are needed, so the Jumlah Inovasi score is 0. Report innovations in the "
         "missing urusan, or correct a wrongly chosen Urusan Utama."
     ),
+    perbaikan_id="Laporkan inovasi pada urusan wajib pelayanan dasar yang belum tercakup.",
+    perbaikan_en="Report innovations in the basic-service affairs not yet covered.",
     needs=("daftar_inovasi.urusan_utama",),
     engine="pandas",
     check=check,

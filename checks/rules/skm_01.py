@@ -1,6 +1,6 @@
 """SKM-01: a required column of a present table is missing (raised by the Pandera contract)."""
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 RULE = Rule(
@@ -17,5 +17,7 @@ RULE = Rule(
         "Table {tabel} lacks the required column '{kolom}', so the checks that need it cannot run. "
         "Export again from the IID app with the column '{kolom}' (header exactly like this)."
     ),
+    perbaikan_id="Ekspor ulang dari aplikasi IID tanpa menghapus atau mengganti nama kolom.",
+    perbaikan_en="Export again from the IID application without removing or renaming columns.",
     engine="contract",
 )

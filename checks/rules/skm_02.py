@@ -1,6 +1,6 @@
 """SKM-02: a date, number or code cannot be parsed (Pandera contract; the value is kept as NA)."""
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 RULE = Rule(
@@ -19,5 +19,7 @@ RULE = Rule(
         "so it counts as empty. Write dates as DD-MM-YYYY (e.g. 27-02-2024), numbers with a decimal comma or "
         "point, and codes in their official form (Kode Pemda 35.04, No Indikator 16 or 2a)."
     ),
+    perbaikan_id="Isi tanggal sebagai DD-MM-YYYY dan angka tanpa teks tambahan.",
+    perbaikan_en="Enter dates as DD-MM-YYYY and numbers without extra text.",
     engine="contract",
 )

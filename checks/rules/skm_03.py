@@ -1,6 +1,6 @@
 """SKM-03: a value outside the catalog's allowed set (`nilai_sah`), e.g. `Jenis = Teknologi`."""
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Lookup, Rule
 
 #: Display names of the columns whose allowed values the catalog lists.
@@ -35,6 +35,8 @@ RULE = Rule(
         "Column {kolom} row {baris} (table {tabel}) holds '{nilai}', which is not one of the official choices "
         "({pilihan}). Pick one of the official values in the IID app."
     ),
+    perbaikan_id="Pilih salah satu nilai yang tersedia di aplikasi IID (sesuai pedoman).",
+    perbaikan_en="Choose one of the values the IID application offers (per the guideline).",
     engine="contract",
     extra=_pilihan,
 )

@@ -4,7 +4,7 @@ Also raised for DKI Jakarta's non-autonomous units (31.01, 31.71–31.75) and wh
 `Kode Pemda` and the `Pemda` name on the same row name different regions (the code wins).
 """
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 RULE = Rule(
@@ -25,5 +25,7 @@ RULE = Rule(
         "Kode Pemda on the same row). Write the official name, e.g. 'Provinsi Jawa Timur', 'Kab. Tulungagung', "
         "'Kota Batu', or the correct Kemendagri code (35, 35.04)."
     ),
+    perbaikan_id="Pastikan nama/kode Pemda sesuai daftar Kemendagri.",
+    perbaikan_en="Make sure the region name/code matches the Kemendagri list.",
     engine="contract",
 )

@@ -1,6 +1,6 @@
 """SKM-05: the same innovation appears twice (same ID, or same Pemda + normalized title)."""
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 RULE = Rule(
@@ -18,6 +18,8 @@ RULE = Rule(
         "equals another row's). Remove the duplicate entry or make the titles distinct, so each innovation is "
         "assessed once."
     ),
+    perbaikan_id="Hapus atau gabungkan inovasi yang tercatat dua kali.",
+    perbaikan_en="Remove or merge the innovation recorded twice.",
     needs=("daftar_inovasi",),
     engine="contract",
 )

@@ -1,6 +1,6 @@
 """SKM-06: an indicator row refers to an unknown innovation or an unknown indicator number."""
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import Rule
 
 RULE = Rule(
@@ -19,6 +19,8 @@ RULE = Rule(
         "Inovasi or to no indicator number of the catalog (SID 16–35, SPD 1–15), so the row is not scored. "
         "Correct ID Inovasi / Judul Inovasi or No Indikator to match the IID app."
     ),
+    perbaikan_id="Hubungkan indikator ke inovasi dan nomor indikator yang benar.",
+    perbaikan_en="Link the indicator to the right innovation and indicator number.",
     needs=("indikator_inovasi",),
     engine="contract",
 )

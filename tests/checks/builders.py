@@ -7,7 +7,7 @@ catalog, so a test only states what it changes.
               .indikator("16", parameter="3", nomor_dokumen="Peraturan Bupati Tulungagung Nomor 12 Tahun 2024")
               .build())
 
-Tables follow the `ingest.tables` docstring: canonical snake_case columns, `baris`,
+Tables follow the `core.tables` docstring: canonical snake_case columns, `baris`,
 `kode_pemda`, `id_inovasi`; missing text is None; dates datetime64; numbers float;
 `no_indikator` and `parameter` strings; allowed-set values in catalog spelling.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from checks.catalog import load_catalog
+from core.catalog import load_catalog
 from ingest.export import Export
 
 CATALOG = load_catalog(2026)
@@ -338,7 +338,7 @@ class ExportBuilder:
 
 def daftar_only(builder: ExportBuilder) -> Export:
     """What the real IID app exports today: only the innovation list (19 columns)."""
-    from ingest.tables import DAFTAR_INOVASI, REAL_EXPORT_COLUMNS
+    from core.tables import DAFTAR_INOVASI, REAL_EXPORT_COLUMNS
 
     export = builder.build()
     names = {c.display: c.name for c in DAFTAR_INOVASI.columns}

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from checks.catalog import load_catalog
+from core.catalog import load_catalog
 from checks.engine import RuleRun, run_rules
 from checks.registry import all_rules
 from ingest.export import Export

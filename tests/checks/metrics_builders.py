@@ -1,6 +1,6 @@
 """Small builders of ingested exports and findings for the region-metrics tests.
 
-Tables follow the `ingest.tables` docstring: canonical snake_case columns, `kode_pemda`,
+Tables follow the `core.tables` docstring: canonical snake_case columns, `kode_pemda`,
 `id_inovasi`, `no_indikator` / `parameter` as text, `urusan_utama` lower-case.
 
     export = (ExportBuilder()
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from checks.catalog import load_catalog
-from checks.findings import Finding, findings_frame
+from core.catalog import load_catalog
+from core.findings import Finding, findings_frame
 from ingest.export import Export
 
 CATALOG = load_catalog(2026)

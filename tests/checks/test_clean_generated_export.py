@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from checks.catalog import load_catalog
+from core.catalog import load_catalog
 from checks.engine import run_rules
 from ingest import read_export
 from synthetic import generate_export

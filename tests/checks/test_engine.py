@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from checks import engine
-from checks.findings import ALL_COLUMNS
+from core.findings import ALL_COLUMNS
 from checks.messages import placeholders, render
 from checks.registry import Rule, all_rules
 from tests.checks.builders import ExportBuilder, daftar_only
@@ -107,7 +107,7 @@ def test_findings_carry_official_pemda_name_and_title_from_daftar():
 
 
 def test_export_skm_findings_are_included_and_rendered():
-    from checks.findings import Finding, findings_frame
+    from core.findings import Finding, findings_frame
 
     export = two_pemda().build()
     export.findings = findings_frame([Finding("SKM-03", kode_pemda="35.04", kolom="Jenis", nilai="Teknologi",

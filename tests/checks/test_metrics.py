@@ -21,7 +21,7 @@ from metrics_builders import (
     spd_answers,
 )
 
-from checks.catalog import load_catalog
+from core.catalog import load_catalog
 from checks.metrics import (
     INOVASI_COLUMNS,
     PER_ATURAN_COLUMNS,

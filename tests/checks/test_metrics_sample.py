@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from checks.catalog import load_catalog
-from checks.findings import findings_frame
+from core.catalog import load_catalog
+from core.findings import findings_frame
 from checks.metrics import region_metrics
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"

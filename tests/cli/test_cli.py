@@ -9,7 +9,7 @@ import pytest
 from cli_conftest_paths import SAMPLE
 
 from iid_audit.cli import main
-from iid_audit.outcomes import Outcome
+from core.outcomes import Outcome
 
 
 def assert_one_clean_line(err: str, *words: str) -> None:

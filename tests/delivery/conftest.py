@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from delivery_helpers import Sleeps, running_smtp_server
-from iid_audit.settings import Settings, SmtpSettings
+from core.settings import Settings, SmtpSettings
 from store.db import init_db, make_engine
 
 

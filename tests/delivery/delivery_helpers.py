@@ -16,7 +16,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from delivery import Recipients, ReportMessage
-from iid_audit.settings import Settings, SmtpSettings
+from core.settings import Settings, SmtpSettings
 
 
 @dataclass
@@ -85,13 +85,9 @@ class SmtpServer:
         return self.handler.messages
 
     def settings(self, **smtp_changes) -> Settings:
-        smtp = SmtpSettings(host=self.host, port=self.port, tls="none", timeout=5.0,
-                            sender="Tim Audit IID <audit@iid-audit.example.id>",
-                            reply_to="Helpdesk IID <helpdesk@iid-audit.example.id>")
-        if smtp_changes:
-            from dataclasses import replace
-
-            smtp = replace(smtp, **smtp_changes)
+        smtp = SmtpSettings(**{"host": self.host, "port": self.port, "tls": "none", "timeout": 5.0,
+                               "sender": "Tim Audit IID <audit@iid-audit.example.id>",
+                               "reply_to": "Helpdesk IID <helpdesk@iid-audit.example.id>", **smtp_changes})
         return Settings(smtp=smtp, send_rate_per_second=0)
 
 

@@ -6,7 +6,7 @@ import threading
 
 import sqlalchemy as sa
 
-from iid_audit.settings import Settings
+from core.settings import Settings
 from store.db import init_db, make_engine, metadata
 from store.ledger import IN_PROGRESS, OUTBOX, SENT, Ledger
 

@@ -86,7 +86,7 @@ def test_send_outbox_skips_what_the_run_already_sent(smtp_server, engine, tmp_pa
 
 
 def test_send_outbox_without_smtp_is_a_usage_error(engine, tmp_path, no_smtp_settings):
-    from iid_audit.outcomes import UsageError
+    from core.outcomes import UsageError
 
     with pytest.raises(UsageError):
         send_outbox(tmp_path / "outbox", settings=no_smtp_settings, engine=engine)

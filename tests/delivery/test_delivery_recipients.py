@@ -7,7 +7,7 @@ import pytest
 
 from delivery import recipients_from_profil, validate_address
 from delivery.recipients import parse_addresses
-from iid_audit.outcomes import UsageError
+from core.outcomes import UsageError
 
 
 def profil(*rows: tuple) -> pd.DataFrame:

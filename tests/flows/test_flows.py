@@ -13,7 +13,7 @@ from prefect.exceptions import ParameterTypeError
 
 from flows.audit import audit_region, nightly_audit
 from flows.lock import RunLocked, nightly_lock
-from iid_audit.outcomes import Outcome
+from core.outcomes import Outcome
 
 from flows_sample import SAMPLE, SAMPLE_AS_OF, SAMPLE_PEMDA
 

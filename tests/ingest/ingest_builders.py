@@ -13,7 +13,7 @@ from typing import Iterable
 import openpyxl
 import pandas as pd
 
-from ingest.tables import REAL_EXPORT_COLUMNS
+from core.tables import REAL_EXPORT_COLUMNS
 
 SID = [str(n) for n in range(16, 36)]
 

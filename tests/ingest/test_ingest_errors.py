@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from ingest_builders import daftar, innovation, write_workbook
 
-from iid_audit.outcomes import Outcome, UnreadableExport, UsageError
+from core.outcomes import Outcome, UnreadableExport, UsageError
 from ingest import read_export
 
 

@@ -7,7 +7,7 @@ import pytest
 from ingest_builders import assert_findings, real_layout_rows, write_workbook
 
 from ingest import read_export
-from ingest.tables import REAL_EXPORT_COLUMNS
+from core.tables import REAL_EXPORT_COLUMNS
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from ingest_builders import daftar, indikator, innovation, write_csv
 
-from iid_audit.outcomes import UsageError
+from core.outcomes import UsageError
 from ingest import read_export, select_region
 from ingest.pemda import official_name, province_of, resolve
 

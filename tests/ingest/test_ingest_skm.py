@@ -4,7 +4,7 @@ def test_skm03_message_names_the_allowed_values_of_that_column_only(tmp_path):
     """A Pemda operator must see the choices for *this* column, not every allowed set."""
     from datetime import date
 
-    from checks.catalog import load_catalog
+    from core.catalog import load_catalog
     from checks.engine import run_rules
     from ingest import read_export
 

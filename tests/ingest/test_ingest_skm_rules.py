@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from ingest_builders import assert_findings, assert_no_finding, daftar, indikator, innovation, write_csv
 
-from checks.findings import Severity
+from core.findings import Severity
 from checks.registry import all_rules, get_rule
 from ingest import read_export
 
@@ -37,7 +37,7 @@ def test_rule_declarations():
 
 
 def test_message_templates_render_with_registry_fields():
-    from checks.catalog import load_catalog
+    from core.catalog import load_catalog
 
     fields = dict(pemda="Kota Batu", kode_pemda="35.79", id_inovasi="35.79-1", judul_inovasi="Bank Sampah",
                   no_indikator="16", indikator="Regulasi", kolom="Jenis", nilai="Teknologi", tabel="Daftar Inovasi", baris=3)
@@ -228,7 +228,7 @@ def test_skm06_near_miss_every_sid_number_is_known(tmp_path):
 
 
 def test_findings_frame_shape(tmp_path):
-    from checks.findings import ALL_COLUMNS
+    from core.findings import ALL_COLUMNS
 
     e = export_of(tmp_path, daftar(innovation(jenis="Teknologi")))
     assert list(e.findings.columns) == ALL_COLUMNS

@@ -1,5 +1,5 @@
 """Hand-made AuditResults for report tests, following the declared shapes
-(`checks.metrics` column lists, `checks.findings.ALL_COLUMNS`, `ingest.tables`).
+(`checks.metrics` column lists, `core.findings.ALL_COLUMNS`, `core.tables`).
 
     result = (NationBuilder()
               .pemda("35.04", "Kabupaten Tulungagung", "Jawa Timur", innovations=3, skor=(52.3, 38.1), persen=33.38)
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from checks.catalog import load_catalog
-from checks.findings import ALL_COLUMNS, Finding, findings_frame
+from core.catalog import load_catalog
+from core.findings import ALL_COLUMNS, Finding, findings_frame
 from checks.metrics import INOVASI_COLUMNS, PER_ATURAN_COLUMNS, RINGKASAN_CONTRACT, RINGKASAN_EXTRA, SLOT_COLUMNS, Metrics
 from iid_audit.pipeline import AuditResult
 from ingest.export import Export

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 from reports_test_builders import NationBuilder, Page, assert_no_script_or_external_loads
 
-from iid_audit.settings import REPORT_BODY_BUDGET_BYTES
+from core.settings import REPORT_BODY_BUDGET_BYTES
 from reports import render_pemda
 from reports.i18n import Translator
 

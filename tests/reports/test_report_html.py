@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from reports_test_builders import NationBuilder, Page, Tables, assert_no_script_or_external_loads
 
-from checks.registry import all_rules
+from checks.registry import all_rules, get_rule
 from reports import render_pemda, render_pemda_html
 from reports.i18n import Translator
 
@@ -112,7 +112,7 @@ def test_each_finding_shows_indicator_name_message_value_and_fix(tulungagung, tm
     assert ID("laporan.temuan.indikator", no="16", nama="Regulasi Inovasi Daerah") in text
     assert "Bukti Regulasi terlalu kecil (3 KB)" in text
     assert "sk.pdf" in text
-    assert ID("perbaikan.BKT-05") in text
+    assert get_rule("BKT-05").perbaikan_id in text
     assert ID("laporan.temuan.indikator", no="8", nama="Opini BPK") in text  # SPD finding, region level
 
 
@@ -176,7 +176,7 @@ def test_render_pemda_html_is_the_same_body_for_email(tulungagung, tmp_path):
 
 
 def test_unknown_pemda_is_a_clear_error(tulungagung, tmp_path):
-    from iid_audit.outcomes import UsageError
+    from core.outcomes import UsageError
 
     with pytest.raises(UsageError, match="99.99"):
         render_pemda(tulungagung.build(tmp_path), "99.99", tmp_path)

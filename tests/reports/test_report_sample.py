@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from reports_test_builders import Page, assert_no_script_or_external_loads
 
-from iid_audit.settings import REPORT_BODY_BUDGET_BYTES, Settings
+from core.settings import REPORT_BODY_BUDGET_BYTES, Settings
 from reports import render_index, render_pemda
 from reports.i18n import Translator
 

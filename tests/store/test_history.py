@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from checks.findings import Finding, findings_frame
+from core.findings import Finding, findings_frame
 from checks.metrics import INOVASI_COLUMNS, PER_ATURAN_COLUMNS, RINGKASAN_CONTRACT, RINGKASAN_EXTRA, SLOT_COLUMNS, Metrics
-from iid_audit.outcomes import UsageError
+from core.outcomes import UsageError
 from store.db import init_db, make_engine
 from store.history import COMPARE_COLUMNS, compare_with_previous, record_run
 

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from checks.catalog import load_catalog
+from core.catalog import load_catalog
 from synthetic import build_tables, generate_export
 
 AS_OF = date(2026, 7, 1)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz, process
 
-from ingest.tables import DAFTAR_INOVASI, REAL_EXPORT_COLUMNS
+from core.tables import DAFTAR_INOVASI, REAL_EXPORT_COLUMNS
 from synthetic import national_pemda
 
 AS_OF = date(2026, 7, 1)  # the as_of the medium fixture was generated with

@@ -110,7 +110,7 @@ def test_bkt10_regulasi_pdf_lacks_the_title_while_others_have_it(daftar, sid, lo
 
 
 def test_jatim_2025_list_has_exactly_the_real_19_columns():
-    from ingest.tables import REAL_EXPORT_COLUMNS
+    from core.tables import REAL_EXPORT_COLUMNS
 
     wb = openpyxl.load_workbook(SAMPLE / "daftar-inovasi-jatim-2025.xlsx", read_only=True)
     assert len(wb.sheetnames) == 1

@@ -1,6 +1,6 @@
 """Year-versioned IID catalog: indicators, weights, allowed values, thresholds, formula.
 
-The facts live in `checks/catalog/<year>.yaml`; this module only loads them into typed
+The facts live in `core/catalog/<year>.yaml`; this module only loads them into typed
 objects. A year file may say `dasar: <year>` to inherit what it does not restate (used for
 2023, whose weights were not recovered).
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from iid_audit.outcomes import UsageError
+from core.outcomes import UsageError
 
 CATALOG_DIR = Path(__file__).parent
 

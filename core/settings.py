@@ -1,0 +1,148 @@
+"""Every runtime limit and default of iid-audit, in one place, each with the reason for it.
+
+Configuration is read from the environment (and a `.env` file in the working folder) once,
+into a typed, validated, frozen `Settings` (pydantic-settings, prefix `IID_AUDIT_`). Business code receives a `Settings`; it never reads
+`os.environ` itself. Audit thresholds that change with the guideline year (divisor k, word
+counts, file sizes, windows) are *not* here: they live in the year's catalog YAML
+(`core/catalog/<year>.yaml`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Assessment year used when neither `--year` nor `Tahun Penilaian` says otherwise.
+DEFAULT_YEAR = 2026
+
+#: Gmail clips an HTML body past ~102 KB; stay under it with a margin.
+REPORT_BODY_BUDGET_BYTES = 100_000
+
+#: How many findings a report shows in full before pointing at the attachment (the real cap
+#: is the byte budget above; this keeps rendering time bounded for pathological exports).
+REPORT_MAX_FINDINGS_SHOWN = 400
+
+#: "Perbaiki dulu" lists this many costly slots: a to-do list a busy operator reads at once.
+REPORT_FIX_FIRST_ROWS = 10
+
+#: When a report must be cut to fit REPORT_BODY_BUDGET_BYTES, the innovation x indicator
+#: matrix may keep at most this share of the room; findings (what to fix) keep the rest.
+REPORT_MATRIX_BUDGET_SHARE = 0.4
+
+#: A single SMTP command may hang forever without a timeout (smtplib has none by default).
+SMTP_TIMEOUT_SECONDS = 30.0
+
+#: Transient SMTP faults (4xx, greylisting, dropped connections) are retried this often,
+#: with exponential backoff starting at SMTP_RETRY_BASE_SECONDS.
+SMTP_RETRIES = 3
+SMTP_RETRY_BASE_SECONDS = 2.0
+
+#: If this share of the Pemda attempted so far fail with the same error (and at least
+#: SEND_FAILURE_MIN_ATTEMPTS were tried), the fault is ours: stop before emailing the rest.
+SEND_FAILURE_STOP_RATIO = 0.5
+SEND_FAILURE_MIN_ATTEMPTS = 5
+
+#: Messages per second; public mail relays throttle bursts from one sender.
+SEND_RATE_PER_SECOND = 5.0
+
+#: Evidence PDFs larger than this are not opened for text checks (BKT-09/10): bounded memory.
+MAX_EVIDENCE_PDF_BYTES = 50 * 1024 * 1024
+
+
+def _default_state_dir() -> Path:
+    """Stable home for history and the send ledger: not inside a run folder, so reruns see it."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "iid-audit"
+
+
+#: `.env` in the working folder, under the real environment (which wins).
+_ENV = dict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
+
+
+class SmtpSettings(BaseSettings):
+    """`IID_AUDIT_SMTP_*`. Without a host, reports go to the outbox folder."""
+
+    model_config = SettingsConfigDict(env_prefix="IID_AUDIT_SMTP_", **_ENV)
+
+    host: Optional[str] = None
+    #: default 587 (submission with STARTTLS), 465 with `tls=ssl` (implicit TLS)
+    port: Optional[int] = Field(default=None, ge=1, le=65535)
+    user: Optional[str] = None
+    password: Optional[SecretStr] = None
+    tls: Literal["starttls", "ssl", "none"] = "starttls"
+    sender: str = Field(default="iid-audit <iid-audit@localhost>", validation_alias=AliasChoices("IID_AUDIT_SMTP_FROM", "sender"))
+    reply_to: Optional[str] = None
+    timeout: float = Field(default=SMTP_TIMEOUT_SECONDS, gt=0)
+
+    @field_validator("host", "user", "reply_to", "password", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("tls", mode="before")
+    @classmethod
+    def _lower(cls, v: object) -> object:
+        return v.strip().lower() if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _default_port(self) -> "SmtpSettings":
+        if self.port is None:
+            object.__setattr__(self, "port", 465 if self.tls == "ssl" else 587)
+        return self
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def secret(self) -> str | None:
+        """The password in clear, only for the SMTP login."""
+        return self.password.get_secret_value() if self.password is not None else None
+
+
+class Settings(BaseSettings):
+    """`IID_AUDIT_*`, read once (`load_settings`) and handed to whatever needs it."""
+
+    model_config = SettingsConfigDict(env_prefix="IID_AUDIT_", **_ENV)
+
+    year: int = Field(default=DEFAULT_YEAR, ge=2000, le=2100)
+    lang: Literal["id", "en"] = "id"
+    db_url: str = ""
+    state_dir: Path = Field(default_factory=_default_state_dir)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    send_rate_per_second: float = Field(default=SEND_RATE_PER_SECOND, ge=0,
+                                        validation_alias=AliasChoices("IID_AUDIT_SEND_RATE", "send_rate_per_second"))
+    report_budget_bytes: int = Field(default=REPORT_BODY_BUDGET_BYTES, gt=10_000)
+    #: Show tracebacks and debug logs (IID_AUDIT_DEBUG=1); off: one line per error.
+    debug: bool = False
+
+    @property
+    def database_url(self) -> str:
+        """SQLAlchemy URL of the history/ledger database (SQLite in a stable place by default)."""
+        if self.db_url:
+            return self.db_url
+        return f"sqlite:///{self.state_dir / 'iid-audit.sqlite'}"
+
+    def with_(self, **changes: Any) -> "Settings":
+        return self.model_copy(update=changes)
+
+
+def _problems(exc: ValidationError, prefix: str) -> str:
+    return "; ".join(f"{prefix}{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+
+
+def load_settings() -> Settings:
+    """Read the configuration once: the environment over `./.env`. A bad value is a
+    ValueError naming the variable and what is wrong, never its value (it may be a password)."""
+    try:
+        smtp = SmtpSettings()
+    except ValidationError as exc:
+        raise ValueError(_problems(exc, "IID_AUDIT_SMTP_")) from None
+    try:
+        return Settings(smtp=smtp)
+    except ValidationError as exc:
+        raise ValueError(_problems(exc, "IID_AUDIT_")) from None
