@@ -6,7 +6,6 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from checks.context import RuleContext
@@ -181,7 +180,3 @@ def word_count(values: pd.Series) -> pd.Series:
 
 def as_int_parameter(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.astype(object).where(values.notna(), None), errors="coerce")
-
-
-def flat(arr) -> np.ndarray:
-    return np.asarray(arr, dtype=object)

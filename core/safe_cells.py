@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.files import atomic_path
+
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -36,9 +38,6 @@ def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """UTF-8 CSV (decimal point), formula-safe, written atomically (temp file + rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    neutralize_frame(df).to_csv(tmp, index=False, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    with atomic_path(path) as tmp:
+        neutralize_frame(df).to_csv(tmp, index=False, encoding="utf-8")
+    return Path(path)

@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     report_budget_bytes: int = Field(default=REPORT_BODY_BUDGET_BYTES, gt=10_000)
     #: Show tracebacks and debug logs (IID_AUDIT_DEBUG=1); off: one line per error.
     debug: bool = False
+    #: Prefect's own `PREFECT_API_URL`: set, `iid-audit audit` runs as a flow run on that server
+    #: (self-hosted or Cloud); unset, in this process with no server at all.
+    prefect_api_url: str = Field(default="", validation_alias=AliasChoices("PREFECT_API_URL", "prefect_api_url"))
 
     @property
     def database_url(self) -> str:

@@ -46,11 +46,3 @@ def clean_header_text(value: object, limit: int = MAX_HEADER_TEXT) -> str:
     if len(s) > limit:
         s = s[: limit - 1].rstrip() + "…"
     return s
-
-
-def has_unsafe_header_text(value: object) -> bool:
-    """True when `clean_header_text` would change more than whitespace."""
-    if value is None:
-        return False
-    s = str(value)
-    return _WS.sub(" ", s).strip() != clean_header_text(s, limit=10**6)

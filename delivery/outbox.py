@@ -7,13 +7,13 @@ message that a later `outbox send` would mail.
 
 from __future__ import annotations
 
-import os
 import re
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
+from core.files import atomic_write
 from delivery.message import serialize
 
 _NAME_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -25,17 +25,7 @@ def eml_name(kode_pemda: str, digest: str, seq: int) -> str:
 
 
 def write_eml(outbox_dir: Path, name: str, msg: EmailMessage) -> Path:
-    outbox_dir = Path(outbox_dir)
-    outbox_dir.mkdir(parents=True, exist_ok=True)
-    path = outbox_dir / name
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    data = serialize(msg)
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return path
+    return atomic_write(Path(outbox_dir) / name, serialize(msg))
 
 
 def read_eml(path: Path) -> EmailMessage:

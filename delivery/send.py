@@ -2,7 +2,10 @@
 
 Order of one delivery (`deliver_one`):
 
-1. No valid recipient → `no_recipient` (listed in the summary, not an error).
+1. No valid recipient: without sending, the message is still written to the outbox (with no
+   `To`, `unaddressed`), so nothing is lost; when sending, it is skipped as `no_recipient`.
+   Either way it is listed, and it is not a failure (the export carries no addresses; an
+   address book supplies them).
 2. Ledger rows of this key (Pemda, run, content hash). A row still `in_progress` was left by
    a crash (or is a worker still sending): it becomes `uncertain` — possibly sent. A `sent`
    row means this run already delivered it; an `uncertain` row is reported and NOT resent:
@@ -77,6 +80,7 @@ class ItemResult:
     path: Path | None = None  # the .eml written (outbox)
     attempted: bool = False  # an SMTP transaction was tried (counts for the stop guard)
     signature: str | None = None  # failure kind, for the stop guard
+    unaddressed: bool = False  # the report has no valid recipient yet
 
 
 @dataclass
@@ -93,6 +97,11 @@ class DeliverySummary:
     aborted: str | None = None
     #: kode_pemda of sends found `in_progress` (a crash) at the start, now `uncertain`
     reconciled: list[str] = field(default_factory=list)
+
+    @property
+    def unaddressed(self) -> list[str]:
+        """Pemda whose report has no valid recipient (outbox without `To`, or skipped)."""
+        return [r.kode_pemda for r in self.results if r.unaddressed]
 
     _LISTS = {
         STATUS_SENT: "sent", STATUS_SKIPPED: "skipped_unchanged", STATUS_OUTBOX: "outbox",
@@ -115,12 +124,14 @@ class DeliverySummary:
     def counts(self) -> dict[str, int]:
         c = {name: len(getattr(self, name)) for name in self._LISTS.values()}
         c["refused_recipients"] = sum(len(v) for v in self.refused.values())
+        c["unaddressed"] = len(self.unaddressed)
         return c
 
     @property
     def outcome(self) -> Outcome:
-        """PARTIAL when anything needs the operator (failed, uncertain, no recipient)."""
-        if self.aborted or self.failed or self.uncertain or self.no_recipient or self.refused or self.reconciled:
+        """PARTIAL when anything needs the operator (failed, uncertain, refused, reconciled).
+    A Pemda without an address is listed (`unaddressed`), not a failure."""
+        if self.aborted or self.failed or self.uncertain or self.refused or self.reconciled:
             return Outcome.PARTIAL
         return Outcome.CLEAN
 
@@ -281,9 +292,10 @@ def deliver_one(
     """Deliver one Pemda's report (one Prefect task per Pemda can call this alone: it opens
     and closes its own connection when no `transport` is shared)."""
     kode = str(item.kode_pemda)
-    if not item.recipients:
-        log.info("deliver %s: no valid recipient", kode)
-        return ItemResult(kode, STATUS_NO_RECIPIENT, reason="tidak ada alamat email yang valid")
+    to_outbox = not (send and settings.smtp.configured)
+    if not item.recipients and not to_outbox:
+        log.info("deliver %s: no valid recipient, skipped", kode)
+        return ItemResult(kode, STATUS_NO_RECIPIENT, reason="tidak ada alamat email yang valid", unaddressed=True)
     if ledger is None:
         if engine is None:
             raise ValueError("deliver_one needs an engine or a ledger")
@@ -296,14 +308,14 @@ def deliver_one(
     msg = build_message(item, settings, run_id=run_id, seq=plan.seq, digest=digest, now=now)
     message_id = str(msg["Message-ID"])
 
-    if not (send and settings.smtp.configured):
+    if to_outbox:
         path = write_eml(outbox_dir, eml_name(kode, digest, plan.seq), msg)
         if plan.reuse is not None:
             ledger.mark_outbox(plan.reuse.id, message_id, str(path))
         else:
             ledger.insert(kode, run_id, digest, plan.seq, OUTBOX, message_id, str(path))
-        log.info("deliver %s: written to outbox", kode)
-        return ItemResult(kode, STATUS_OUTBOX, message_id=message_id, path=path)
+        log.info("deliver %s: written to outbox%s", kode, "" if item.recipients else " without recipient")
+        return ItemResult(kode, STATUS_OUTBOX, message_id=message_id, path=path, unaddressed=not item.recipients)
 
     row_id = _claim(ledger, plan, kode, run_id, digest, message_id)
     if row_id is None:
@@ -409,7 +421,8 @@ def send_outbox(
                 continue
             envelope = _envelope_of(msg)
             if not envelope:
-                summary.add(ItemResult(kode, STATUS_NO_RECIPIENT, reason="tidak ada alamat email yang valid"))
+                summary.add(ItemResult(kode, STATUS_NO_RECIPIENT, reason="tidak ada alamat email yang valid",
+                                       unaddressed=True))
                 continue
             row = ledger.by_message_id(str(msg["Message-ID"] or ""))
             if row is not None:  # the ledger's own key (the header run id may have been cleaned)

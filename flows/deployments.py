@@ -22,7 +22,6 @@ late nightly runs and the concurrency limit cancels the rest.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Optional
 
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
@@ -79,7 +78,3 @@ def serve_deployments(deployments: list[RunnerDeployment], *, pause_on_shutdown:
     from prefect import serve
 
     serve(*deployments, pause_on_shutdown=pause_on_shutdown, limit=limit)
-
-
-def output_root(out: str) -> Path:
-    return Path(_absolute(out))

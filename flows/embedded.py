@@ -111,10 +111,3 @@ def quiet_console() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, QuietRunConsole) for f in handler.filters):
             handler.addFilter(QuietRunConsole())
-
-
-def uses_temporary_server() -> bool:
-    """True when runs go to Prefect's temporary local server (no PREFECT_API_URL)."""
-    from prefect.settings import PREFECT_API_URL
-
-    return not PREFECT_API_URL.value()

@@ -1,14 +1,15 @@
 """`iid-audit`: the command line. Every expected failure is one clear line (Indonesian /
 English) and a non-zero exit code from `Outcome`; never a traceback.
 
-- `iid-audit audit EXPORT --out DIR [--region KODE] …` runs the `nightly-audit` flow (or
-  `audit-region` with `--region`) in this process, writing straight into DIR.
+- `iid-audit audit EXPORT --out DIR [--region KODE] …` runs the job (`pipeline.run_job`)
+  writing straight into DIR: in this process, with no server, when `PREFECT_API_URL` is not
+  set; as a tracked flow run (`nightly-audit`, or `audit-region` with `--region`) on that
+  Prefect server when it is set, or on a temporary local server with `--prefect`.
 - `iid-audit serve --export SOURCE [--out DIR]` registers both deployments and runs them.
 - `iid-audit outbox send DIR` sends the `.eml` files a run left in `DIR/outbox/`.
 
 Prefect is configured (`flows.embedded.configure_environment`) before it is imported: no
-telemetry, warnings only on the console, and with no `PREFECT_API_URL` a temporary local
-server for the run.
+telemetry, warnings only on the console. Without a Prefect run it is not imported at all.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--only", help="deliver only the report of this Pemda (all are still audited)")
     a.add_argument("--resend", action="store_true", help="send again even when this report was sent before")
     a.add_argument("--recipients", type=Path, help="CSV overriding the addresses of Profil Pemda")
+    a.add_argument("--require-recipients", action="store_true",
+                   help="a Pemda without an email address is a failure (exit 1), not a listed skip")
+    a.add_argument("--prefect", action="store_true",
+                   help="run as a tracked Prefect flow run (a temporary server when PREFECT_API_URL is unset)")
 
     s = sub.add_parser("serve", help="register the nightly and on-demand deployments and run them")
     s.add_argument("--export", required=True, help="export path or glob, e.g. '/data/iid/ekspor-*' (newest is used)")
@@ -130,9 +135,10 @@ def _prefect(settings) -> None:
 
 
 def _audit(args, settings) -> Outcome:
-    from iid_audit.pipeline import find_export
+    from iid_audit import progress
+    from iid_audit.pipeline import JobRequest, find_export, run_job
 
-    export = find_export(args.export)  # fail fast, before a Prefect server is started
+    export = find_export(args.export)  # fail fast, before anything starts
     if args.recipients is not None and not args.recipients.is_file():
         raise UsageError(f"Berkas penerima tidak ditemukan: {args.recipients}",
                          f"Recipients file not found: {args.recipients}")
@@ -141,28 +147,38 @@ def _audit(args, settings) -> Outcome:
     if args.send and not settings.smtp.configured:
         print("iid-audit: SMTP belum dikonfigurasi (IID_AUDIT_SMTP_HOST): email ditulis ke outbox / "
               "SMTP is not configured: emails go to the outbox", file=sys.stderr)
-
-    _prefect(settings)
-    from flows import progress
-    from flows.audit import audit_region, nightly_audit
-    from flows.embedded import uses_temporary_server
-
+    request = JobRequest(source=str(export), out=args.out, region=args.region, year=args.year, as_of=args.as_of,
+                         lang=args.lang, send=args.send, resend=args.resend, only=args.only,
+                         recipients=args.recipients, require_recipients=args.require_recipients)
+    tracked = args.prefect or bool(settings.prefect_api_url)
     bar = Progress()
-    where = "server Prefect sementara / temporary Prefect server" if uses_temporary_server() else "Prefect API"
+    where = ("Prefect API" if settings.prefect_api_url else "server Prefect sementara / temporary Prefect server") \
+        if tracked else "dalam proses ini / in-process"
     bar.note(f"iid-audit: mengaudit / auditing {export} ({where})")
     progress.set_reporter(bar)
-    common = dict(source=str(export), out=str(args.out), run_folder=False, year=args.year, as_of=args.as_of,
-                  lang=args.lang, send=args.send, resend=args.resend,
-                  recipients=str(args.recipients) if args.recipients else None)
     try:
-        if args.region:
-            summary = audit_region(kode_pemda=args.region, **common)
+        if tracked:
+            summary = _audit_flow_run(request, settings)
         else:
-            summary = nightly_audit(only=args.only, **common)
+            summary = run_job(request, settings).as_dict()
     finally:
         progress.set_reporter(None)
     _print_summary(summary)
-    return Outcome(int(summary["outcome"]))
+    return Outcome.from_word(summary["outcome"])
+
+
+def _audit_flow_run(request, settings) -> dict:
+    """The same job as a tracked flow run on the Prefect server."""
+    _prefect(settings)
+    from flows.audit import audit_region, nightly_audit
+
+    common = dict(source=request.source, out=str(request.out), run_folder=False, year=request.year,
+                  as_of=request.as_of, lang=request.lang, send=request.send, resend=request.resend,
+                  recipients=str(request.recipients) if request.recipients else None,
+                  require_recipients=request.require_recipients)
+    if request.region:
+        return audit_region(kode_pemda=request.region, **common)
+    return nightly_audit(only=request.only, **common)
 
 
 def _print_summary(s: dict) -> None:
@@ -182,6 +198,10 @@ def _print_summary(s: dict) -> None:
         print(f"  tidak berubah, tidak dikirim ulang / unchanged, not resent: {d['skipped_unchanged']}")
     if d.get("outbox") and s.get("outbox"):
         print(f"  outbox/: {d['outbox']} email (belum dikirim / not sent): iid-audit outbox send {s['out_dir']}")
+    unaddressed = s.get("tanpa_alamat") or []
+    if unaddressed:
+        print(f"  belum ada alamat email / no email address yet: {len(unaddressed)} Pemda "
+              f"({', '.join(unaddressed[:MAX_FAILURES_SHOWN])}{', …' if len(unaddressed) > MAX_FAILURES_SHOWN else ''})")
     if s.get("not_checked"):
         print(f"  {s['not_checked']} aturan tidak diperiksa / rule checks not run (lihat / see index.html)")
     fails = s.get("failures") or []
@@ -196,9 +216,8 @@ def _print_summary(s: dict) -> None:
 def _serve(args, settings) -> Outcome:
     _prefect(settings)
     from flows.deployments import build_deployments, serve_deployments
-    from flows.embedded import uses_temporary_server
 
-    if uses_temporary_server():
+    if not settings.prefect_api_url:
         print("iid-audit: PREFECT_API_URL tidak diisi: server Prefect sementara (tanpa UI, hilang saat berhenti). "
               "Jalankan `prefect server start` dan set PREFECT_API_URL=http://127.0.0.1:4200/api / "
               "PREFECT_API_URL unset: temporary Prefect server (no UI, gone when stopped).", file=sys.stderr)

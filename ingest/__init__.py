@@ -21,16 +21,18 @@ from ingest.export import Export
 __all__ = ["read_export", "select_region", "Export"]
 
 
-def read_export(path: Path) -> Export:
-    """Read and validate an export. Bad input → `UsageError` / `UnreadableExport` (one
-    bilingual line) or SKM findings in `Export.findings`; rows are never dropped."""
+def read_export(path: Path, year: int | None = None) -> Export:
+    """Read and validate an export against the catalog of `year` (default: the current
+    guideline year; the allowed values of the contracts come from it). Bad input →
+    `UsageError` / `UnreadableExport` (one bilingual line) or SKM findings in
+    `Export.findings`; rows are never dropped."""
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
     from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table
     from ingest.readers import read_raw
 
     raw = read_raw(path)
-    catalog = load_catalog(DEFAULT_YEAR)
+    catalog = load_catalog(year or DEFAULT_YEAR)
     stages = {key: Stage(rt, catalog) for key, rt in raw.tables.items()}
     daftar = stages.get("daftar_inovasi")
     if daftar is not None:

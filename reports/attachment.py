@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import pandas as pd
 import xlsxwriter
 
+from core.files import atomic_path
 from core.safe_cells import neutralize
 from reports.data import is_missing, text
 from reports.i18n import Translator
@@ -44,11 +45,14 @@ def _cell(value) -> str:
 
 
 def write_attachment(report: PemdaFindings, path: Path) -> Path:
-    """Write the workbook atomically (temp file + rename) and return its path."""
+    """Write the workbook atomically (`core.files.atomic_path`) and return its path."""
+    with atomic_path(path) as tmp:
+        _write_workbook(report, tmp)
+    return Path(path)
+
+
+def _write_workbook(report: PemdaFindings, tmp: Path) -> None:
     t = report.t
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     # The workbook's own timestamp is the audit date, not the wall clock: the same findings
@@ -106,5 +110,3 @@ def write_attachment(report: PemdaFindings, path: Path) -> Path:
             ms.set_column(1, 1, 40)
     finally:
         wb.close()
-    tmp.replace(path)
-    return path

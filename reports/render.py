@@ -23,6 +23,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from checks.registry import all_rules
+from core.files import atomic_write
 from core.settings import (
     REPORT_BODY_BUDGET_BYTES,
     REPORT_FIX_FIRST_ROWS,
@@ -528,9 +529,7 @@ def render_pemda(
     if len(report.findings):
         attachment = write_attachment(report, xlsx_path)
     html, shown = fit_to_budget(report, attachment.name if attachment else None, budget)
-    tmp = html_path.with_name(html_path.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(html_path)
+    atomic_write(html_path, html)
     return ReportFiles(
         html=html_path,
         attachment=attachment,
@@ -557,9 +556,11 @@ def render_index(
     lang: str = "id",
     failures: list[dict] | None = None,
     run_info: RunInfo | None = None,
+    unaddressed: list[str] | None = None,
 ) -> Path:
     """Write `index.html`: every Pemda by province, worst problem share first, other orders in
-    `<details>` sections (no script), the predicate distribution and the failures."""
+    `<details>` sections (no script), the predicate distribution, the failures and the Pemda
+    whose report has no email address yet (`unaddressed`: kode_pemda)."""
     t = Translator(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -628,6 +629,7 @@ def render_index(
         "dist": dist,
         "tidak_dihitung": t.int(tidak) if tidak else None,
         "failures": fails,
+        "unaddressed": [f"{names_by_kode.get(k) or k} ({k})" for k in (unaddressed or [])],
         "catalog": result.catalog,
         "n_rules": len(rules),
         "run": {"id": run_info.run_id, "waktu": t.datetime(run_info.started_at)} if run_info else None,
@@ -635,7 +637,5 @@ def render_index(
     }
     html = environment().get_template("index.html.j2").render(ctx)
     path = out_dir / "index.html"
-    tmp = path.with_name("index.html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, html)
     return path

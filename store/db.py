@@ -55,11 +55,6 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True, future=True)
 
 
-def engine_from_settings(settings) -> sa.Engine:
-    """The engine for `Settings.database_url`."""
-    return make_engine(settings.database_url)
-
-
 def init_db(engine: sa.Engine) -> sa.Engine:
     """Create every table registered on `metadata` (idempotent)."""
     for name in TABLE_MODULES:

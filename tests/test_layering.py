@@ -19,7 +19,7 @@ FLOORS: list[str] = [
     "reports",
     "store",
     "delivery",
-    "iid_audit.pipeline",
+    "iid_audit",
     "flows",
     "iid_audit.cli",
     "synthetic",

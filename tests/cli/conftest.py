@@ -1,5 +1,5 @@
 """The CLI as a user runs it: a subprocess with nothing configured (no PREFECT_API_URL, so
-Prefect's temporary local server), in its own PREFECT_HOME and state folder."""
+the job runs in-process with no server), in its own PREFECT_HOME and state folder."""
 
 from __future__ import annotations
 
@@ -31,8 +31,13 @@ def iid_audit(prefect_home, tmp_path):
     env.update(PREFECT_HOME=str(prefect_home), IID_AUDIT_STATE_DIR=str(tmp_path / "state"))
 
     def run(*args: str, timeout: float = 240) -> Ran:
-        p = subprocess.run([sys.executable, "-m", "iid_audit.cli", *args], cwd=tmp_path, env=env,
-                           capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(command(*args), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=timeout)
         return Ran(p.returncode, p.stdout, p.stderr)
 
+    run.env = env  # type: ignore[attr-defined]
+    run.cwd = tmp_path  # type: ignore[attr-defined]
     return run
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "iid_audit.cli", *args]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_conftest_paths import SAMPLE
+from conftest import command
 
 from iid_audit.cli import main
 from core.outcomes import Outcome
@@ -67,3 +68,49 @@ def test_a_run_on_the_sample_prints_its_output_folder_on_a_clean_console(iid_aud
     # stderr holds only our own lines: the start line and the progress counters
     assert all(ln.startswith(("iid-audit: ", "  laporan", "  kirim")) for ln in r.err.splitlines()), r.err
     assert "6 Pemda" in r.out
+
+
+def test_without_a_prefect_server_the_audit_runs_in_process_and_starts_no_server(iid_audit, tmp_path):
+    r = iid_audit("audit", str(SAMPLE), "--out", "keluaran", "--as-of", "2026-07-01", "--region", "35.04")
+    assert r.code == 0, r.err
+    assert "dalam proses ini / in-process" in r.err
+    assert "server" not in r.err.lower()
+    home = Path(iid_audit.env["PREFECT_HOME"])
+    assert not list(home.glob("*.db")), "a Prefect database was created: a server was started"
+
+
+def test_a_send_interrupted_by_an_earlier_crash_is_reconciled_on_the_cli_path(iid_audit, tmp_path):
+    """A killed `--send` left its ledger row `in_progress`: the next CLI run (the path every
+    user takes) must turn it into `uncertain` and tell the operator, not leave it forever."""
+    from store.db import init_db, make_engine
+    from store.ledger import IN_PROGRESS, UNCERTAIN, Ledger
+
+    engine = init_db(make_engine(f"sqlite:///{tmp_path / 'state' / 'iid-audit.sqlite'}"))
+    ledger = Ledger(engine)
+    row = ledger.insert("35.79", "nasional-20260630", "ab" * 32, 0, IN_PROGRESS, "<x@iid-audit>")
+    r = iid_audit("audit", str(SAMPLE), "--out", "keluaran", "--as-of", "2026-07-01")
+    assert ledger.get(row.id).state == UNCERTAIN
+    assert r.code == Outcome.PARTIAL.exit_code, r.err
+    run = __import__("json").loads((tmp_path / "keluaran" / "run.json").read_text(encoding="utf-8"))
+    [note] = [f for f in run["failures"] if f["kode_pemda"] == "35.79"]
+    assert note["tahap"] == "kirim" and "--resend" in note["pesan"]
+
+
+def test_five_cli_audits_at_once_all_succeed(iid_audit, tmp_path):
+    """Five operators audit their own Pemda at the same moment, sharing one state database."""
+    import subprocess
+
+    regions = ["35", "35.04", "35.10", "35.78", "33"]
+    procs = [subprocess.Popen(command("audit", str(SAMPLE), "--out", f"keluaran-{k}", "--region", k,
+                                      "--as-of", "2026-07-01"),
+                              cwd=iid_audit.cwd, env=iid_audit.env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+             for k in regions]
+    results = [(k, p.wait(timeout=300), p.stderr.read()) for k, p in zip(regions, procs)]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert [(k, code) for k, code, _ in results] == [(k, 0) for k in regions], results
+    for k in regions:
+        ring = (tmp_path / f"keluaran-{k}" / "ringkasan.csv").read_text(encoding="utf-8").splitlines()
+        assert len(ring) == 2 and ring[1].startswith(f"{k},")

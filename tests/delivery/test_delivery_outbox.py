@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
+from core.outcomes import Outcome
 from delivery import build_message, content_hash, deliver, findings_csv_attachment, send_outbox
 from delivery.message import serialize
 from delivery.outbox import list_outbox, read_eml
@@ -112,6 +113,10 @@ def test_report_messages_from_ringkasan_subject_and_missing_recipient(engine, tm
     assert [i.kode_pemda for i in items] == ["35.04", "35.05"]
     summary = deliver(items, settings=no_smtp_settings, engine=engine, run_id="r1",
                       outbox_dir=tmp_path / "outbox", send=False)
-    assert summary.outbox == ["35.04"] and summary.no_recipient == ["35.05"]
-    [path] = list_outbox(tmp_path / "outbox")
+    # without an address the email still waits in the outbox (no To), listed, not a failure
+    assert summary.outbox == ["35.04", "35.05"] and summary.unaddressed == ["35.05"]
+    assert summary.no_recipient == [] and summary.outcome is Outcome.CLEAN
+    paths = {read_eml(p)["X-IID-Audit-Kode-Pemda"]: p for p in list_outbox(tmp_path / "outbox")}
+    assert read_eml(paths["35.05"])["To"] is None
+    path = paths["35.04"]
     assert read_eml(path)["Subject"] == "Hasil audit IID 2026 Kab. Tulungagung: skor terverifikasi 38,13 (Kurang Inovatif)"
