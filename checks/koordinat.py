@@ -55,6 +55,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from core.tables import NO_VALUE_MARKERS
+
 __all__ = ["BOUNDS_INDONESIA", "STATUSES", "BENTUK", "read_coordinates"]
 
 BOUNDS_INDONESIA: dict[str, float] = dict(lat_min=-11.0, lat_max=6.0, lon_min=95.0, lon_max=141.0)
@@ -64,11 +66,10 @@ BENTUK: tuple[str, ...] = ("url_maps", "dms", "label", "hemisfer", "zoom", "desi
 
 _COLUMNS = ["status", "lat", "lon", "bentuk", "standar", "nilai_standar", "saran", "alternatif"]
 
-# Markers operators use for "nothing here" (compared after normalising, lower case).
-# "0" is deliberately absent: it is a (bad) value, not an empty marker.
-_EMPTY = frozenset(
-    {"", "-", "--", "null", "none", "nan", "na", "n/a", "#n/a", "tidak ada", "tidak diisi"}
-)
+# Markers operators use for "nothing here" (compared after normalising, lower case): the
+# project's one list, plus "tidak ada" written in the coordinate field. "0" is deliberately
+# absent: it is a (bad) value, not an empty marker.
+_EMPTY = NO_VALUE_MARKERS | {"tidak ada"}
 
 # Exactly the standard text, checked on the raw value: a leading ' or a unicode
 # minus already makes it non-standard.

@@ -104,6 +104,14 @@ def render(findings: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
         fields["rule_id"] = rule.id
         df.loc[idx, "severity"] = rule.severity.value
         df.loc[idx, "pesan"] = render_template(rule.pesan_en if en else rule.pesan_id, group, fields)
+        if rule.variants and "varian" in group:
+            for name, variant in rule.variants.items():
+                sel = (group["varian"] == name).to_numpy()
+                if sel.any():
+                    part = group[sel]
+                    sub_fields = {k: (v[sel] if isinstance(v, pd.Series) else v) for k, v in fields.items()}
+                    df.loc[part.index, "severity"] = variant.severity.value
+                    df.loc[part.index, "pesan"] = render_template(variant.pesan(lang), part, sub_fields)
     return df[ALL_COLUMNS]
 
 

@@ -35,6 +35,20 @@ class Lookup:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """One case of a rule with its own severity and message, chosen per finding by its
+    `varian` field (KNS-07: a point read from a non-standard form is `info` with the value to
+    paste; an unreadable one is a `warning`). Same templates fields as the rule's own."""
+
+    severity: Severity
+    pesan_id: str
+    pesan_en: str
+
+    def pesan(self, lang: str) -> str:
+        return self.pesan_en if lang == "en" else self.pesan_id
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str  # stable, e.g. "BKT-05"
     severity: Severity
@@ -58,6 +72,15 @@ class Rule:
     #: the finding is about an indicator's evidence: the report shows what evidence the
     #: catalog asks for beside it
     bukti: bool = False
+    #: cases with their own severity and message, by the finding's `varian` (see Variant);
+    #: a finding without a known `varian` gets the rule's own severity and message
+    variants: dict[str, Variant] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def severities(self) -> list[Severity]:
+        """Every severity this rule can give, worst first."""
+        found = {self.severity, *(v.severity for v in self.variants.values())}
+        return sorted(found, key=lambda s: -s.rank)
 
     @property
     def kategori(self) -> str:
@@ -103,7 +126,7 @@ def rules_markdown() -> str:
     ]
     for r in all_rules().values():
         lines.append(
-            f"| {r.id} | {r.severity.value} | {r.engine} | {', '.join(r.key)} | {r.judul_id} | {r.judul_en} |"
+            f"| {r.id} | {', '.join(s.value for s in r.severities)} | {r.engine} | {', '.join(r.key)} | {r.judul_id} | {r.judul_en} |"
         )
     return "\n".join(lines)
 

@@ -4,7 +4,8 @@ Each table has a canonical snake_case key (`daftar_inovasi`), the display name t
 uses (`Daftar Inovasi`), its CSV file name, and its columns. Column `kind` says how ingest
 parses the text the app writes:
 
-- `text`: stripped string; `-`, empty and `Tidak Diisi` become missing (NA).
+- `text`: stripped string; the empty markers of `NO_VALUE_MARKERS` (`-`, blank, `Tidak Diisi`,
+  `null`, `N/A`, …) become missing (NA).
 - `int` / `number`: decimal comma or point; unparseable text → SKM-02, value kept as NA.
 - `date`: `DD-MM-YYYY`, `DD/MM/YYYY`, `YYYY-MM-DD`, `27 Februari 2024`; unparseable → SKM-02.
 - `code`: text that must keep its exact form (`35.04`, `2a`, `1`): never parsed as a number.
@@ -171,4 +172,9 @@ PROFIL_PEMDA = Table(
 TABLES: dict[str, Table] = {t.key: t for t in (DAFTAR_INOVASI, INDIKATOR_INOVASI, INDIKATOR_PEMDA, PROFIL_PEMDA)}
 
 #: Cell texts that mean "no value" in IID exports (compared case-insensitively after strip).
-NO_VALUE_MARKERS: frozenset[str] = frozenset({"", "-", "tidak diisi"})
+#: Text that means "nothing here", compared case-folded after stripping: what the IID app
+#: writes (`-`, `Tidak Diisi`) and what other systems and spreadsheets write for an empty cell
+#: (`null`, `None`, `N/A`, `#N/A`, `nan`). One list for every text cell: an empty Koordinat is
+#: LKP-05's, never KNS-07's. (`Tidak Ada` is not here: it is an answer, e.g. of `Video`.)
+NO_VALUE_MARKERS: frozenset[str] = frozenset({"", "-", "--", "tidak diisi", "null", "none", "nan", "n/a", "#n/a",
+                                              "na"})

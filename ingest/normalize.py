@@ -34,7 +34,8 @@ def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series
 
 
 def clean_text(s: pd.Series) -> pd.Series:
-    """Stripped text; `-`, empty and `Tidak Diisi` (any case) become missing (NaN), object dtype."""
+    """Stripped text; an empty marker (`core.tables.NO_VALUE_MARKERS`, any case) becomes
+    missing (NaN), object dtype."""
 
     def fn(u: pd.Series) -> pd.Series:
         t = u.astype(str).str.strip()

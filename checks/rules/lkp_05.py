@@ -1,4 +1,5 @@
-"""LKP-05: an innovation's profile field is empty (`-`, blank, `Tidak Diisi` → NA at ingest).
+"""LKP-05: an innovation's profile field is empty (an empty marker such as `-`, blank,
+`Tidak Diisi`, `null` or `N/A` → NA at ingest, `core.tables.NO_VALUE_MARKERS`).
 
 GX: `expect_column_values_to_not_be_null` per profile column present; `Tanggal Penerapan`
 only for stage Penerapan (a GX 1.x row condition).
@@ -40,11 +41,11 @@ RULE = Rule(
     judul_id="Kolom profil inovasi kosong",
     judul_en="Innovation profile field empty",
     pesan_id=(
-        "Inovasi '{judul_inovasi}': kolom {kolom} kosong (berisi '-', kosong, atau 'Tidak Diisi'). Lengkapi "
+        "Inovasi '{judul_inovasi}': kolom {kolom} kosong (atau berisi penanda kosong seperti '-', 'Tidak Diisi', 'null'). Lengkapi "
         "kolom {kolom} pada profil inovasi di aplikasi IID agar verifikator dapat menilainya."
     ),
     pesan_en=(
-        "Innovation '{judul_inovasi}': field {kolom} is empty ('-', blank or 'Tidak Diisi'). Fill in {kolom} in "
+        "Innovation '{judul_inovasi}': field {kolom} is empty (or holds an empty marker such as '-', 'Tidak Diisi', 'null'). Fill in {kolom} in "
         "the innovation profile in the IID app so the verifiers can assess it."
     ),
     perbaikan_id="Lengkapi profil inovasi; jangan isi dengan tanda '-'.",

@@ -103,20 +103,31 @@ def test_kns06_one_word_different_is_not_identical():
     assert_no_findings(export, "KNS-06")
 
 
-@pytest.mark.parametrize("koordinat, fires", [
-    ("35.689, 139.692", True),          # Tokyo
-    ("Jl. Ahmad Yani 12", True),        # unreadable
-    ("111.9025, -8.0654", True),        # swapped
-    ("-11.0, 95.0", False),             # corners are inside
-    ("6, 141", False),
-    ("-11.01, 120", True),
-    ("-8.0654;111.9025", False),
-    ("-8,0654; 111,9025", False),       # decimal commas with a semicolon
+@pytest.mark.parametrize("koordinat, severity, says", [
+    ("-7.2892, 112.7681", None, None),                      # the standard form: silent
+    ("-11.0, 95.0", None, None),                            # corners are inside
+    ("6.0, 141.0", None, None),
+    ("-8.0654;111.9025", "info", "-8.0654, 111.9025"),      # readable, not standard: the value to paste
+    ("-8,0654; 111,9025", "info", "-8.0654, 111.9025"),     # decimal commas with a semicolon
+    ("7°17'21\"S 112°46'05\"E", "info", "-7.289167, 112.768056"),
+    ("https://www.google.com/maps/place/X/@-8.0951048,112.1794287,19z", "info", "-8.095105, 112.179429"),
+    ("35.689, 139.692", "warning", "di luar wilayah Indonesia"),  # Tokyo
+    ("7.6727, 111.7034", "warning", "-7.6727, 111.7034"),   # the dropped minus sign, suggested
+    ("111.9025, -8.0654", "warning", "-8.0654, 111.9025"),  # swapped, suggested
+    ("-11.01, 120", "warning", "di luar wilayah Indonesia"),
+    ("Jl. Ahmad Yani 12", "warning", "tidak dapat dibaca"),  # an address
+    ("https://maps.app.goo.gl/AbC123xyz", "warning", "tidak dapat dibaca"),  # a short link
+    ("-7° lintang dan 111° bujur", "warning", "tidak dapat dibaca"),  # whole degrees
+    ("6, 141", "warning", "tidak dapat dibaca"),
+    ("-8.070611,111,902272", "info", "-8.070611, 111.902272"),  # two readings, one inside Indonesia
 ])
-def test_kns07_koordinat(koordinat, fires):
+def test_kns07_koordinat(koordinat, severity, says):
     export = tulungagung().inovasi(koordinat=koordinat).build()
-    expected = [("KNS-07", {"id_inovasi": "35.04-0001", "kolom": "Koordinat", "nilai": koordinat})] if fires else []
-    assert_findings(export, expected, rules=("KNS-07",))
+    expected = [] if severity is None else [
+        ("KNS-07", {"id_inovasi": "35.04-0001", "kolom": "Koordinat", "nilai": koordinat, "severity": severity})]
+    found = assert_findings(export, expected, rules=("KNS-07",))
+    if says:
+        assert says in found["pesan"].iloc[0]
 
 
 def test_kns07_empty_koordinat_is_lkp05_not_kns07():
