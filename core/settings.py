@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     send_rate_per_second: float = Field(default=SEND_RATE_PER_SECOND, ge=0,
                                         validation_alias=AliasChoices("IID_AUDIT_SEND_RATE", "send_rate_per_second"))
     report_budget_bytes: int = Field(default=REPORT_BODY_BUDGET_BYTES, gt=10_000)
+    #: The address book (`kontak.csv`: kode_pemda,nama,to,cc): default `<state_dir>/kontak.csv`
+    #: when that file exists. The export rarely carries addresses; BSKDN's contacts outlive it.
+    kontak: Optional[Path] = None
     #: Show tracebacks and debug logs (IID_AUDIT_DEBUG=1); off: one line per error.
     debug: bool = False
     #: Prefect's own `PREFECT_API_URL`: set, `iid-audit audit` runs as a flow run on that server
@@ -129,6 +132,14 @@ class Settings(BaseSettings):
         if self.db_url:
             return self.db_url
         return f"sqlite:///{self.state_dir / 'iid-audit.sqlite'}"
+
+    @property
+    def kontak_path(self) -> Path | None:
+        """The address book to use, or None (no file configured and none in the state folder)."""
+        if self.kontak is not None:
+            return self.kontak
+        default = self.state_dir / "kontak.csv"
+        return default if default.is_file() else None
 
     def with_(self, **changes: Any) -> "Settings":
         return self.model_copy(update=changes)

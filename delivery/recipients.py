@@ -1,5 +1,13 @@
-"""Who receives each Pemda's report: `Profil Pemda` (`Email`, several addresses allowed,
-separated by `,` or `;`) or a recipients CSV (`kode_pemda,to,cc`) that overrides the export.
+"""Who receives each Pemda's report, from three sources, each overriding the one before for
+the Pemda it names:
+
+1. `Profil Pemda` of the export (`Email`, several addresses separated by `,` or `;`): the
+   full bundle has it; the innovation list the IID app exports today never does;
+2. the **address book** (`kontak.csv`, `Settings.kontak_path`): BSKDN keeps its Pemda contacts
+   for years, apart from any export; columns `kode_pemda,nama,to,cc` (`nama` optional: the
+   greeting; `to`/`cc` several addresses separated by `;`). `iid-audit kontak check FILE`
+   validates it;
+3. `--recipients FILE` (same columns), for one run.
 
 Addresses are validated (`email.utils` parse + a plain ASCII regex; control characters and
 encoded words refused). A Pemda left without a valid address is returned in a list for the
@@ -110,7 +118,7 @@ def _from_profil(profil: pd.DataFrame) -> dict[str, Recipients]:
         bad = 0
         if email_col:
             for cell in grp[email_col].tolist():
-                good, nbad = parse_addresses(cell)
+                good, nbad = _cell_addresses(cell)
                 bad += nbad
                 to.extend(a for a in good if a.lower() not in {t.lower() for t in to})
         name = ""
@@ -121,46 +129,117 @@ def _from_profil(profil: pd.DataFrame) -> dict[str, Recipients]:
     return out
 
 
-def read_override_csv(path: Path) -> dict[str, Recipients]:
-    """`kode_pemda,to,cc` (to/cc may hold several addresses separated by `;` or quoted `,`)."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+def _contact_rows(path: Path) -> pd.DataFrame:
+    """The rows of a contacts file (`kode_pemda,nama,to,cc`), every cell text, `baris` 1-based."""
+    from core.outcomes import UnreadableExport, UsageError
+
+    path = Path(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None, engine="python")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UnreadableExport(f"Berkas kontak {path.name} tidak terbaca ({type(exc).__name__})",
+                               f"contacts file {path.name} cannot be read ({type(exc).__name__})") from None
     df.columns = [str(c).strip().lower() for c in df.columns]
     if "kode_pemda" not in df.columns or "to" not in df.columns:
-        from core.outcomes import UsageError
-
         raise UsageError(
-            f"Berkas penerima {Path(path).name} harus berkolom kode_pemda,to,cc",
-            f"recipients file {Path(path).name} needs columns kode_pemda,to,cc",
+            f"Berkas kontak {path.name} harus berkolom kode_pemda,nama,to,cc (nama dan cc boleh tidak ada)",
+            f"contacts file {path.name} needs columns kode_pemda,nama,to,cc (nama and cc optional)",
         )
+    for c in ("nama", "cc"):
+        if c not in df.columns:
+            df[c] = ""
+    df["baris"] = range(1, len(df) + 1)
+    df["kode_pemda"] = df["kode_pemda"].str.strip()
+    return df
+
+
+def read_override_csv(path: Path) -> dict[str, Recipients]:
+    """An address book or `--recipients` file: `kode_pemda,nama,to,cc` (to/cc may hold several
+    addresses separated by `;` or quoted `,`). A cell with control characters gives no address
+    (refused, not repaired: `a@x.id\r\nBcc: b@y.id` must not become two recipients)."""
     out: dict[str, Recipients] = {}
-    for rec in df.to_dict("records"):  # a short operator-written file, not national data
-        kode = rec["kode_pemda"].strip()
+    for rec in _contact_rows(path).to_dict("records"):  # a short operator-written file, not national data
+        kode = rec["kode_pemda"]
         if not kode:
             continue
-        to, bad_to = parse_addresses(rec.get("to"))
-        cc, bad_cc = parse_addresses(rec.get("cc", ""))
+        to, bad_to = _cell_addresses(rec.get("to"))
+        cc, bad_cc = _cell_addresses(rec.get("cc", ""))
         prev = out.get(kode)
         if prev:
             to = list(prev.to) + [a for a in to if a not in prev.to]
             cc = list(prev.cc) + [a for a in cc if a not in prev.cc]
         to_l = {a.lower() for a in to}
         cc = [a for a in cc if a.lower() not in to_l]
-        out[kode] = Recipients(to=tuple(to), cc=tuple(cc), invalid=bad_to + bad_cc + (prev.invalid if prev else 0))
+        name = clean_header_text(rec.get("nama") or "", limit=80) or (prev.name if prev else "")
+        out[kode] = Recipients(to=tuple(to), cc=tuple(cc), name=name,
+                               invalid=bad_to + bad_cc + (prev.invalid if prev else 0))
     return out
 
 
+def _cell_addresses(text: object) -> tuple[list[str], int]:
+    """`parse_addresses`, except that a cell carrying a control character yields nothing."""
+    if isinstance(text, str) and _CONTROL_RE.search(text):
+        return [], max(1, len(_SPLIT_RE.split(text)))
+    return parse_addresses(text)
+
+
+@dataclass(frozen=True)
+class ContactProblem:
+    """One line of `iid-audit kontak check`: where, and what is wrong (never the address)."""
+
+    kode_pemda: str
+    baris: int | None
+    masalah: str  # stable code: kode_tidak_dikenal | alamat_tidak_sah | tanpa_alamat | tanpa_kontak
+    pesan: str
+
+
+def check_address_book(path: Path, expected: set[str] | None = None) -> list[ContactProblem]:
+    """Every problem of an address book: codes that are no Kemendagri Pemda, addresses that
+    are not valid (or cells with control characters), rows without any valid `to`, and the
+    Pemda of `expected` (default: every assessed Pemda) with no contact at all."""
+    from ingest.pemda import assessed_codes, is_known
+
+    problems: list[ContactProblem] = []
+    rows = _contact_rows(path)
+    named: set[str] = set()
+    for rec in rows.to_dict("records"):  # one check per written row
+        kode, baris = rec["kode_pemda"], int(rec["baris"])
+        named.add(kode)
+        if not is_known(kode):
+            problems.append(ContactProblem(kode, baris, "kode_tidak_dikenal",
+                                           f"baris {baris}: kode Pemda '{kode}' tidak dikenal (bentuk PP atau PP.KK, "
+                                           "mis. 35.04) / unknown Pemda code"))
+            continue
+        to, bad_to = _cell_addresses(rec.get("to"))
+        _cc, bad_cc = _cell_addresses(rec.get("cc"))
+        for kolom, bad in (("to", bad_to), ("cc", bad_cc)):
+            if bad:
+                problems.append(ContactProblem(kode, baris, "alamat_tidak_sah",
+                                               f"baris {baris}, kolom {kolom}: {bad} alamat tidak sah / "
+                                               f"{bad} invalid address(es)"))
+        if not to:
+            problems.append(ContactProblem(kode, baris, "tanpa_alamat",
+                                           f"baris {baris}: tidak ada alamat 'to' yang sah / no valid 'to' address"))
+    for kode in sorted((expected if expected is not None else set(assessed_codes())) - named):
+        problems.append(ContactProblem(kode, None, "tanpa_kontak", "tidak ada kontak / no contact"))
+    return problems
+
+
 def recipients_from_profil(
-    profil: pd.DataFrame | None, override_csv: Path | None = None
+    profil: pd.DataFrame | None, override_csv: Path | None = None, address_book: Path | None = None,
 ) -> tuple[dict[str, Recipients], list[str]]:
     """Recipients per kode_pemda, and the kode_pemda left without any valid address.
 
-    A Pemda in the override file takes its addresses from there only (the admin name from
-    the export is kept for the greeting); Pemda only in the override are added.
+    Sources in order (module doc): the export's Profil Pemda, then `address_book`, then
+    `override_csv`. A Pemda named by a later source takes its addresses from there only (its
+    greeting name too when given, else the earlier one); Pemda only there are added.
     """
     book = _from_profil(profil) if profil is not None else {}
-    if override_csv is not None:
-        for kode, rec in read_override_csv(Path(override_csv)).items():
-            name = book[kode].name if kode in book else ""
+    for source in (address_book, override_csv):
+        if source is None:
+            continue
+        for kode, rec in read_override_csv(Path(source)).items():
+            name = rec.name or (book[kode].name if kode in book else "")
             book[kode] = Recipients(to=rec.to, cc=rec.cc, name=name, invalid=rec.invalid)
     missing = [k for k, r in book.items() if not r.to]
     log.info("recipients: %d Pemda with an address, %d without, %d addresses refused",

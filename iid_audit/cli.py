@@ -71,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--pause-on-shutdown", action="store_true",
                    help="pause the schedules when serve stops (default: keep them active)")
 
+    k = sub.add_parser("kontak", help="the address book of Pemda contacts (kontak.csv)")
+    ksub = k.add_subparsers(dest="kontak_command", required=True, parser_class=_Parser)
+    kc = ksub.add_parser("check", help="validate an address book: unknown codes, bad addresses, Pemda without contact")
+    kc.add_argument("file", type=Path, help="the contacts CSV: kode_pemda,nama,to,cc")
+    kc.add_argument("--export", type=Path,
+                    help="list as 'no contact' only the Pemda of this export (default: all 546 assessed Pemda)")
+
     o = sub.add_parser("outbox", help="the emails written by a run without --send")
     osub = o.add_subparsers(dest="outbox_command", required=True, parser_class=_Parser)
     os_ = osub.add_parser("send", help="send the .eml files of DIR/outbox (or DIR) over SMTP")
@@ -226,6 +233,28 @@ def _serve(args, settings) -> Outcome:
     return Outcome.CLEAN
 
 
+def _kontak_check(args, settings) -> Outcome:
+    """One line per problem on stdout, a count on stderr; exit 0 when the book is clean, 1
+    when it has problems (it still works for the Pemda it covers)."""
+    from delivery.recipients import check_address_book
+
+    if not args.file.is_file():
+        raise UsageError(f"Berkas kontak tidak ditemukan: {args.file}", f"Contacts file not found: {args.file}")
+    expected = None
+    if args.export is not None:
+        from ingest import read_export
+        from iid_audit.pipeline import find_export
+
+        export = read_export(find_export(args.export))
+        expected = {str(k) for df in export.tables.values() if "kode_pemda" in df.columns
+                    for k in df["kode_pemda"].dropna().unique()}
+    problems = check_address_book(args.file, expected)
+    for p in problems:
+        print(f"{p.kode_pemda or '-'}\t{p.masalah}\t{p.pesan}")
+    print(f"iid-audit: {args.file.name}: {len(problems)} masalah / problem(s)", file=sys.stderr)
+    return Outcome.PARTIAL if problems else Outcome.CLEAN
+
+
 def _outbox_send(args, settings) -> Outcome:
     from delivery import send_outbox
     from store.db import init_db, make_engine
@@ -260,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
             outcome = _audit(args, settings)
         elif args.command == "serve":
             outcome = _serve(args, settings)
+        elif args.command == "kontak":
+            outcome = _kontak_check(args, settings)
         elif args.command == "outbox":
             outcome = _outbox_send(args, settings)
         else:  # pragma: no cover - argparse guards this

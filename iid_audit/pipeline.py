@@ -245,7 +245,8 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     from delivery import DeliveryAborted, deliver, recipients_from_profil, report_messages
     from store.db import init_db, make_engine
 
-    book, _ = recipients_from_profil(result.export.tables.get("profil_pemda"), request.recipients)
+    book, _ = recipients_from_profil(result.export.tables.get("profil_pemda"), request.recipients,
+                                     settings.kontak_path)
     codes = [k for k in pemda_codes(result) if k in reports and (request.only is None or k == request.only)]
     html: dict[str, str] = {}
     for kode in codes:

@@ -102,3 +102,65 @@ def test_override_csv_without_the_columns_is_a_usage_error(tmp_path):
     csv.write_text("pemda,email\nKab. X,a@x.go.id\n", encoding="utf-8")
     with pytest.raises(UsageError):
         recipients_from_profil(None, override_csv=csv)
+
+
+def write_book(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_address_book_overrides_the_export_and_recipients_override_the_book(tmp_path):
+    book_csv = write_book(tmp_path / "kontak.csv",
+                          "kode_pemda,nama,to,cc\n"
+                          "35.04,Sri Wahyuni,buku@tulungagungkab.go.id,\n"
+                          "35.79,,batu@batukota.go.id,\n")
+    run_csv = write_book(tmp_path / "penerima.csv", "kode_pemda,to\n35.79,khusus@batukota.go.id\n")
+    book, missing = recipients_from_profil(
+        profil(("35.04", "Kab. Tulungagung", "Budi Santoso", "lama@tulungagungkab.go.id"),
+               ("35.10", "Kab. Banyuwangi", "X", "ada@banyuwangikab.go.id")),
+        override_csv=run_csv, address_book=book_csv)
+    assert book["35.04"].to == ("buku@tulungagungkab.go.id",) and book["35.04"].name == "Sri Wahyuni"
+    assert book["35.79"].to == ("khusus@batukota.go.id",)  # --recipients wins over the book
+    assert book["35.10"].to == ("ada@banyuwangikab.go.id",)  # not in the book: the export's
+    assert missing == []
+
+
+@pytest.mark.parametrize("cell", ["admin@x.go.id\r\nBcc: evil@evil.example", "admin@x.go.id\nevil@evil.example"])
+def test_a_cell_with_control_characters_gives_no_recipient_at_all(tmp_path, cell):
+    """Refused, not repaired: a salvaged `evil@evil.example` would be a visible recipient."""
+    book, missing = recipients_from_profil(profil(("35.04", "Kab. Tulungagung", "A", cell)))
+    assert "35.04" not in book and missing == ["35.04"]
+    csv = tmp_path / "kontak.csv"
+    pd.DataFrame({"kode_pemda": ["35.04"], "to": [cell]}).to_csv(csv, index=False)
+    book, missing = recipients_from_profil(None, address_book=csv)
+    assert missing == ["35.04"]
+
+
+def test_kontak_check_names_every_problem_by_row_never_the_address(tmp_path):
+    from delivery.recipients import check_address_book
+
+    csv = tmp_path / "kontak.csv"
+    pd.DataFrame({
+        "kode_pemda": ["35.04", "99.99", "35.79", "35.10", "3504"],
+        "to": ["admin@tulungagungkab.go.id", "a@b.go.id", "bukan alamat", "ok@banyuwangikab.go.id", "x@y.go.id"],
+        "cc": ["", "", "", "salah@", ""],
+    }).to_csv(csv, index=False)
+    problems = check_address_book(csv, expected={"35.04", "35.79", "35.10", "35.78"})
+    got = [(p.kode_pemda, p.baris, p.masalah) for p in problems]
+    assert got == [
+        ("99.99", 2, "kode_tidak_dikenal"),
+        ("35.79", 3, "alamat_tidak_sah"),
+        ("35.79", 3, "tanpa_alamat"),
+        ("35.10", 4, "alamat_tidak_sah"),  # the cc is wrong; the to still works
+        ("3504", 5, "kode_tidak_dikenal"),  # a BPS code is not a Kemendagri code
+        ("35.78", None, "tanpa_kontak"),
+    ]
+    assert not any("@" in p.pesan for p in problems)
+
+
+def test_kontak_check_without_expected_set_lists_every_assessed_pemda_missing(tmp_path):
+    from delivery.recipients import check_address_book
+
+    csv = write_book(tmp_path / "kontak.csv", "kode_pemda,to\n35.04,admin@tulungagungkab.go.id\n")
+    missing = [p.kode_pemda for p in check_address_book(csv) if p.masalah == "tanpa_kontak"]
+    assert len(missing) == 545 and "35.04" not in missing and "35.79" in missing
