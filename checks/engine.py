@@ -20,6 +20,7 @@ import pandas as pd
 from core.catalog import Catalog
 from checks.context import RuleContext
 from core.findings import ALL_COLUMNS
+from core.i18n import Translator
 from checks.messages import render, with_all_columns
 from checks.registry import Rule, all_rules
 from ingest.export import Export
@@ -37,30 +38,24 @@ class RuleRun:
     seconds: dict[str, float] | None = None  # per engine/rule timing (for the benchmark)
 
 
-def _need_text(need: str, lang: str) -> str:
+def _need_text(need: str, t: Translator) -> str:
     if need == "bukti":
-        return "folder bukti/ (berkas bukti)" if lang != "en" else "the bukti/ folder (evidence files)"
+        return t("tidak_diperiksa.bukti")
     table, _, column = need.partition(".")
-    t = TABLES.get(table)
-    tname = t.display if t else table
+    tdef = TABLES.get(table)
+    tname = tdef.display if tdef else table
     if column:
-        cname = t.column(column).display if t and column in t.names else column
-        return f"kolom '{cname}' tabel {tname}" if lang != "en" else f"column '{cname}' of table {tname}"
-    return f"tabel {tname}" if lang != "en" else f"table {tname}"
+        cname = tdef.column(column).display if tdef and column in tdef.names else column
+        return t("tidak_diperiksa.kolom", kolom=cname, tabel=tname)
+    return t("tidak_diperiksa.tabel", tabel=tname)
 
 
-def _alasan_missing(missing: list[str], lang: str) -> str:
-    parts = ", ".join(_need_text(m, lang) for m in missing)
-    if lang == "en":
-        return f"Not checked: the export has no {parts}."
-    return f"Tidak diperiksa: ekspor tidak memuat {parts}."
+def _alasan_missing(missing: list[str], t: Translator) -> str:
+    return t("tidak_diperiksa.tanpa", bagian=", ".join(_need_text(m, t) for m in missing))
 
 
-def _alasan_error(exc: BaseException, lang: str) -> str:
-    name = type(exc).__name__
-    if lang == "en":
-        return f"Not checked: the rule failed with {name}; the other rules ran."
-    return f"Tidak diperiksa: aturan gagal dijalankan ({name}); aturan lain tetap berjalan."
+def _alasan_error(exc: BaseException, t: Translator) -> str:
+    return t("tidak_diperiksa.gagal", galat=type(exc).__name__)
 
 
 def _dedupe(rule: Rule, df: pd.DataFrame) -> pd.DataFrame:
@@ -93,13 +88,14 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
     from checks.gx_engine import run_gx
 
     ctx = RuleContext(export=export, catalog=catalog, as_of=as_of)
+    tr = Translator(lang)
     rules = all_rules()
     not_checked: list[dict] = []
     runnable: dict[str, list[Rule]] = {"gx": [], "pandas": []}
     for rule in rules.values():
         missing = export.unmet_needs(rule.needs)
         if missing:
-            not_checked.append({"rule_id": rule.id, "kode_pemda": None, "alasan": _alasan_missing(missing, lang)})
+            not_checked.append({"rule_id": rule.id, "kode_pemda": None, "alasan": _alasan_missing(missing, tr)})
             continue
         if rule.engine in runnable and rule.check is not None:
             runnable[rule.engine].append(rule)
@@ -133,7 +129,7 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
 
     for rid, exc in errors.items():
         log.error("rule %s not checked: %s", rid, type(exc).__name__)
-        not_checked.append({"rule_id": rid, "kode_pemda": None, "alasan": _alasan_error(exc, lang)})
+        not_checked.append({"rule_id": rid, "kode_pemda": None, "alasan": _alasan_error(exc, tr)})
 
     t = time.perf_counter()
     findings = _fill_names(with_all_columns(parts), export)

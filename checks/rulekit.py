@@ -47,11 +47,6 @@ def normalize_text(values: pd.Series) -> pd.Series:
     return values.astype(object).str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
 
 
-def normalize_title(values: pd.Series) -> pd.Series:
-    """Titles for fuzzy comparison: lower-case, punctuation to space, whitespace collapsed."""
-    return values.astype(object).str.lower().str.replace(r"[^\w]+", " ", regex=True).str.strip()
-
-
 def assessed_pemda(ctx: RuleContext) -> pd.Series:
     """Codes of the assessed Pemda present anywhere in the export (DKI units excluded)."""
     from ingest.pemda import assessed_codes

@@ -35,6 +35,8 @@ class Column:
     display: str  # as the IID app writes the header
     kind: str = "text"  # text | int | number | date | code
     required: bool = False  # SKM-01 when a present table lacks it
+    #: empty markers of this column only, on top of NO_VALUE_MARKERS (case-folded)
+    kosong: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ DAFTAR_INOVASI = Table(
         Column("tanggal_input", "Tanggal Input", "date"),
         Column("tanggal_penerapan", "Tanggal Penerapan", "date"),
         Column("tanggal_pengembangan", "Tanggal Pengembangan", "date"),
-        Column("koordinat", "Koordinat"),
+        Column("koordinat", "Koordinat", kosong=("tidak ada",)),  # "no location": empty, LKP-05
         Column("video", "Video"),
         Column("link_video", "Link Video"),
         # optional columns of the full export

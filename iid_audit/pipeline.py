@@ -35,6 +35,7 @@ from core.settings import Settings
 from iid_audit import progress
 from iid_audit.lock import nightly_lock, out_dir_lock
 from ingest.export import Export
+from ingest.readers import EXPORT_SUFFIXES
 
 if TYPE_CHECKING:
     from checks.metrics import Metrics
@@ -46,8 +47,6 @@ T = TypeVar("T")
 #: also on a server whose clock is UTC (02:00 WIB is 19:00 UTC of the day before).
 TIMEZONE = "Asia/Jakarta"
 
-#: What a glob may match as an export (a folder of CSV tables, a workbook, a CSV list).
-EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 NIGHTLY_FLOW = "nightly-audit"
 REGION_FLOW = "audit-region"
@@ -397,7 +396,7 @@ def find_export(source: str | Path) -> Path:
     if glob.has_magic(text):
         matches = [
             Path(m) for m in glob.glob(os.path.expanduser(text))
-            if Path(m).is_dir() or Path(m).suffix.lower() in EXPORT_SUFFIXES
+            if Path(m).is_dir() or Path(m).suffix.lower() in EXPORT_SUFFIXES  # the reader's own list
         ]
         if not matches:
             raise UsageError(f"Tidak ada ekspor yang cocok dengan {text}", f"No export matches {text}")

@@ -34,7 +34,7 @@ from ingest.pemda import CODE_PATTERN, assessed_codes, known_codes, official_nam
 from ingest.readers import RawTable
 from core.tables import TABLES, Table
 
-_PARSERS = {"date": normalize.parse_date, "number": normalize.parse_number, "int": normalize.parse_int}
+_PARSERS = normalize.parsers()
 
 
 def _cells(rule_id: str, table: Table, column: str, values: pd.Series) -> pd.DataFrame:
@@ -70,7 +70,9 @@ class Stage:
         self.table = TABLES[raw.key]
         frame = raw.frame
         data_cols = [c for c in frame.columns if c != "baris"]
-        text = pd.DataFrame({c: normalize.clean_text(frame[c]) for c in data_cols}, index=frame.index)
+        extra = {c.name: c.kosong for c in self.table.columns}
+        text = pd.DataFrame({c: normalize.clean_text(frame[c], extra.get(c, ())) for c in data_cols},
+                            index=frame.index)
         keep = text.notna().any(axis=1) if data_cols else pd.Series(False, index=frame.index)
         text = text[keep].reset_index(drop=True)
         baris = frame.loc[keep.to_numpy(), "baris"].reset_index(drop=True) if len(frame) else frame["baris"]

@@ -38,11 +38,7 @@ CHOICE_COLUMNS: tuple[str, ...] = (
 #: Partial finding columns produced here (context is attached in `ingest.assemble`).
 RAW_FINDING_COLUMNS = ["rule_id", "tabel", "kolom", "nilai", "row"]
 
-_PARSERS: dict[str, Callable[[pd.Series], pd.Series]] = {
-    "date": normalize.parse_date,
-    "number": normalize.parse_number,
-    "int": normalize.parse_int,
-}
+_PARSERS = normalize.parsers()
 
 
 def _per_value(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:

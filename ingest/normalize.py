@@ -33,13 +33,14 @@ def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series
 # ---------------------------------------------------------------------------- text
 
 
-def clean_text(s: pd.Series) -> pd.Series:
-    """Stripped text; an empty marker (`core.tables.NO_VALUE_MARKERS`, any case) becomes
-    missing (NaN), object dtype."""
+def clean_text(s: pd.Series, extra_markers: Iterable[str] = ()) -> pd.Series:
+    """Stripped text; an empty marker (`core.tables.NO_VALUE_MARKERS`, plus the column's own
+    `extra_markers`, any case) becomes missing (NaN), object dtype."""
+    markers = NO_VALUE_MARKERS | frozenset(m.casefold() for m in extra_markers)
 
     def fn(u: pd.Series) -> pd.Series:
         t = u.astype(str).str.strip()
-        return t.where(~t.str.casefold().isin(NO_VALUE_MARKERS), np.nan).astype(object)
+        return t.where(~t.str.casefold().isin(markers), np.nan).astype(object)
 
     out = _on_uniques(s.astype(object).where(s.notna(), None), fn)
     return out.astype(object)
@@ -83,6 +84,11 @@ def canonical_choices(s: pd.Series, allowed: Iterable[str]) -> pd.Series:
         return choice_key(u).map(spelling).fillna(u).astype(object)
 
     return _on_uniques(s, fn).astype(object)
+
+
+def parsers() -> dict[str, Callable[[pd.Series], pd.Series]]:
+    """The parser of each typed column kind (`core.tables.Column.kind`): text → value or NA."""
+    return {"date": parse_date, "number": parse_number, "int": parse_int}
 
 
 def normalize_title(s: pd.Series) -> pd.Series:

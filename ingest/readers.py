@@ -27,6 +27,9 @@ from ingest.normalize import column_map, header_key
 from core.tables import DAFTAR_INOVASI, TABLES, Table
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+CSV_SUFFIXES = (".csv",)
+#: Every file suffix read as an export, here and by the newest-export glob of the pipeline.
+EXPORT_SUFFIXES = WORKBOOK_SUFFIXES + CSV_SUFFIXES
 #: How far down a sheet a header row is looked for (title rows above the header happen).
 HEADER_SEARCH_ROWS = 10
 
@@ -252,7 +255,7 @@ def read_raw(path: Path) -> RawExport:
         suffix = path.suffix.lower()
         if suffix in WORKBOOK_SUFFIXES:
             tables = _from_workbook(path)
-        elif suffix in (".csv", ".txt"):
+        elif suffix in CSV_SUFFIXES:
             t = _from_csv(path)
             tables = {t.key: t}
         else:
@@ -262,7 +265,7 @@ def read_raw(path: Path) -> RawExport:
             )
         return RawExport(path, tables, _bukti_beside(path.parent))
     files = sorted(p for p in path.iterdir() if _visible(p))
-    csvs = [p for p in files if p.suffix.lower() == ".csv"]
+    csvs = [p for p in files if p.suffix.lower() in CSV_SUFFIXES]
     books = [p for p in files if p.suffix.lower() in WORKBOOK_SUFFIXES]
     named = {k: p for p in csvs if (k := table_for_name(p.stem))}
     tables: dict[str, RawTable] = {}

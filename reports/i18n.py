@@ -1,73 +1,16 @@
-"""Message catalogs and locale-aware formatting for the reports.
-
-Every string a reader sees comes from `reports/messages/<lang>.yaml` (templates hold none);
-numbers and dates go through Babel so Indonesian readers get `33,38` and `27 Februari 2024`.
-"""
+"""The reports' translator: the message catalogs and formatters of `core.i18n`, plus the texts
+each rule module holds about itself (title and fix hint, both languages)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import yaml
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
-
 from checks.registry import all_rules
-from core.outcomes import UsageError
+from core.i18n import MESSAGES_DIR, load_messages
+from core.i18n import Translator as _Translator
 
-MESSAGES_DIR = Path(__file__).parent / "messages"
-LANGUAGES = ("id", "en")
-
-#: Babel locale per report language.
-LOCALES = {"id": "id_ID", "en": "en_GB"}
+__all__ = ["MESSAGES_DIR", "Translator", "load_messages"]
 
 
-def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:
-    if isinstance(node, dict):
-        for k, v in node.items():
-            _flatten(f"{prefix}.{k}" if prefix else str(k), v, out)
-    else:
-        out[prefix] = str(node)
-
-
-@lru_cache(maxsize=None)
-def load_messages(lang: str) -> dict[str, str]:
-    """The catalog of `lang` as flat dotted keys (`laporan.skor.klaim`)."""
-    if lang not in LANGUAGES:
-        raise UsageError(
-            f"Bahasa laporan '{lang}' tidak tersedia (tersedia: {', '.join(LANGUAGES)})",
-            f"Report language '{lang}' not available (available: {', '.join(LANGUAGES)})",
-        )
-    data = yaml.safe_load((MESSAGES_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
-    out: dict[str, str] = {}
-    _flatten("", data, out)
-    return out
-
-
-def _missing(x: Any) -> bool:
-    """None, NaN, NA and NaT are all "no value" to a reader."""
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
-class Translator:
-    """`t(key, **values)` plus number/date formatters for one language."""
-
-    def __init__(self, lang: str = "id"):
-        self.lang = lang
-        self.locale = LOCALES[lang] if lang in LOCALES else lang
-        self.messages = load_messages(lang)
-
-    def has(self, key: str) -> bool:
-        return key in self.messages
-
-    # -- the rules' own texts (each rule module holds both languages) ----------------------
+class Translator(_Translator):
     def rule_title(self, rule_id: str) -> str:
         rule = all_rules().get(rule_id)
         return rule.judul(self.lang) if rule is not None else rule_id
@@ -75,47 +18,3 @@ class Translator:
     def fix_hint(self, rule_id: str) -> str:
         rule = all_rules().get(rule_id)
         return rule.perbaikan(self.lang) if rule is not None else self("perbaikan.lain")
-
-    def __call__(self, key: str, **values: Any) -> str:
-        try:
-            text = self.messages[key]
-        except KeyError:  # a missing key is a bug in our catalog: fail loudly in tests
-            raise KeyError(f"message '{key}' missing from reports/messages/{self.lang}.yaml") from None
-        return text.format(**values) if values else text
-
-    # -- numbers -------------------------------------------------------------------------
-    def num(self, x: Any, digits: int = 2) -> str:
-        """`33,38` (id) / `33.38` (en); an em dash for missing values."""
-        if _missing(x):
-            return self("umum.tidak_ada")
-        fmt = "#,##0." + "0" * digits if digits else "#,##0"
-        return format_decimal(float(x), format=fmt, locale=self.locale)
-
-    def signed(self, x: Any, digits: int = 2) -> str:
-        if _missing(x):
-            return self("umum.tidak_ada")
-        s = self.num(abs(float(x)), digits)
-        return ("+" if float(x) > 0 else "−" if float(x) < 0 else "") + s
-
-    def int(self, x: Any) -> str:
-        if _missing(x):
-            return self("umum.tidak_ada")
-        return format_decimal(int(x), format="#,##0", locale=self.locale)
-
-    def pct(self, x: Any, digits: int = 2) -> str:
-        if _missing(x):
-            return self("umum.tidak_ada")
-        return self("umum.persen", n=self.num(x, digits))
-
-    # -- dates ---------------------------------------------------------------------------
-    def date(self, d: date | datetime | None) -> str:
-        if d is None or _missing(d):
-            return self("umum.tidak_ada")
-        if isinstance(d, datetime):
-            d = d.date()
-        return format_date(d, "d MMMM y", locale=self.locale)
-
-    def datetime(self, dt: datetime | None) -> str:
-        if dt is None or _missing(dt):
-            return self("umum.tidak_ada")
-        return format_datetime(dt, "d MMMM y HH.mm" if self.lang == "id" else "d MMMM y HH:mm", locale=self.locale)

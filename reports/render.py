@@ -1,7 +1,7 @@
 """Per-Pemda HTML audit reports (email-ready) and the national index page.
 
 Templates live in `reports/templates/`, every reader-facing string in
-`reports/messages/<lang>.yaml`. Reports are inlined with css-inline and cut to the email
+`core/messages/<lang>.yaml`. Reports are inlined with css-inline and cut to the email
 body budget by measuring the final bytes (render, measure, reduce), most costly findings
 first; the full list always goes to the `-temuan.xlsx` attachment.
 """

@@ -166,8 +166,8 @@ def _make_titles(rng: np.random.Generator, urusan_idx: np.ndarray, short: np.nda
 
 def _dedupe_titles(rng, titles, pidx, urusan_idx, short, urusan_names, cutoff: float) -> np.ndarray:
     """Redraw titles until no two of one Pemda score ≥ cutoff: KNS-05's own comparison
-    (`checks.rulekit.normalize_title`, token_sort_ratio), so a clean export stays clean."""
-    from checks.rulekit import normalize_title
+    (`ingest.normalize.normalize_title`, token_sort_ratio), so a clean export stays clean."""
+    from ingest.normalize import normalize_title
 
     titles = titles.copy()
     bounds = np.flatnonzero(np.diff(np.r_[-1, pidx, -2]))  # starts of each Pemda block (+ end)

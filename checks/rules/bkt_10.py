@@ -19,7 +19,8 @@ def check(ctx):
     from rapidfuzz import fuzz
 
     from checks.context import rows_to_findings
-    from checks.rulekit import distinct_map, normalize_title, pdf_text, safe_path
+    from checks.rulekit import distinct_map, pdf_text, safe_path
+    from ingest.normalize import normalize_title
 
     skor_min = float(ctx.catalog.ambang.get("regulasi_judul_min_skor", SKOR_MIN))
     df = ctx.table("indikator_inovasi")

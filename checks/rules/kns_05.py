@@ -16,7 +16,7 @@ def check(ctx):
     from rapidfuzz import fuzz, process
 
     from checks.context import rows_to_findings
-    from checks.rulekit import normalize_title
+    from ingest.normalize import normalize_title
 
     cutoff = float(ctx.catalog.ambang["judul_mirip_min_skor"])
     df = ctx.table("daftar_inovasi")

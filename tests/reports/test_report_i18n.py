@@ -40,7 +40,7 @@ def test_unknown_language_is_a_usage_error():
 
 
 def test_templates_hold_no_reader_facing_words():
-    """Every word a reader sees comes from reports/messages/*.yaml."""
+    """Every word a reader sees comes from core/messages/*.yaml."""
     for path in TEMPLATES_DIR.glob("*.j2"):
         src = path.read_text(encoding="utf-8")
         src = re.sub(r"\{#.*?#\}", "", src, flags=re.S)
