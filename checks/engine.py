@@ -19,9 +19,10 @@ import pandas as pd
 
 from core.catalog import Catalog
 from checks.context import RuleContext
-from core.findings import ALL_COLUMNS
+from core.findings import ALL_COLUMNS, validate
+from core.findings import findings as as_findings
 from core.i18n import Translator
-from checks.messages import render, with_all_columns
+from checks.messages import render
 from checks.registry import Rule, all_rules
 from ingest.export import Export
 from core.tables import TABLES
@@ -113,14 +114,14 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
     errors.update(gx_errors)
     for rid, frames in gx_found.items():
         if frames:
-            parts.append(_dedupe(rules[rid], with_all_columns(frames)))
+            parts.append(_dedupe(rules[rid], as_findings(frames, extra=True)))
 
     for rule in runnable["pandas"]:
         t = time.perf_counter()
         try:
             out = rule.check(ctx)
             if out is not None and len(out):
-                out = with_all_columns(out)
+                out = as_findings(out, extra=True)
                 out["rule_id"] = rule.id
                 parts.append(_dedupe(rule, out))
         except Exception as exc:  # noqa: BLE001 - a broken rule never stops the run
@@ -132,11 +133,11 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
         not_checked.append({"rule_id": rid, "kode_pemda": None, "alasan": _alasan_error(exc, tr)})
 
     t = time.perf_counter()
-    findings = _fill_names(with_all_columns(parts), export)
+    findings = _fill_names(as_findings(parts, extra=True), export)
     findings = render(findings, catalog, lang)
     order = findings["rule_id"].astype(str) + "|" + findings["kode_pemda"].astype(str)
     findings = findings.iloc[order.argsort(kind="stable")].reset_index(drop=True)[ALL_COLUMNS]
     seconds["render"] = time.perf_counter() - t
     nc = pd.DataFrame(not_checked, columns=NOT_CHECKED_COLUMNS).sort_values("rule_id", kind="stable").reset_index(drop=True)
     nc = nc.astype(object).where(nc.notna(), None)
-    return RuleRun(findings=findings, not_checked=nc, seconds=seconds)
+    return RuleRun(findings=validate(findings), not_checked=nc, seconds=seconds)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from core.catalog import Catalog
 from core.findings import ALL_COLUMNS
+from core.findings import findings as as_findings
 from checks.registry import Lookup, Rule, all_rules
 
 log = logging.getLogger(__name__)
@@ -63,27 +64,13 @@ def render_template(template: str, group: pd.DataFrame, fields: dict[str, object
     return out
 
 
-def with_all_columns(frames: list[pd.DataFrame] | pd.DataFrame) -> pd.DataFrame:
-    """Frames concatenated with every finding column present (object dtype, None for missing);
-    extra columns (per-row message fields such as `klaim`) are kept."""
-    if isinstance(frames, pd.DataFrame):
-        frames = [frames]
-    frames = [f for f in frames if f is not None and len(f)]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ALL_COLUMNS)
-    for c in ALL_COLUMNS:
-        if c not in df.columns:
-            df[c] = None
-    df = df.astype(object)
-    return df.where(df.notna(), None)
-
-
 def render(findings: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
     """`findings` (any rule ids) with `severity` and `pesan` filled in `lang` ("id" | "en").
 
     Columns beyond the finding columns (per-row message fields a rule added, e.g. BKT-07's
     `klaim`/`terbukti`) feed the templates and are dropped from the result. A field a row
     lacks renders as `-`. Unknown rule ids keep their severity and get a plain message."""
-    df = with_all_columns(findings)
+    df = as_findings(findings, extra=True)
     if df.empty:
         return df[ALL_COLUMNS]
     rules = all_rules()

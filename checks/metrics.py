@@ -12,40 +12,12 @@ import numpy as np
 import pandas as pd
 
 from core.catalog import Catalog
+from core.ringkasan import RINGKASAN_CONTRACT, RINGKASAN_EXTRA
 from ingest.export import Export
 from ingest.pemda import is_assessed, official_names, province_names
 
-#: `ringkasan.csv`: one row per Pemda, these columns first (the output contract) …
-RINGKASAN_CONTRACT: list[str] = [
-    "kode_pemda",
-    "pemda",
-    "jumlah_inovasi",
-    "persen_indikator_bermasalah",
-    "skor_klaim",
-    "predikat_klaim",
-    "skor_terverifikasi",
-    "predikat_terverifikasi",
-    "jumlah_error",
-    "jumlah_warning",
-    "jumlah_info",
-]
-#: … then these.
-RINGKASAN_EXTRA: list[str] = [
-    "provinsi",  # province name (for grouping in the index)
-    "selisih_skor",  # skor_klaim - skor_terverifikasi
-    "skor_spd_klaim",
-    "skor_spd_terverifikasi",
-    "skor_sid_klaim",
-    "skor_sid_terverifikasi",
-    "skor_jumlah_inovasi",
-    "pembagi",  # k = MAX(pembagi_minimum, n)
-    "urusan_wajib_tercakup",  # how many of the 6 urusan wajib pelayanan dasar
-    "jumlah_inisiatif",
-    "jumlah_uji_coba",
-    "jumlah_penerapan",
-    "slot_indikator",  # SPD rows + 20 x n
-    "slot_bermasalah",  # unanswered or carrying an error finding
-]
+#: `ringkasan.csv` has the columns of `core.ringkasan.RingkasanModel` (RINGKASAN_CONTRACT, then
+#: RINGKASAN_EXTRA); the names are imported from here by the metrics' readers too.
 
 #: `Metrics.inovasi`: one row per innovation, ranked within its Pemda by IID points lost.
 INOVASI_COLUMNS: list[str] = [
@@ -249,9 +221,9 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> 
     - `indikator_pemda` alone missing: SPD slots count as unanswered (score 0, bermasalah),
       as the app would score a Pemda that entered no SPD data; the score is a lower bound.
     """
-    from core.findings import findings_frame
+    from core.findings import findings as as_findings
 
-    findings = findings_frame(findings)
+    findings = as_findings(findings)
     pemda = _pemda_codes(export)
     inv = _innovations(export)
     inv = inv[inv["kode_pemda"].isin(pemda)]

@@ -1,16 +1,22 @@
-"""The one Finding shape every rule produces (see `../shared/spec/rules.md`, "Findings contract").
+"""The one Finding shape every rule produces, and `findings.csv` (the output contract).
 
-Rules work on whole-nation DataFrames, so findings travel as a DataFrame with the columns
-below; `Finding` is the same shape as a typed value for tests and one-off findings (ingest
-errors). Reports group by `rule_id` and never parse `pesan`.
+Rules work on whole-nation DataFrames, so findings travel as a DataFrame; its contract is the
+Pandera model `FindingsModel` (the columns of `findings.csv`, in order) plus the two location
+columns every internal frame carries (`tabel`, `baris`). `findings()` is the one constructor:
+from nothing, a list of `Finding` values, a partial frame, or several frames. `validate`
+checks a frame against the model when the engine returns and before anything is written.
+Reports group by `rule_id` and never parse `pesan`.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import Enum
+from typing import Iterable, Union
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
 
 
 class Severity(str, Enum):
@@ -25,19 +31,34 @@ class Severity(str, Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
-#: The columns of `findings.csv`, in order (the output contract).
-FINDING_COLUMNS: list[str] = [
-    "rule_id",
-    "severity",
-    "kode_pemda",
-    "pemda",
-    "id_inovasi",
-    "judul_inovasi",
-    "no_indikator",
-    "kolom",
-    "nilai",
-    "pesan",
-]
+#: A rule's stable id, e.g. `BKT-05`.
+RULE_ID_PATTERN = r"^[A-Z]{3}-\d{2}$"
+
+
+class FindingsModel(pa.DataFrameModel):
+    """`findings.csv`: one row per finding, these columns in this order. Text or empty (None)
+    everywhere but `rule_id`, `severity` and `pesan`, which every finding has."""
+
+    rule_id: Series[object] = pa.Field(str_matches=RULE_ID_PATTERN)
+    severity: Series[object] = pa.Field(isin=[s.value for s in Severity])
+    kode_pemda: Series[object] = pa.Field(nullable=True)
+    pemda: Series[object] = pa.Field(nullable=True)
+    id_inovasi: Series[object] = pa.Field(nullable=True)
+    judul_inovasi: Series[object] = pa.Field(nullable=True)
+    no_indikator: Series[object] = pa.Field(nullable=True)
+    kolom: Series[object] = pa.Field(nullable=True)
+    nilai: Series[object] = pa.Field(nullable=True)
+    pesan: Series[object] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        name = "findings.csv"
+        ordered = True
+        strict = True
+        coerce = False
+
+
+#: The columns of `findings.csv`, in order (from the model).
+FINDING_COLUMNS: list[str] = list(FindingsModel.to_schema().columns)
 
 #: Internal extras: where in the source a structural finding sits (table, 1-based data row).
 LOCATION_COLUMNS: list[str] = ["tabel", "baris"]
@@ -47,7 +68,8 @@ ALL_COLUMNS: list[str] = FINDING_COLUMNS + LOCATION_COLUMNS
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule at one key. `severity` and `pesan` come from the rule registry."""
+    """One rule at one key, as a typed value (tests, one-off findings). `severity` and
+    `pesan` come from the rule registry when the engine renders the messages."""
 
     rule_id: str
     kode_pemda: str | None = None
@@ -63,29 +85,43 @@ class Finding:
     pesan: str | None = None
 
 
-def empty_findings() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in ALL_COLUMNS})
+Parts = Union[None, pd.DataFrame, Iterable[Union[Finding, pd.DataFrame, None]]]
 
 
-def findings_frame(items: list[Finding] | pd.DataFrame | None) -> pd.DataFrame:
-    """Normalize a list of Findings or a partial frame to the full finding columns (object dtype)."""
-    if items is None:
-        return empty_findings()
-    if isinstance(items, pd.DataFrame):
-        df = items.copy()
+def findings(parts: Parts = None, *, extra: bool = False) -> pd.DataFrame:
+    """The one constructor of a findings frame: every column of ALL_COLUMNS present (object
+    dtype, None for missing), from nothing, a frame, `Finding` values or several frames.
+
+    `extra=True` keeps columns beyond ALL_COLUMNS (per-row message fields a rule adds, such
+    as BKT-07's `klaim`, used by the message templates); by default they are dropped."""
+    if parts is None:
+        frames: list[pd.DataFrame] = []
+    elif isinstance(parts, pd.DataFrame):
+        frames = [parts]
     else:
-        if not items:
-            return empty_findings()
-        df = pd.DataFrame([asdict(f) for f in items])
-    for c in ALL_COLUMNS:
-        if c not in df.columns:
-            df[c] = None
-    df = df[ALL_COLUMNS].astype(object)
+        items = list(parts)
+        values = [p for p in items if isinstance(p, Finding)]
+        frames = [p for p in items if isinstance(p, pd.DataFrame)]
+        if values:
+            frames.append(pd.DataFrame([asdict(v) for v in values]))
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ALL_COLUMNS})
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    missing = [c for c in ALL_COLUMNS if c not in df.columns]
+    if missing:
+        df = df.assign(**{c: None for c in missing})
+    columns = ALL_COLUMNS + ([c for c in df.columns if c not in ALL_COLUMNS] if extra else [])
+    df = df[columns].astype(object)
     return df.where(df.notna(), None)
 
 
-def concat_findings(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [findings_frame(f) for f in frames if f is not None and len(f)]
-    if not frames:
-        return empty_findings()
-    return pd.concat(frames, ignore_index=True)
+def validate(df: pd.DataFrame, *, location: bool = True) -> pd.DataFrame:
+    """`df` checked against FindingsModel (lazily: every problem at once); with `location`
+    the frame also carries `tabel`/`baris` (the internal form). Raises SchemaErrors: a
+    finding without a message or with an unknown severity is our bug, never written."""
+    FindingsModel.validate(df[FINDING_COLUMNS], lazy=True)
+    if location:
+        assert list(df.columns) == ALL_COLUMNS, list(df.columns)
+    return df
+

@@ -230,7 +230,7 @@ def report_messages(
     attachments: dict[str, Path] | None = None,
     text: dict[str, str] | None = None,
 ) -> list[ReportMessage]:
-    """One ReportMessage per `ringkasan` row (checks.metrics.RINGKASAN_CONTRACT columns) that
+    """One ReportMessage per `ringkasan` row (`core.ringkasan` columns) that
     has a rendered HTML report; a Pemda absent from `recipients` gets empty Recipients, so
     `deliver` lists it under `no_recipient`."""
     out: list[ReportMessage] = []

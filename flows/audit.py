@@ -129,7 +129,7 @@ def _json_table(df: pd.DataFrame) -> list[dict]:
 def _artifacts(result: AuditResult, summary: RunSummary, region: Optional[str]) -> None:
     from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-    from checks.metrics import RINGKASAN_CONTRACT
+    from core.ringkasan import RINGKASAN_CONTRACT
 
     logger = get_run_logger()
     scope = artifact_key("pemda", region) if region else "nasional"

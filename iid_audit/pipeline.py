@@ -29,7 +29,9 @@ import pandas as pd
 from core.catalog import Catalog, load_catalog
 from core.files import atomic_write, remove_leftovers
 from core.findings import FINDING_COLUMNS
+from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
+from core.ringkasan import validate as validate_ringkasan
 from core.safe_cells import write_csv
 from core.settings import Settings
 from iid_audit import progress
@@ -182,9 +184,10 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
 
 
 def write_contract(out_dir: Path, findings: pd.DataFrame, ringkasan: pd.DataFrame) -> None:
-    """`findings.csv` and `ringkasan.csv` at the top of the run folder (the output contract)."""
-    write_csv(findings[FINDING_COLUMNS], out_dir / "findings.csv")
-    write_csv(ringkasan, out_dir / "ringkasan.csv")
+    """`findings.csv` and `ringkasan.csv` at the top of the run folder (the output contract),
+    each validated against its Pandera model first: a broken contract is never written."""
+    write_csv(validate_findings(findings, location=False)[FINDING_COLUMNS], out_dir / "findings.csv")
+    write_csv(validate_ringkasan(ringkasan), out_dir / "ringkasan.csv")
 
 
 def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str | None = None,

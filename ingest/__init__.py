@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.findings import concat_findings, empty_findings
+from core.findings import findings as as_findings
 from core.outcomes import UsageError
 from ingest.export import Export
 
@@ -54,7 +54,7 @@ def read_export(path: Path, year: int | None = None) -> Export:
         source=Path(path),
         kind=raw.kind,
         tables=tables,
-        findings=concat_findings(findings) if findings else empty_findings(),
+        findings=as_findings(findings),
         bukti_dir=raw.bukti_dir,
         tahun_penilaian=_tahun(tables.get("profil_pemda")),
     )

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from core.catalog import Catalog
-from core.findings import ALL_COLUMNS, empty_findings
+from core.findings import ALL_COLUMNS, findings
 from ingest import normalize
 from ingest.contracts import CHOICE_COLUMNS, RAW_FINDING_COLUMNS, validate
 from ingest.pemda import CODE_PATTERN, assessed_codes, known_codes, official_names, resolve
@@ -263,4 +263,4 @@ def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFra
         if "no_indikator" in stage.text:
             out.loc[at, "no_indikator"] = stage.text["no_indikator"].reindex(r).to_numpy()
     out = out.astype(object)
-    return typed, out.where(out.notna(), None) if len(out) else empty_findings()
+    return typed, out.where(out.notna(), None) if len(out) else findings()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.findings import empty_findings
+from core.findings import findings
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Export:
     source: Path
     kind: str
     tables: dict[str, pd.DataFrame]
-    findings: pd.DataFrame = field(default_factory=empty_findings)
+    findings: pd.DataFrame = field(default_factory=findings)
     bukti_dir: Path | None = None
     #: `Tahun Penilaian` from Profil Pemda when present and unanimous.
     tahun_penilaian: int | None = None

@@ -93,17 +93,17 @@ RULE = Rule(
         ),
         "di_luar": Variant(
             Severity.WARNING,
-            "Inovasi '{judul_inovasi}': Koordinat '{nilai}' ({nilai_standar}) berada di luar wilayah Indonesia ("
+            "Inovasi '{judul_inovasi}': Koordinat '{nilai}' berada di luar wilayah Indonesia ("
             + _WILAYAH_ID + "). Periksa lokasi inovasi dan isi ulang 'lintang, bujur'.",
-            "Innovation '{judul_inovasi}': Koordinat '{nilai}' ({nilai_standar}) lies outside Indonesia ("
+            "Innovation '{judul_inovasi}': Koordinat '{nilai}' lies outside Indonesia ("
             + _WILAYAH_EN + "). Check the innovation's location and enter 'latitude, longitude' again.",
         ),
         "di_luar_saran": Variant(
             Severity.WARNING,
-            "Inovasi '{judul_inovasi}': Koordinat '{nilai}' ({nilai_standar}) berada di luar wilayah Indonesia ("
+            "Inovasi '{judul_inovasi}': Koordinat '{nilai}' berada di luar wilayah Indonesia ("
             + _WILAYAH_ID + "). Kemungkinan tanda minus hilang atau lintang dan bujur tertukar: {saran} berada "
             "di Indonesia. Jika itu lokasinya, isi Koordinat dengan {saran}",
-            "Innovation '{judul_inovasi}': Koordinat '{nilai}' ({nilai_standar}) lies outside Indonesia ("
+            "Innovation '{judul_inovasi}': Koordinat '{nilai}' lies outside Indonesia ("
             + _WILAYAH_EN + "). A minus sign was probably dropped or latitude and longitude swapped: {saran} is in "
             "Indonesia. If that is the place, enter {saran} as Koordinat",
         ),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.catalog import load_catalog
-from core.findings import Finding, findings_frame
+from core.findings import Finding, findings as make_findings
 from ingest.export import Export
 
 CATALOG = load_catalog(2026)
@@ -130,4 +130,4 @@ def finding(rule_id: str, kode: str | None, *, severity: str = "error", id_inova
 
 
 def findings(*items: Finding) -> pd.DataFrame:
-    return findings_frame(list(items))
+    return make_findings(list(items))

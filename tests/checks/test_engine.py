@@ -107,10 +107,10 @@ def test_findings_carry_official_pemda_name_and_title_from_daftar():
 
 
 def test_export_skm_findings_are_included_and_rendered():
-    from core.findings import Finding, findings_frame
+    from core.findings import Finding, findings as make_findings
 
     export = two_pemda().build()
-    export.findings = findings_frame([Finding("SKM-03", kode_pemda="35.04", kolom="Jenis", nilai="Teknologi",
+    export.findings = make_findings([Finding("SKM-03", kode_pemda="35.04", kolom="Jenis", nilai="Teknologi",
                                               tabel="Daftar Inovasi", baris=3)])
     f = audit(export).findings
     skm = f[f["rule_id"] == "SKM-03"].iloc[0]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from core.catalog import load_catalog
-from core.findings import findings_frame
+from core.findings import findings as make_findings
 from checks.metrics import region_metrics
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -31,7 +31,7 @@ def sample_metrics(planted):
     from ingest import read_export
 
     export = read_export(SAMPLE / "ekspor-2026")
-    return region_metrics(export, findings_frame(planted), CATALOG)
+    return region_metrics(export, make_findings(planted), CATALOG)
 
 
 def ringkasan_row(m, kode: str) -> pd.Series:
@@ -93,7 +93,7 @@ def test_real_innovation_list_export_has_counts_but_no_scores():
     from ingest import read_export
 
     path = SAMPLE / "daftar-inovasi-jatim-2025.xlsx"
-    m = region_metrics(read_export(path), findings_frame(None), CATALOG)
+    m = region_metrics(read_export(path), make_findings(None), CATALOG)
     r = m.ringkasan
     assert r["jumlah_inovasi"].sum() == 40  # README: 40 rows
     assert r["skor_klaim"].isna().all() and r["persen_indikator_bermasalah"].isna().all()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.catalog import load_catalog
-from core.findings import ALL_COLUMNS, Finding, findings_frame
+from core.findings import ALL_COLUMNS, Finding, findings as make_findings
 from checks.metrics import INOVASI_COLUMNS, PER_ATURAN_COLUMNS, RINGKASAN_CONTRACT, RINGKASAN_EXTRA, SLOT_COLUMNS, Metrics
 from iid_audit.pipeline import AuditResult
 from ingest.export import Export
@@ -118,7 +118,7 @@ class NationBuilder:
     # -- build ---------------------------------------------------------------------------
     def build(self, out_dir: Path) -> AuditResult:
         cat = self.catalog
-        findings = findings_frame(self.findings)[ALL_COLUMNS]
+        findings = make_findings(self.findings)[ALL_COLUMNS]
         ring, inov, slot, daftar = [], [], [], []
         for p in self.pemdas.values():
             fk = findings[findings["kode_pemda"] == p.kode]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from core.findings import Finding, findings_frame
+from core.findings import Finding, findings as make_findings
 from checks.metrics import INOVASI_COLUMNS, PER_ATURAN_COLUMNS, RINGKASAN_CONTRACT, RINGKASAN_EXTRA, SLOT_COLUMNS, Metrics
 from core.outcomes import UsageError
 from store.db import init_db, make_engine
@@ -44,7 +44,7 @@ def bukti_kecil(kode: str, inovasi: str, no: str, *, nilai: str = "12 KB", baris
 
 
 def record(engine, run_id, metrics, items, as_of=date(2026, 3, 1), source="export.xlsx"):
-    record_run(engine, run_id, metrics, findings_frame(items), source=source, tahun=2026, as_of=as_of)
+    record_run(engine, run_id, metrics, make_findings(items), source=source, tahun=2026, as_of=as_of)
 
 
 def row(df: pd.DataFrame, kode: str) -> pd.Series:
