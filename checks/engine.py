@@ -23,7 +23,7 @@ from core.findings import ALL_COLUMNS, validate
 from core.findings import findings as as_findings
 from core.i18n import Translator
 from checks.messages import render
-from checks.registry import Rule, all_rules
+from checks.registry import GxRule, PandasRule, Rule, all_rules
 from ingest.export import Export
 from core.tables import TABLES
 
@@ -98,8 +98,10 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
         if missing:
             not_checked.append({"rule_id": rule.id, "kode_pemda": None, "alasan": _alasan_missing(missing, tr)})
             continue
-        if rule.engine in runnable and rule.check is not None:
-            runnable[rule.engine].append(rule)
+        if isinstance(rule, GxRule):
+            runnable["gx"].append(rule)
+        elif isinstance(rule, PandasRule):
+            runnable["pandas"].append(rule)
 
     parts: list[pd.DataFrame] = [export.findings]
     errors: dict[str, BaseException] = {}

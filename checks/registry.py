@@ -1,15 +1,15 @@
 """The rule registry: every audit rule of `../shared/spec/rules.md` as data plus one small unit.
 
 Each rule lives in its own module `checks/rules/<id>.py` (e.g. `bkt_05.py`) that defines
-`RULE = Rule(...)` (id, severity, key, message templates, what it needs, which engine runs
-it) and, for engines that need code, the check itself. Adding a rule touches that one file:
-`all_rules()` discovers the modules.
+`RULE` (id, severity, key, messages and fix hint in both languages, what it needs, its
+thresholds) and its check. Adding a rule touches that one file: `all_rules()` discovers the
+modules.
 
-Engines (each rule lives in exactly one):
-- `contract`: raised while reading the export (ingest + Pandera contracts): SKM-*;
-- `gx`: a Great Expectations expectation validated once over the whole nation;
-- `pandas`: a vectorized pandas function over whole-nation frames, for what GX cannot say
-  cleanly (cross-row groups, fuzzy titles, evidence files).
+The rule's class is its engine (chosen by type, never by a string):
+- `ContractRule`: raised while reading the export (ingest + Pandera contracts): SKM-*;
+- `GxRule`: Great Expectations expectations, validated once over the whole nation;
+- `PandasRule`: a vectorized pandas function over whole-nation frames, for what GX cannot
+  say cleanly (cross-row groups, fuzzy titles, evidence files).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from core.findings import Severity
 
@@ -64,8 +64,7 @@ class Rule:
     perbaikan_en: str
     #: what the rule needs: "table" or "table.column"; missing → rule "not checked".
     needs: tuple[str, ...] = ()
-    engine: str = "pandas"  # contract | gx | pandas
-    #: the check: for `pandas`, f(ctx) -> partial findings DataFrame; for `gx`, see checks.gx_engine.
+    #: the check, of the shape its engine (the rule's class) runs; see the subclasses
     check: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
     #: extra template values (thresholds from the catalog): f(catalog) -> dict of str or Lookup
     extra: Callable[..., dict] | None = field(default=None, compare=False, repr=False)
@@ -82,6 +81,9 @@ class Rule:
         found = {self.severity, *(v.severity for v in self.variants.values())}
         return sorted(found, key=lambda s: -s.rank)
 
+    #: the engine's name (README, docs); each subclass is one engine
+    engine: ClassVar[str] = ""
+
     @property
     def kategori(self) -> str:
         return self.id.split("-")[0]
@@ -94,6 +96,38 @@ class Rule:
 
     def perbaikan(self, lang: str) -> str:
         return self.perbaikan_en if lang == "en" else self.perbaikan_id
+
+
+@dataclass(frozen=True)
+class ContractRule(Rule):
+    """Raised while reading the export (ingest and its Pandera contracts): the SKM rules. The
+    engine runs nothing for it; its findings arrive with the export."""
+
+    engine: ClassVar[str] = "contract"
+
+
+@dataclass(frozen=True)
+class GxRule(Rule):
+    """`check(ctx) -> list[checks.gx_engine.GxCheck]`: Great Expectations expectations,
+    validated with every other GX rule once per table over the whole nation."""
+
+    engine: ClassVar[str] = "gx"
+
+    def __post_init__(self) -> None:
+        if self.check is None:
+            raise TypeError(f"{self.id}: a GX rule needs a check")
+
+
+@dataclass(frozen=True)
+class PandasRule(Rule):
+    """`check(ctx) -> DataFrame` of partial findings: a vectorized pandas function, for what
+    GX cannot say cleanly (cross-row groups, fuzzy titles, evidence files)."""
+
+    engine: ClassVar[str] = "pandas"
+
+    def __post_init__(self) -> None:
+        if self.check is None:
+            raise TypeError(f"{self.id}: a pandas rule needs a check")
 
 
 @lru_cache(maxsize=1)

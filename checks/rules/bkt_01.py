@@ -5,7 +5,7 @@ GX: `expect_column_values_to_not_be_null(data_pendukung)` with row condition
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def check(ctx):
@@ -22,7 +22,7 @@ def check(ctx):
     ]
 
 
-RULE = Rule(
+RULE = GxRule(
     id="BKT-01",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -42,6 +42,5 @@ RULE = Rule(
     perbaikan_en="Upload evidence for the chosen Parameter.",
     bukti=True,
     needs=("indikator_inovasi.parameter", "indikator_inovasi.data_pendukung"),
-    engine="gx",
     check=check,
 )

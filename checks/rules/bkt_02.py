@@ -7,7 +7,7 @@ the accepted (indicator, type) pairs from the catalog.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def _pairs(catalog) -> list[str]:
@@ -58,7 +58,7 @@ def _accepted_column(catalog):
     return f
 
 
-RULE = Rule(
+RULE = GxRule(
     id="BKT-02",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -78,6 +78,5 @@ RULE = Rule(
     perbaikan_en="Upload evidence in a file type accepted for this indicator.",
     bukti=True,
     needs=("indikator_inovasi.no_indikator", "indikator_inovasi.data_pendukung"),
-    engine="gx",
     check=check,
 )

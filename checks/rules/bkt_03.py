@@ -5,7 +5,7 @@ tables (the audit date itself is allowed).
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def check(ctx):
@@ -21,7 +21,7 @@ def check(ctx):
     ]
 
 
-RULE = Rule(
+RULE = GxRule(
     id="BKT-03",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -40,6 +40,5 @@ RULE = Rule(
     perbaikan_id="Periksa tanggal dokumen; dokumen tidak boleh bertanggal di masa depan.",
     perbaikan_en="Check the document date; it cannot be in the future.",
     needs=("indikator_inovasi.tanggal_dokumen",),
-    engine="gx",
     check=check,
 )

@@ -9,7 +9,7 @@ GX: `expect_column_values_to_be_between(min_value=1 Jan T-2)` with the row condi
 from datetime import date
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def _batas(catalog) -> date:
@@ -35,7 +35,7 @@ def check(ctx):
     return out
 
 
-RULE = Rule(
+RULE = GxRule(
     id="BKT-04",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -55,7 +55,6 @@ RULE = Rule(
     perbaikan_en="Use a document dated within T-2 to T-0.",
     bukti=True,
     needs=("indikator_inovasi.tanggal_dokumen",),
-    engine="gx",
     check=check,
     extra=lambda catalog: {"batas": _batas(catalog).strftime("%d-%m-%Y"), "tahun": catalog.tahun},
 )

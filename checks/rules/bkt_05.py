@@ -6,7 +6,7 @@ each with the row condition `type == <type>` on the derived evidence type.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def check(ctx):
@@ -30,7 +30,7 @@ def check(ctx):
     return out
 
 
-RULE = Rule(
+RULE = GxRule(
     id="BKT-05",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -49,6 +49,5 @@ RULE = Rule(
     perbaikan_id="Unggah file asli yang terbaca jelas, bukan file kosong atau halaman tunggal yang terpotong.",
     perbaikan_en="Upload the original, legible file, not an empty or cut-off page.",
     needs=("indikator_inovasi.ukuran_file_kb",),
-    engine="gx",
     check=check,
 )

@@ -6,7 +6,7 @@ Pandas, not GX: a cross-row group (distinct innovations per (indicator, hash)).
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 
 def check(ctx):
@@ -27,7 +27,7 @@ def check(ctx):
     return out if len(out) else pd.DataFrame()
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="BKT-06",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -46,6 +46,5 @@ RULE = Rule(
     perbaikan_id="Gunakan bukti khusus untuk tiap inovasi; bukti yang sama di beberapa inovasi dinilai tidak sesuai.",
     perbaikan_en="Use evidence specific to each innovation; the same file in several innovations is judged not valid.",
     needs=("indikator_inovasi.sha256", "indikator_inovasi.id_inovasi"),
-    engine="pandas",
     check=check,
 )

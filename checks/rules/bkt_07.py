@@ -11,7 +11,7 @@ wins: "Peraturan Bupati ... tentang Pelaksanaan Peraturan Daerah ..." is a Perbu
 import re
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 _KEPALA = r"(?:bupati|wali\s*kota|gubernur|kepala\s+daerah)"
 PATTERN = re.compile(
@@ -50,7 +50,7 @@ def check(ctx):
     return out if len(out) else pd.DataFrame()
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="BKT-07",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -70,6 +70,5 @@ RULE = Rule(
     perbaikan_en="Lower the Parameter to match the document, or upload a Perda/Perkada naming the innovation.",
     bukti=True,
     needs=("indikator_inovasi.nomor_dokumen", "indikator_inovasi.parameter"),
-    engine="pandas",
     check=check,
 )

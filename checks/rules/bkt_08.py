@@ -10,7 +10,7 @@ such as `youtube.com.evil.example`).
 from urllib.parse import urlsplit
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 
 def _facts(hosts: tuple[str, ...]):
@@ -58,7 +58,7 @@ def check(ctx):
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="BKT-08",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi", "no_indikator", "kolom"),
@@ -78,7 +78,6 @@ RULE = Rule(
     perbaikan_id="Isi tautan lengkap http(s):// ke YouTube, Google Drive atau media sosial resmi.",
     perbaikan_en="Enter a full http(s):// link to YouTube, Google Drive or an official social-media account.",
     needs=("indikator_inovasi.data_pendukung",),
-    engine="pandas",
     check=check,
     extra=lambda catalog: {"host_video": ", ".join(catalog.ambang["video_host"])},
 )

@@ -7,7 +7,7 @@ names that escape `bukti/` (`../`) count as missing. Links are not files and are
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 _MASALAH = {
     "hilang": ("tidak ada di folder bukti/", "is missing from the bukti/ folder"),
@@ -60,7 +60,7 @@ def check(ctx):
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="BKT-09",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -77,6 +77,5 @@ RULE = Rule(
     perbaikan_id="Unggah ulang file bukti yang utuh dan dapat dibuka.",
     perbaikan_en="Upload an intact evidence file that opens.",
     needs=("bukti", "indikator_inovasi.data_pendukung"),
-    engine="pandas",
     check=check,
 )

@@ -7,7 +7,7 @@ files are BKT-09's finding, not this one's.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 #: Minimum rapidfuzz partial_ratio (0..100) for "the document names the innovation"; catalog
 #: `ambang.regulasi_judul_min_skor` overrides it when present.
@@ -55,7 +55,7 @@ def check(ctx):
     return rows_to_findings(r, "indikator_inovasi", "BKT-10", kolom="Data Pendukung", nilai=r["data_pendukung"])
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="BKT-10",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -74,6 +74,5 @@ RULE = Rule(
     perbaikan_id="Unggah regulasi yang menyebut nama inovasi ini.",
     perbaikan_en="Upload a regulation that names this innovation.",
     needs=("bukti", "indikator_inovasi.data_pendukung", "daftar_inovasi"),
-    engine="pandas",
     check=check,
 )

@@ -6,7 +6,7 @@ with the row condition `no_indikator == "33" AND parameter is not null`.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def check(ctx):
@@ -23,7 +23,7 @@ def check(ctx):
     ]
 
 
-RULE = Rule(
+RULE = GxRule(
     id="BKT-11",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -44,7 +44,6 @@ RULE = Rule(
     perbaikan_id="Pilih Basis (a–f) untuk indikator Kemanfaatan.",
     perbaikan_en="Choose a Basis (a–f) for the Kemanfaatan indicator.",
     needs=("indikator_inovasi.basis", "indikator_inovasi.parameter"),
-    engine="gx",
     check=check,
     extra=lambda catalog: {"basis": "/".join(catalog.nilai_sah["basis"])},
 )

@@ -6,7 +6,7 @@ ignore_row_if="either_value_is_missing")` per pair present.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 PAIRS = (("tanggal_penerapan", "tanggal_uji_coba"), ("tanggal_pengembangan", "tanggal_penerapan"))
 
@@ -30,7 +30,7 @@ def check(ctx):
     return out
 
 
-RULE = Rule(
+RULE = GxRule(
     id="KNS-01",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi"),
@@ -47,6 +47,5 @@ RULE = Rule(
     perbaikan_id="Urutkan tanggal: uji coba, lalu penerapan, lalu pengembangan.",
     perbaikan_en="Order the dates: trial, then implementation, then development.",
     needs=("daftar_inovasi.tanggal_penerapan",),
-    engine="gx",
     check=check,
 )

@@ -5,7 +5,7 @@ GX: `expect_column_values_to_be_between(max_value=as_of)` per date column presen
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 KOLOM = ("tanggal_input", "tanggal_uji_coba", "tanggal_penerapan", "tanggal_pengembangan")
 
@@ -22,7 +22,7 @@ def check(ctx):
     ]
 
 
-RULE = Rule(
+RULE = GxRule(
     id="KNS-02",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi", "kolom"),
@@ -39,6 +39,5 @@ RULE = Rule(
     perbaikan_id="Perbaiki tanggal yang melewati tanggal audit.",
     perbaikan_en="Fix the date that is after the audit date.",
     needs=("daftar_inovasi",),
-    engine="gx",
     check=check,
 )

@@ -7,7 +7,7 @@ column expectation cannot state without a derived flag (which would be pandas an
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 
 def check(ctx):
@@ -29,7 +29,7 @@ def check(ctx):
                             nilai=rows["tanggal_penerapan"], with_row=True)
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="KNS-03",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi"),
@@ -48,7 +48,6 @@ RULE = Rule(
     perbaikan_id="Pastikan tanggal penerapan atau pengembangan berada dalam jendela penilaian.",
     perbaikan_en="Make sure the implementation or development date falls in the assessment window.",
     needs=("daftar_inovasi.tahapan_inovasi", "daftar_inovasi.tanggal_penerapan"),
-    engine="pandas",
     check=check,
     extra=lambda catalog: {"mulai": catalog.jendela_mulai.strftime("%d-%m-%Y"),
                            "selesai": catalog.jendela_selesai.strftime("%d-%m-%Y")},

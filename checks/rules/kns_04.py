@@ -4,7 +4,7 @@ GX: `expect_column_values_to_be_between(min_value, max_value)`.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def check(ctx):
@@ -17,7 +17,7 @@ def check(ctx):
         column="kematangan", min_value=float(k["min"]), max_value=float(k["max"])))]
 
 
-RULE = Rule(
+RULE = GxRule(
     id="KNS-04",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi"),
@@ -34,7 +34,6 @@ RULE = Rule(
     perbaikan_id="Periksa kembali isian indikator; nilai kematangan harus 0–111.",
     perbaikan_en="Check the indicator entries; maturity must be 0–111.",
     needs=("daftar_inovasi.kematangan",),
-    engine="gx",
     check=check,
     extra=lambda catalog: {"min": catalog.ambang["kematangan"]["min"], "max": catalog.ambang["kematangan"]["max"]},
 )

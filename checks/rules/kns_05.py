@@ -7,7 +7,7 @@ Pemda: a loop over Pemda, not rows).
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 
 def check(ctx):
@@ -44,7 +44,7 @@ def check(ctx):
     return out
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="KNS-05",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi"),
@@ -63,6 +63,5 @@ RULE = Rule(
     perbaikan_id="Gabungkan inovasi yang sama atau bedakan judulnya dengan jelas.",
     perbaikan_en="Merge identical innovations or give them clearly different titles.",
     needs=("daftar_inovasi.judul_inovasi",),
-    engine="pandas",
     check=check,
 )

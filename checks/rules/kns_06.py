@@ -5,7 +5,7 @@ Pandas, not GX: a cross-row group (distinct innovations per normalized text).
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 
 def check(ctx):
@@ -28,7 +28,7 @@ def check(ctx):
     return out
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="KNS-06",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi"),
@@ -47,6 +47,5 @@ RULE = Rule(
     perbaikan_id="Tulis Rancang Bangun khusus untuk tiap inovasi.",
     perbaikan_en="Write a Rancang Bangun specific to each innovation.",
     needs=("daftar_inovasi.rancang_bangun",),
-    engine="pandas",
     check=check,
 )

@@ -18,7 +18,7 @@ the unexpected rows carry their case (`varian`) and the standard value as messag
 """
 
 from core.findings import Severity
-from checks.registry import Rule, Variant
+from checks.registry import GxRule, Variant
 
 #: The reading's status that are fine: nothing to report.
 DIAM = ["standar", "kosong"]
@@ -57,7 +57,7 @@ def check(ctx):
 _WILAYAH_ID = "lintang {lat_min}..{lat_max}, bujur {lon_min}..{lon_max}"
 _WILAYAH_EN = "latitude {lat_min}..{lat_max}, longitude {lon_min}..{lon_max}"
 
-RULE = Rule(
+RULE = GxRule(
     id="KNS-07",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi"),
@@ -116,7 +116,6 @@ RULE = Rule(
         ),
     },
     needs=("daftar_inovasi.koordinat",),
-    engine="gx",
     check=check,
     extra=lambda catalog: dict(catalog.ambang["koordinat"]),
 )

@@ -7,7 +7,7 @@ rows of Indikator Inovasi; an expectation can only judge rows that are there.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 from checks.rulekit import missing_slots
 
 
@@ -33,7 +33,7 @@ def check(ctx):
     return sid_slots_missing(ctx, True, "LKP-01")
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="LKP-01",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -53,6 +53,5 @@ RULE = Rule(
     perbaikan_en="Mandatory indicator: choose a Parameter and upload evidence; without it the innovation scores 0.",
     bukti=True,
     needs=("daftar_inovasi", "indikator_inovasi.no_indikator", "indikator_inovasi.parameter"),
-    engine="pandas",
     check=check,
 )

@@ -5,7 +5,7 @@ Pandas, not GX: a missing row cannot be an unexpected row; slots by cross join +
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 from checks.rules.lkp_01 import sid_slots_missing
 
 
@@ -13,7 +13,7 @@ def check(ctx):
     return sid_slots_missing(ctx, False, "LKP-02")
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="LKP-02",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi", "no_indikator"),
@@ -33,6 +33,5 @@ RULE = Rule(
     perbaikan_en="Fill in this indicator if you have evidence; an empty indicator scores 0.",
     bukti=True,
     needs=("daftar_inovasi", "indikator_inovasi.no_indikator", "indikator_inovasi.parameter"),
-    engine="pandas",
     check=check,
 )

@@ -5,7 +5,7 @@ Pandas, not GX: expected slots = assessed Pemda of the export × mandatory SPD i
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 from checks.rulekit import assessed_pemda, missing_slots
 
 
@@ -29,7 +29,7 @@ def check(ctx):
     return spd_slots_missing(ctx, True, "LKP-03")
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="LKP-03",
     severity=Severity.ERROR,
     key=("kode_pemda", "no_indikator"),
@@ -47,6 +47,5 @@ RULE = Rule(
     perbaikan_id="Indikator SPD wajib: pilih Parameter dan unggah Data Pendukung.",
     perbaikan_en="Mandatory SPD indicator: choose a Parameter and upload evidence.",
     needs=("indikator_pemda.no_indikator", "indikator_pemda.parameter"),
-    engine="pandas",
     check=check,
 )

@@ -4,7 +4,7 @@ Pandas, not GX: cross join of Pemda × indicators and anti-join (see LKP-03).
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 from checks.rules.lkp_03 import spd_slots_missing
 
 
@@ -12,7 +12,7 @@ def check(ctx):
     return spd_slots_missing(ctx, False, "LKP-04")
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="LKP-04",
     severity=Severity.WARNING,
     key=("kode_pemda", "no_indikator"),
@@ -29,6 +29,5 @@ RULE = Rule(
     perbaikan_id="Isi indikator SPD ini jika ada buktinya; indikator kosong bernilai 0.",
     perbaikan_en="Fill in this SPD indicator if you have evidence; an empty indicator scores 0.",
     needs=("indikator_pemda.no_indikator", "indikator_pemda.parameter"),
-    engine="pandas",
     check=check,
 )

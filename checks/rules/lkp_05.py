@@ -6,7 +6,7 @@ only for stage Penerapan (a GX 1.x row condition).
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 #: Profile columns checked (canonical names); Tanggal Penerapan is conditional.
 KOLOM = ("admin_opd", "inisiator", "bentuk_inovasi", "jenis", "urusan_utama", "asta_cipta", "koordinat")
@@ -34,7 +34,7 @@ def check(ctx):
     return out
 
 
-RULE = Rule(
+RULE = GxRule(
     id="LKP-05",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi", "kolom"),
@@ -51,6 +51,5 @@ RULE = Rule(
     perbaikan_id="Lengkapi profil inovasi; jangan isi dengan tanda '-'.",
     perbaikan_en="Complete the innovation profile; do not enter '-'.",
     needs=("daftar_inovasi",),
-    engine="gx",
     check=check,
 )

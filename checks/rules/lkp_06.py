@@ -5,7 +5,7 @@ GX: `expect_column_values_to_be_between(min_value=300)` on a derived word count.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def _min(catalog) -> int:
@@ -27,7 +27,7 @@ def check(ctx):
     )]
 
 
-RULE = Rule(
+RULE = GxRule(
     id="LKP-06",
     severity=Severity.WARNING,
     key=("kode_pemda", "id_inovasi"),
@@ -45,7 +45,6 @@ RULE = Rule(
     perbaikan_id="Tulis Rancang Bangun minimal 300 kata: latar belakang, tujuan, cara kerja, manfaat.",
     perbaikan_en="Write at least 300 words of Rancang Bangun: background, goals, how it works, benefits.",
     needs=("daftar_inovasi.rancang_bangun",),
-    engine="gx",
     check=check,
     extra=lambda catalog: {"min_kata": _min(catalog)},
 )

@@ -6,7 +6,7 @@ Findings carry `no_indikator = "35"` so region metrics count slot 35 as in error
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import GxRule
 
 
 def check(ctx):
@@ -22,7 +22,7 @@ def check(ctx):
     return out
 
 
-RULE = Rule(
+RULE = GxRule(
     id="LKP-07",
     severity=Severity.ERROR,
     key=("kode_pemda", "id_inovasi"),
@@ -41,6 +41,5 @@ RULE = Rule(
     perbaikan_id="Unggah video (maks. 5 menit) atau isi tautan YouTube/Google Drive yang dapat dibuka.",
     perbaikan_en="Upload a video (max. 5 minutes) or enter a YouTube/Google Drive link that opens.",
     needs=("daftar_inovasi.link_video",),
-    engine="gx",
     check=check,
 )

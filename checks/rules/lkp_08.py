@@ -5,7 +5,7 @@ Pandas, not GX: a per-Pemda count (group), not a row property.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 
 def check(ctx):
@@ -27,7 +27,7 @@ def check(ctx):
     })
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="LKP-08",
     severity=Severity.WARNING,
     key=("kode_pemda",),
@@ -44,7 +44,6 @@ RULE = Rule(
     perbaikan_id="Laporkan semua inovasi yang memenuhi syarat; kurang dari pembagi menurunkan rata-rata SID.",
     perbaikan_en="Report every eligible innovation; fewer than the divisor lowers the SID average.",
     needs=("daftar_inovasi",),
-    engine="pandas",
     check=check,
     extra=lambda catalog: {"k": catalog.pembagi_minimum},
 )

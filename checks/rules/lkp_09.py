@@ -6,7 +6,7 @@ whitespace collapsed against catalog `urusan_wajib_pelayanan_dasar`.
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import PandasRule
 
 
 def check(ctx):
@@ -29,7 +29,7 @@ def check(ctx):
     })
 
 
-RULE = Rule(
+RULE = PandasRule(
     id="LKP-09",
     severity=Severity.WARNING,
     key=("kode_pemda",),
@@ -48,7 +48,6 @@ RULE = Rule(
     perbaikan_id="Laporkan inovasi pada urusan wajib pelayanan dasar yang belum tercakup.",
     perbaikan_en="Report innovations in the basic-service affairs not yet covered.",
     needs=("daftar_inovasi.urusan_utama",),
-    engine="pandas",
     check=check,
     extra=lambda catalog: {
         "jumlah_urusan": len(catalog.urusan_wajib),

@@ -1,9 +1,9 @@
 """SKM-01: a required column of a present table is missing (raised by the Pandera contract)."""
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import ContractRule
 
-RULE = Rule(
+RULE = ContractRule(
     id="SKM-01",
     severity=Severity.ERROR,
     key=("tabel", "kolom"),
@@ -19,5 +19,4 @@ RULE = Rule(
     ),
     perbaikan_id="Ekspor ulang dari aplikasi IID tanpa menghapus atau mengganti nama kolom.",
     perbaikan_en="Export again from the IID application without removing or renaming columns.",
-    engine="contract",
 )

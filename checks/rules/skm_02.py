@@ -1,9 +1,9 @@
 """SKM-02: a date, number or code cannot be parsed (Pandera contract; the value is kept as NA)."""
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import ContractRule
 
-RULE = Rule(
+RULE = ContractRule(
     id="SKM-02",
     severity=Severity.ERROR,
     key=("tabel", "baris", "kolom"),
@@ -21,5 +21,4 @@ RULE = Rule(
     ),
     perbaikan_id="Isi tanggal sebagai DD-MM-YYYY dan angka tanpa teks tambahan.",
     perbaikan_en="Enter dates as DD-MM-YYYY and numbers without extra text.",
-    engine="contract",
 )

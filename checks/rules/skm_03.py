@@ -1,7 +1,7 @@
 """SKM-03: a value outside the catalog's allowed set (`nilai_sah`), e.g. `Jenis = Teknologi`."""
 
 from core.findings import Severity
-from checks.registry import Lookup, Rule
+from checks.registry import Lookup, ContractRule
 
 #: Display names of the columns whose allowed values the catalog lists.
 _KOLOM = {
@@ -21,7 +21,7 @@ def _pilihan(catalog) -> dict:
     return {"pilihan": Lookup("kolom", {_KOLOM.get(k, k): " / ".join(v) for k, v in catalog.nilai_sah.items()})}
 
 
-RULE = Rule(
+RULE = ContractRule(
     id="SKM-03",
     severity=Severity.WARNING,
     key=("tabel", "baris", "kolom"),
@@ -37,6 +37,5 @@ RULE = Rule(
     ),
     perbaikan_id="Pilih salah satu nilai yang tersedia di aplikasi IID (sesuai pedoman).",
     perbaikan_en="Choose one of the values the IID application offers (per the guideline).",
-    engine="contract",
     extra=_pilihan,
 )

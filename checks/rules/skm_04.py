@@ -5,9 +5,9 @@ Also raised for DKI Jakarta's non-autonomous units (31.01, 31.71–31.75) and wh
 """
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import ContractRule
 
-RULE = Rule(
+RULE = ContractRule(
     id="SKM-04",
     severity=Severity.ERROR,
     key=("tabel", "baris"),
@@ -27,5 +27,4 @@ RULE = Rule(
     ),
     perbaikan_id="Pastikan nama/kode Pemda sesuai daftar Kemendagri.",
     perbaikan_en="Make sure the region name/code matches the Kemendagri list.",
-    engine="contract",
 )

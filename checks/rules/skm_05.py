@@ -1,9 +1,9 @@
 """SKM-05: the same innovation appears twice (same ID, or same Pemda + normalized title)."""
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import ContractRule
 
-RULE = Rule(
+RULE = ContractRule(
     id="SKM-05",
     severity=Severity.WARNING,
     key=("tabel", "baris"),
@@ -21,5 +21,4 @@ RULE = Rule(
     perbaikan_id="Hapus atau gabungkan inovasi yang tercatat dua kali.",
     perbaikan_en="Remove or merge the innovation recorded twice.",
     needs=("daftar_inovasi",),
-    engine="contract",
 )

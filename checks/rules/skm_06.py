@@ -1,9 +1,9 @@
 """SKM-06: an indicator row refers to an unknown innovation or an unknown indicator number."""
 
 from core.findings import Severity
-from checks.registry import Rule
+from checks.registry import ContractRule
 
-RULE = Rule(
+RULE = ContractRule(
     id="SKM-06",
     severity=Severity.ERROR,
     key=("tabel", "baris"),
@@ -22,5 +22,4 @@ RULE = Rule(
     perbaikan_id="Hubungkan indikator ke inovasi dan nomor indikator yang benar.",
     perbaikan_en="Link the indicator to the right innovation and indicator number.",
     needs=("indikator_inovasi",),
-    engine="contract",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from checks import engine
 from core.findings import ALL_COLUMNS
 from checks.messages import placeholders, render
-from checks.registry import Rule, all_rules
+from checks.registry import all_rules
 from tests.checks.builders import ExportBuilder, daftar_only
 from tests.checks.helpers import CATALOG, audit
 
@@ -42,11 +43,18 @@ def test_every_spec_rule_is_registered_with_its_severity():
     assert {rid: r.severity.value for rid, r in rules.items()} == SEVERITY
 
 
-def test_each_rule_lives_in_exactly_one_engine():
+def test_each_rule_lives_in_exactly_one_engine_chosen_by_its_class():
+    from checks.registry import ContractRule, GxRule, PandasRule
+
     for rule in all_rules().values():
-        assert rule.engine in ("contract", "gx", "pandas")
-        if rule.engine != "contract":
-            assert rule.check is not None, rule.id
+        kinds = [k for k in (ContractRule, GxRule, PandasRule) if isinstance(rule, k)]
+        assert len(kinds) == 1, rule.id
+        assert rule.engine == kinds[0].engine
+        assert (rule.check is None) == (kinds[0] is ContractRule), rule.id
+    with pytest.raises(TypeError):
+        PandasRule(**{f: getattr(all_rules()["KNS-05"], f) for f in ("id", "severity", "key", "judul_id", "judul_en",
+                                                                     "pesan_id", "pesan_en", "perbaikan_id",
+                                                                     "perbaikan_en")})
 
 
 def test_clean_builder_export_has_no_findings_and_every_rule_ran(tmp_path):
@@ -83,8 +91,8 @@ def test_a_rule_that_raises_is_not_checked_and_the_others_still_run(monkeypatch,
     def boom(ctx):
         raise ZeroDivisionError("secret value 0812-3456-7890")
 
-    rules["KNS-05"] = Rule(**{**rules["KNS-05"].__dict__, "check": boom})
-    gx_broken = Rule(**{**rules["KNS-04"].__dict__, "check": boom})
+    rules["KNS-05"] = replace(rules["KNS-05"], check=boom)
+    gx_broken = replace(rules["KNS-04"], check=boom)
     rules["KNS-04"] = gx_broken
     monkeypatch.setattr(engine, "all_rules", lambda: rules)
     export = two_pemda().inovasi(judul="Tanggal Salah", tanggal_input=pd.Timestamp("2062-01-20")).build()
