@@ -14,6 +14,10 @@ from ingest.export import Export
 from core.tables import TABLES
 
 
+#: The audit date as a GX suite parameter: the suite file holds the expectation, the run the date.
+AUDIT_DATE = {"$PARAMETER": "tanggal_audit"}
+
+
 @dataclass
 class RuleContext:
     export: Export
@@ -28,6 +32,12 @@ class RuleContext:
     @property
     def as_of_ts(self) -> pd.Timestamp:
         return pd.Timestamp(self.as_of)
+
+    @property
+    def gx_parameters(self) -> dict:
+        """Values of the GX suite parameters (`{"$PARAMETER": name}` in a suite file): what
+        changes per run, not per catalog year."""
+        return {"tanggal_audit": self.as_of_ts}
 
     def table(self, key: str) -> pd.DataFrame:
         return self.export.tables[key]

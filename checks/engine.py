@@ -14,6 +14,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -84,7 +85,8 @@ def _fill_names(df: pd.DataFrame, export: Export) -> pd.DataFrame:
     return df.where(df.notna(), None)
 
 
-def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id") -> RuleRun:
+def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id",
+              data_docs: Path | None = None) -> RuleRun:
     """Every non-contract rule once over the whole export, plus the export's SKM findings."""
     from checks.gx_engine import run_gx
 
@@ -109,7 +111,7 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
 
     t = time.perf_counter()
     try:
-        gx_found, gx_errors = run_gx(ctx, runnable["gx"])
+        gx_found, gx_errors = run_gx(ctx, runnable["gx"], data_docs)
     except Exception as exc:  # noqa: BLE001 - GX itself failed: every gx rule is not checked
         gx_found, gx_errors = {}, {r.id: exc for r in runnable["gx"]}
     seconds["gx"] = time.perf_counter() - t

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -78,8 +79,10 @@ def _expectation_columns(exp: Any) -> list[str]:
     return cols
 
 
-def _context():
-    """An ephemeral GX context: in memory, no analytics, no progress bars."""
+def _context(data_docs: Path | None = None):
+    """An ephemeral GX context (in memory, no analytics, no progress bars): nothing of GX is
+    written. With `data_docs`, a file-backed context in that folder instead, so the
+    validation results are stored and Data Docs built there."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -87,12 +90,35 @@ def _context():
         ProgressBarsConfig,
     )
 
+    if data_docs is not None:
+        context = gx.get_context(mode="file", project_root_dir=str(data_docs))
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        return context
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
     )
     return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _validate(context, batch_def, suite, frame: pd.DataFrame, data_docs: bool, parameters: dict):
+    """One validation of one table: directly on the batch, or (Data Docs) through a stored
+    ValidationDefinition and a Checkpoint whose UpdateDataDocsAction renders the result."""
+    if not data_docs:
+        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
+        return batch.validate(suite, result_format=_RESULT_FORMAT, expectation_parameters=parameters)
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    suite = context.suites.add_or_update(suite)
+    vd = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=suite.name, data=batch_def, suite=suite))
+    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+        name=suite.name, validation_definitions=[vd], actions=[UpdateDataDocsAction(name="data-docs")],
+        result_format=_RESULT_FORMAT))
+    run = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
+    return next(iter(run.run_results.values()))
 
 
 _RESULT_FORMAT = {
@@ -112,36 +138,53 @@ def _clean(s: pd.Series) -> pd.Series:
     return s
 
 
-def run_gx(ctx: RuleContext, rules: list[Rule]) -> tuple[dict[str, list[pd.DataFrame]], dict[str, BaseException]]:
-    """Validate every gx rule's checks: one suite and one validation per table.
+class StaleSuite(RuntimeError):
+    """A rule declares an expectation its committed suite file lacks: `python -m checks.gx_suites`."""
 
-    Returns (findings per rule id, errors per rule id). A rule whose `check` raises, or whose
-    expectation raises inside GX, is reported in errors; the others go on.
+
+def run_gx(ctx: RuleContext, rules: list[Rule], data_docs: Path | None = None
+           ) -> tuple[dict[str, list[pd.DataFrame]], dict[str, BaseException]]:
+    """Validate every gx rule's checks: one suite and one validation per table, each
+    expectation as the committed suite file (`checks.gx_suites`) defines it.
+
+    With `data_docs` (a folder), the validation runs in a file-backed GX context there (GX's
+    project folder `<data_docs>/gx/`), through a Checkpoint whose action builds GX Data Docs
+    (`<data_docs>/gx/uncommitted/data_docs/local_site/index.html`).
+    Returns (findings per rule id, errors per rule id). A rule whose `check` raises, whose
+    expectation is missing from its suite file, or raises inside GX, is reported in errors;
+    the others go on.
     """
     import great_expectations as gx
 
+    from checks.gx_suites import expectation_from, keyed, load_suite
+
     found: dict[str, list[pd.DataFrame]] = {r.id: [] for r in rules}
     errors: dict[str, BaseException] = {}
-    by_table: dict[str, list[tuple[Rule, GxCheck]]] = {}
+    by_table: dict[str, list[tuple[Rule, str, GxCheck]]] = {}
     for rule in rules:
         try:
-            checks = list(rule.check(ctx))
+            checks = keyed(rule, list(rule.check(ctx)))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
             errors[rule.id] = exc
             continue
-        for c in checks:
-            by_table.setdefault(c.table, []).append((rule, c))
+        for key, c in checks:
+            by_table.setdefault(c.table, []).append((rule, key, c))
     if not by_table:
         return found, errors
 
-    context = _context()
+    context = _context(data_docs)
     source = context.data_sources.add_pandas("iid")
     for table, items in by_table.items():
         base = ctx.table(table)
         frame = pd.DataFrame({"_row": np.arange(len(base))})
         keep: list[tuple[int, Rule, GxCheck]] = []
-        for i, (rule, c) in enumerate(items):
+        suite_file = load_suite(ctx.tahun, table)
+        for i, (rule, key, c) in enumerate(items):
             try:
+                entry = suite_file.get(key)
+                if entry is None:
+                    raise StaleSuite(f"{key} not in the {ctx.tahun} suite file of {table}")
+                c.expectation = expectation_from(entry)
                 for name, fn in c.derived.items():
                     if name in frame.columns:
                         raise ValueError(f"derived column {name} declared twice on {table}")
@@ -162,8 +205,7 @@ def run_gx(ctx: RuleContext, rules: list[Rule]) -> tuple[dict[str, list[pd.DataF
         suite = gx.ExpectationSuite(name=f"iid-{table}")
         for _, _, c in keep:
             suite.add_expectation(c.expectation)
-        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format=_RESULT_FORMAT)
+        result = _validate(context, batch_def, suite, frame, data_docs is not None, ctx.gx_parameters)
         checks = {i: (rule, c) for i, rule, c in keep}
         for r in result.results:
             meta = r.expectation_config.meta or {}

@@ -212,6 +212,7 @@ def nightly_audit(
     only: Optional[str] = None,
     recipients: Optional[str] = None,
     require_recipients: bool = False,
+    data_docs: bool = False,
 ) -> dict:
     """Audit every Pemda of the newest export matching `source` (a path or a glob), render
     every report and the index, hand each report to delivery.
@@ -220,7 +221,7 @@ def nightly_audit(
     """
     return _run(JobRequest(source=source, out=Path(out), run_folder=run_folder, year=year, as_of=as_of, lang=lang,
                            send=send, resend=resend, only=only, recipients=Path(recipients) if recipients else None,
-                           require_recipients=require_recipients))
+                           require_recipients=require_recipients, data_docs=data_docs))
 
 
 @flow(name=REGION_FLOW, flow_run_name=_region_run_name, persist_result=False, log_prints=False)
@@ -236,10 +237,11 @@ def audit_region(
     resend: bool = False,
     recipients: Optional[str] = None,
     require_recipients: bool = False,
+    data_docs: bool = False,
 ) -> dict:
     """The same for one Pemda (`kode_pemda` as text, e.g. "35.04"): only its rows are
     audited, only its report is rendered and delivered."""
     return _run(JobRequest(source=source, out=Path(out), region=kode_pemda, run_folder=run_folder, year=year,
                            as_of=as_of, lang=lang, send=send, resend=resend,
                            recipients=Path(recipients) if recipients else None,
-                           require_recipients=require_recipients))
+                           require_recipients=require_recipients, data_docs=data_docs))

@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--recipients", type=Path, help="CSV overriding the addresses of Profil Pemda")
     a.add_argument("--require-recipients", action="store_true",
                    help="a Pemda without an email address is a failure (exit 1), not a listed skip")
+    a.add_argument("--data-docs", action="store_true",
+                   help="also build Great Expectations Data Docs of the validation in DIR/gx/")
     a.add_argument("--prefect", action="store_true",
                    help="run as a tracked Prefect flow run (a temporary server when PREFECT_API_URL is unset)")
 
@@ -156,7 +158,8 @@ def _audit(args, settings) -> Outcome:
               "SMTP is not configured: emails go to the outbox", file=sys.stderr)
     request = JobRequest(source=str(export), out=args.out, region=args.region, year=args.year, as_of=args.as_of,
                          lang=args.lang, send=args.send, resend=args.resend, only=args.only,
-                         recipients=args.recipients, require_recipients=args.require_recipients)
+                         recipients=args.recipients, require_recipients=args.require_recipients,
+                         data_docs=args.data_docs)
     tracked = args.prefect or bool(settings.prefect_api_url)
     bar = Progress()
     where = ("Prefect API" if settings.prefect_api_url else "server Prefect sementara / temporary Prefect server") \
@@ -182,7 +185,7 @@ def _audit_flow_run(request, settings) -> dict:
     common = dict(source=request.source, out=str(request.out), run_folder=False, year=request.year,
                   as_of=request.as_of, lang=request.lang, send=request.send, resend=request.resend,
                   recipients=str(request.recipients) if request.recipients else None,
-                  require_recipients=request.require_recipients)
+                  require_recipients=request.require_recipients, data_docs=request.data_docs)
     if request.region:
         return audit_region(kode_pemda=request.region, **common)
     return nightly_audit(only=request.only, **common)
@@ -209,6 +212,8 @@ def _print_summary(s: dict) -> None:
     if unaddressed:
         print(f"  belum ada alamat email / no email address yet: {len(unaddressed)} Pemda "
               f"({', '.join(unaddressed[:MAX_FAILURES_SHOWN])}{', …' if len(unaddressed) > MAX_FAILURES_SHOWN else ''})")
+    if s.get("data_docs"):
+        print(f"  GX Data Docs: {s['data_docs']}")
     if s.get("not_checked"):
         print(f"  {s['not_checked']} aturan tidak diperiksa / rule checks not run (lihat / see index.html)")
     fails = s.get("failures") or []

@@ -17,6 +17,7 @@ import glob
 import json
 import os
 import re
+import shutil
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -50,6 +51,10 @@ T = TypeVar("T")
 TIMEZONE = "Asia/Jakarta"
 
 
+#: `--data-docs`: the file-backed GX project of the run (GX names its folder), and its Data Docs.
+GX_FOLDER = "gx"
+DATA_DOCS_INDEX = Path("uncommitted") / "data_docs" / "local_site" / "index.html"
+
 NIGHTLY_FLOW = "nightly-audit"
 REGION_FLOW = "audit-region"
 
@@ -76,6 +81,8 @@ class JobRequest:
     recipients: Optional[Path] = None
     #: a Pemda without an email address is a failure (PARTIAL) instead of a listed skip
     require_recipients: bool = False
+    #: also build GX Data Docs of the validation in `<out>/gx/` (for analysts who know GX)
+    data_docs: bool = False
 
     @property
     def flow(self) -> str:
@@ -128,6 +135,8 @@ class RunSummary:
     #: kode_pemda without a valid email address (their email waits in the outbox unaddressed)
     tanpa_alamat: list[str] = field(default_factory=list)
     not_checked: int = 0
+    #: GX Data Docs of the run (`--data-docs`), else None
+    data_docs: Optional[str] = None
     #: `core.outcomes.Outcome.word` (`bersih`, `temuan`, `sebagian`, …) and its exit code
     outcome: str = Outcome.CLEAN.word
     exit_code: int = 0
@@ -173,12 +182,13 @@ def resolve_year(export: Export, year: int | None, settings: Settings) -> int:
     return int(year or export.tahun_penilaian or settings.year)
 
 
-def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"):
-    """Rules over the whole nation at once, then region metrics."""
+def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id", data_docs: Path | None = None):
+    """Rules over the whole nation at once, then region metrics. With `data_docs` (a folder)
+    the GX validation also builds GX Data Docs there."""
     from checks.engine import run_rules
     from checks.metrics import region_metrics
 
-    result = run_rules(export, catalog, as_of=as_of, lang=lang)
+    result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs)
     metrics = region_metrics(export, result.findings, catalog)
     return result.findings, metrics, result.not_checked
 
@@ -191,15 +201,19 @@ def write_contract(out_dir: Path, findings: pd.DataFrame, ringkasan: pd.DataFram
 
 
 def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str | None = None,
-              year: int | None = None, as_of: date | None = None) -> AuditResult:
+              year: int | None = None, as_of: date | None = None, data_docs: bool = False) -> AuditResult:
     """Read, validate, run every rule, compute the metrics, write findings.csv + ringkasan.csv.
     (No retry anywhere: an unreadable export fails the same way every time.)"""
     export = load(export_path, region, year)
     catalog = load_catalog(resolve_year(export, year, settings))
     as_of = as_of or today()
-    findings, metrics, not_checked = audit_export(export, catalog, as_of, settings.lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    docs = None
+    if data_docs:
+        docs = out_dir  # GX keeps its project in <out>/gx/
+        shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
+    findings, metrics, not_checked = audit_export(export, catalog, as_of, settings.lang, docs)
     write_contract(out_dir, findings, metrics.ringkasan)
     return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of)
 
@@ -338,7 +352,7 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
         with out_dir_lock(out_dir):
             remove_leftovers(out_dir, out_dir / "laporan", out_dir / "outbox")
             result = stage("analisis", run_audit, export_path, out_dir, settings, request.region, request.year,
-                           as_of)
+                           as_of, request.data_docs)
             codes = pemda_codes(result)
             if request.only is not None and request.only not in codes:
                 raise UsageError(f"Pemda {request.only} (--only) tidak ada dalam hasil audit",
@@ -374,6 +388,8 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             summary.failures = list(result.failures)
             summary.tanpa_alamat = sorted(set(result.unaddressed))
             summary.not_checked = len(result.not_checked)
+            docs = out_dir / GX_FOLDER / DATA_DOCS_INDEX
+            summary.data_docs = str(docs.resolve()) if request.data_docs and docs.is_file() else None
             summary.outcome = result.outcome.word
             summary.exit_code = result.outcome.exit_code
             summary.finished_at = datetime.now(ZoneInfo(TIMEZONE)).isoformat()

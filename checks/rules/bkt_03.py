@@ -1,10 +1,11 @@
 """BKT-03: `Tanggal Dokumen` is after the audit date (a typo such as 2062, or a future date).
 
-GX: `expect_column_values_to_be_between(tanggal_dokumen, max_value=as_of)` on both indicator
+GX: `expect_column_values_to_be_between(tanggal_dokumen, max_value=$tanggal_audit)` on both indicator
 tables (the audit date itself is allowed).
 """
 
 from core.findings import Severity
+from checks.context import AUDIT_DATE
 from checks.registry import GxRule
 
 
@@ -15,7 +16,7 @@ def check(ctx):
     from checks.rulekit import tables_with
 
     return [
-        GxCheck(t, gxe.ExpectColumnValuesToBeBetween(column="tanggal_dokumen", max_value=ctx.as_of_ts),
+        GxCheck(t, gxe.ExpectColumnValuesToBeBetween(column="tanggal_dokumen", max_value=AUDIT_DATE),
                 konstanta={"tanggal_audit": ctx.as_of.strftime("%d-%m-%Y")})
         for t in tables_with(ctx, "tanggal_dokumen")
     ]

@@ -1,11 +1,12 @@
 """KNS-02: a date of the innovation (Tanggal Input, Uji Coba, Penerapan, Pengembangan) is after
 the audit date. One finding per date column.
 
-GX: `expect_column_values_to_be_between(max_value=as_of)` per date column present.
+GX: `expect_column_values_to_be_between(max_value=$tanggal_audit)` (a suite parameter) per date column present.
 """
 
 from core.findings import Severity
 from checks.registry import GxRule
+from checks.context import AUDIT_DATE
 
 KOLOM = ("tanggal_input", "tanggal_uji_coba", "tanggal_penerapan", "tanggal_pengembangan")
 
@@ -16,7 +17,7 @@ def check(ctx):
     from checks.gx_engine import GxCheck
 
     return [
-        GxCheck("daftar_inovasi", gxe.ExpectColumnValuesToBeBetween(column=c, max_value=ctx.as_of_ts),
+        GxCheck("daftar_inovasi", gxe.ExpectColumnValuesToBeBetween(column=c, max_value=AUDIT_DATE),
                 konstanta={"tanggal_audit": ctx.as_of.strftime("%d-%m-%Y")})
         for c in KOLOM if ctx.has("daftar_inovasi", c)
     ]
