@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -96,35 +95,45 @@ _STAGES = {"laporan": "laporan / reports", "kirim": "kirim / delivery"}
 
 
 class Progress:
-    """A redrawn counter on a terminal; on a pipe or file, a line per tenth of the way."""
+    """Progress on stderr: rich's bars on a terminal; on a pipe or file (cron, CI, logs), one
+    plain line per tenth of the way, which a log keeps readably."""
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.started = time.monotonic()
-        self._open = False
+        self._bars = None
+        self._tasks: dict[str, int] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         label = _STAGES.get(stage, stage)
         if self.tty:
-            width = 30
-            filled = int(width * done / max(total, 1))
-            self.stream.write(f"\r  {label:<18} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-            self._open = done < total
-            if done >= total:
-                self.stream.write("\n")
-        else:
-            step = max(1, total // 10)
-            if done == total or done % step == 0:
-                self.stream.write(f"  {label}: {done}/{total}\n")
-        self.stream.flush()
+            if self._bars is None:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, TextColumn
+
+                self._bars = Bars(TextColumn("  {task.description:<18}"), BarColumn(), MofNCompleteColumn(),
+                                  console=Console(file=self.stream), transient=False)
+                self._bars.start()
+            if stage not in self._tasks:
+                self._tasks[stage] = self._bars.add_task(label, total=total)
+            self._bars.update(self._tasks[stage], completed=done, total=total)
+            return
+        step = max(1, total // 10)
+        if done == total or done % step == 0:
+            self.stream.write(f"  {label}: {done}/{total}\n")
+            self.stream.flush()
 
     def note(self, text: str) -> None:
-        if self._open:
-            self.stream.write("\n")
-            self._open = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        if self._bars is not None:
+            self._bars.console.print(text, markup=False, highlight=False)
+        else:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+            self._bars = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,6 +182,7 @@ def _audit(args, settings) -> Outcome:
             summary = run_job(request, settings).as_dict()
     finally:
         progress.set_reporter(None)
+        bar.close()
     _print_summary(summary)
     return Outcome.from_word(summary["outcome"])
 
