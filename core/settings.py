@@ -49,8 +49,25 @@ SEND_FAILURE_MIN_ATTEMPTS = 5
 #: Messages per second; public mail relays throttle bursts from one sender.
 SEND_RATE_PER_SECOND = 5.0
 
-#: Evidence PDFs larger than this are not opened for text checks (BKT-09/10): bounded memory.
+#: Evidence files are hashed by streaming in blocks of this size: memory per file is one block,
+#: whatever the file's size (a 1.2 GB PDF once took 5 GB when read whole).
+EVIDENCE_READ_BLOCK_BYTES = 1024 * 1024
+
+#: An evidence file larger than this is not read at all: BKT-09 says "terlalu besar untuk
+#: diperiksa" (a warning). IID uploads are limited to a few MB; 200 MB is a scan gone wrong,
+#: and hashing it costs a national run seconds per file.
+MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
+
+#: Evidence PDFs larger than this are hashed but not parsed (BKT-09 emptiness, BKT-10 text):
+#: pypdf's memory grows with the objects it parses.
 MAX_EVIDENCE_PDF_BYTES = 50 * 1024 * 1024
+
+#: Pages of a PDF read to decide it is not blank, and to find the innovation's name in a
+#: regulation (BKT-10): a Perda names what it regulates on its first pages.
+MAX_PDF_PAGES_READ = 10
+
+#: Text kept from one PDF for BKT-10's fuzzy match: enough for several pages of a Perda.
+MAX_PDF_TEXT_CHARS = 100_000
 
 
 def _default_state_dir() -> Path:

@@ -1,13 +1,13 @@
 """BKT-09: (evidence files present) the file named in `Data Pendukung` is missing from
 `bukti/`, unreadable, its SHA256 differs from the export's, or a PDF has no page with text
-or an image.
+or an image; a warning when it is too large to be read at all (`MAX_EVIDENCE_BYTES`).
 
 Pandas, not GX: file-system facts. Each distinct file is read and hashed once (cached);
 names that escape `bukti/` (`../`) count as missing. Links are not files and are skipped.
 """
 
 from core.findings import Severity
-from checks.registry import PandasRule
+from checks.registry import PandasRule, Variant
 
 _MASALAH = {
     "hilang": ("tidak ada di folder bukti/", "is missing from the bukti/ folder"),
@@ -15,6 +15,7 @@ _MASALAH = {
     "kosong": ("adalah PDF tanpa halaman berisi teks atau gambar", "is a PDF with no page holding text or an image"),
     "hash": ("isinya berbeda dari SHA256 di ekspor (berkas diganti atau rusak)",
              "differs from the SHA256 in the export (replaced or damaged)"),
+    "besar": ("terlalu besar untuk diperiksa (lebih dari {mb} MB)", "is too large to check (over {mb} MB)"),
 }
 
 
@@ -22,7 +23,9 @@ def check(ctx):
     import pandas as pd
 
     from checks.context import rows_to_findings
-    from checks.rulekit import distinct_map, evidence_type, file_facts, safe_path, tables_with
+    from checks.rulekit import (PDF_EMPTY, TOO_LARGE, UNREADABLE, distinct_map, evidence_type, file_facts,
+                                safe_path, tables_with)
+    from core.settings import MAX_EVIDENCE_BYTES
 
     bukti = ctx.export.bukti_dir
     parts = []
@@ -43,8 +46,9 @@ def check(ctx):
         problem = f.map(lambda x: x[2])
         masalah = pd.Series(None, index=rows.index, dtype=object)
         masalah[~exists] = "hilang"
-        masalah[exists & problem.eq("unreadable")] = "rusak"
-        masalah[exists & problem.eq("pdf_empty")] = "kosong"
+        masalah[exists & problem.eq(UNREADABLE)] = "rusak"
+        masalah[exists & problem.eq(PDF_EMPTY)] = "kosong"
+        masalah[exists & problem.eq(TOO_LARGE)] = "besar"
         if "sha256" in rows:
             given = rows["sha256"].astype(object).str.lower().str.strip()
             mismatch = exists & masalah.isna() & given.notna() & digest.notna() & (given != digest)
@@ -53,8 +57,10 @@ def check(ctx):
         r = rows[bad]
         out = rows_to_findings(r, t, "BKT-09", kolom=masalah[bad].map(lambda m: "SHA256" if m == "hash" else "Data Pendukung"),
                                nilai=r["data_pendukung"])
-        out["masalah_id"] = masalah[bad].map(lambda m: _MASALAH[m][0]).to_numpy()
-        out["masalah_en"] = masalah[bad].map(lambda m: _MASALAH[m][1]).to_numpy()
+        mb = str(MAX_EVIDENCE_BYTES // (1024 * 1024))
+        out["masalah_id"] = masalah[bad].map(lambda m: _MASALAH[m][0].format(mb=mb)).to_numpy()
+        out["masalah_en"] = masalah[bad].map(lambda m: _MASALAH[m][1].format(mb=mb)).to_numpy()
+        out["varian"] = masalah[bad].map({"besar": "terlalu_besar"}).to_numpy()
         parts.append(out)
     parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -76,6 +82,16 @@ RULE = PandasRule(
     ),
     perbaikan_id="Unggah ulang file bukti yang utuh dan dapat dibuka.",
     perbaikan_en="Upload an intact evidence file that opens.",
+    variants={
+        # Not read at all (memory bounded by design): the verifier may open it, we did not.
+        "terlalu_besar": Variant(
+            Severity.WARNING,
+            "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': berkas bukti '{nilai}' {masalah_id}, "
+            "sehingga tidak diperiksa. Unggah versi yang lebih kecil (pindai ulang dengan resolusi lebih rendah).",
+            "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': evidence file '{nilai}' "
+            "{masalah_en}, so it was not checked. Upload a smaller version (scan again at a lower resolution).",
+        ),
+    },
     needs=("bukti", "indikator_inovasi.data_pendukung"),
     check=check,
 )

@@ -227,3 +227,50 @@ def test_bkt11_kemanfaatan_with_parameter_needs_basis_a_to_f():
         ("BKT-11", {"id_inovasi": "35.04-0001", "no_indikator": "33", "kolom": "Basis"}),
         ("BKT-11", {"id_inovasi": "35.04-0002", "no_indikator": "33", "nilai": "g"}),
     ])
+
+
+def test_bkt09_a_file_too_large_to_read_is_a_warning_and_is_never_read(tmp_path, monkeypatch):
+    """Memory bounded by design: over MAX_EVIDENCE_BYTES the file is not opened at all."""
+    from checks import rulekit
+    from core import settings
+
+    monkeypatch.setattr(settings, "MAX_EVIDENCE_BYTES", 5 * 1024 * 1024)
+    rulekit.file_facts.cache_clear()
+    export = tulungagung().inovasi().build(bukti_dir=tmp_path / "bukti")
+    row = export.tables["indikator_inovasi"].query("no_indikator == '20'").iloc[0]
+    huge = tmp_path / "bukti" / row["data_pendukung"]
+    with open(huge, "r+b") as fh:  # sparse: 6 MB on paper, nothing on disk
+        fh.truncate(6 * 1024 * 1024)
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda f, *a, **k: opened.append(str(f)) or real_open(f, *a, **k))
+    found = assert_findings(export, [("BKT-09", {"id_inovasi": "35.04-0001", "no_indikator": "20",
+                                                 "severity": "warning"})], rules=("BKT-09",))
+    assert "terlalu besar untuk diperiksa (lebih dari 5 MB)" in found["pesan"].iloc[0]
+    assert str(huge) not in opened
+    rulekit.file_facts.cache_clear()
+
+
+def test_bkt09_hashing_a_large_file_streams_it_in_bounded_memory(tmp_path):
+    """A 150 MB evidence file (sparse) is hashed in a subprocess whose peak memory stays far
+    below the file's size (read whole it would need 150 MB more)."""
+    import subprocess
+    import sys
+
+    big = tmp_path / "besar.bin"
+    with open(big, "wb") as fh:
+        fh.truncate(150 * 1024 * 1024)
+    code = ("import resource, sys; from checks.rulekit import file_facts; "
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            f"facts = file_facts({str(big)!r}); "
+            "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            "print(facts[1], (after - before) // 1024)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    import hashlib
+
+    want = hashlib.sha256()
+    with open(big, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            want.update(block)
+    assert out[0] == want.hexdigest()
+    assert int(out[1]) < 32, f"peak memory grew by {out[1]} MB while hashing 150 MB"
