@@ -66,6 +66,23 @@ MAX_EVIDENCE_PDF_BYTES = 50 * 1024 * 1024
 #: regulation (BKT-10): a Perda names what it regulates on its first pages.
 MAX_PDF_PAGES_READ = 10
 
+#: A workbook is refused before parsing (exit 3) when the zip says it unpacks to more than
+#: this: a national IID workbook (~37,000 innovations, ~750,000 indicator rows) unpacks to well
+#: under 1 GB of sheet XML; a "zip bomb" of 3 MB unpacks to 3 GiB and would be read whole.
+MAX_WORKBOOK_UNPACKED_BYTES = 2 * 1024**3
+
+#: … or when a member compresses better than this: real IID workbooks compress 5–15:1, a bomb
+#: ~1000:1 (members under 1 MB unpacked are not judged: tiny XML parts compress oddly).
+MAX_WORKBOOK_COMPRESSION_RATIO = 100
+WORKBOOK_RATIO_MIN_MEMBER_BYTES = 1024 * 1024
+
+#: … or when it holds more members than this (a workbook has a few dozen parts).
+MAX_WORKBOOK_MEMBERS = 10_000
+
+#: Bytes read from the start of each XML part to look for a DOCTYPE/ENTITY declaration (XXE,
+#: "billion laughs"): OOXML never declares one, and it must stand in the prolog.
+WORKBOOK_PROLOG_BYTES = 4096
+
 #: Text kept from one PDF for BKT-10's fuzzy match: enough for several pages of a Perda.
 MAX_PDF_TEXT_CHARS = 100_000
 

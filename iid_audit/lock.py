@@ -15,6 +15,7 @@ POSIX only (Linux/macOS servers); on Windows the lock is a no-op.
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -36,7 +37,16 @@ def run_lock(path: Path, pesan: str, message: str) -> Iterator[Path]:
     """Hold an exclusive lock on `path` or raise `RunLocked(pesan / message)` at once."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        # Never through a link: a lock file that is a symlink to another file would have that
+        # file truncated and overwritten with our PID.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise RunLocked(f"Berkas kunci {path} tidak dapat dipakai (tautan simbolik?): {exc.strerror}",
+                        f"Lock file {path} cannot be used (a symbolic link?): {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise RunLocked(f"Berkas kunci {path} bukan berkas biasa", f"Lock file {path} is not a regular file")
     try:
         if fcntl is not None:
             try:

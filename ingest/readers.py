@@ -16,12 +16,14 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from core import settings as limits
 from core.outcomes import UnreadableExport, UsageError
 from ingest.normalize import column_map, header_key
 from core.tables import DAFTAR_INOVASI, TABLES, Table
@@ -147,6 +149,42 @@ def _workbook_error(path: Path, why_id: str, why_en: str) -> UnreadableExport:
     )
 
 
+def check_workbook_container(path: Path) -> None:
+    """Refuse a workbook before any parser unpacks it: more members than a workbook has, a
+    declared unpacked size or compression ratio of a zip bomb, or an XML part declaring a
+    DOCTYPE or entities (XXE, "billion laughs"). Only the zip's directory and the first
+    `WORKBOOK_PROLOG_BYTES` of each XML part are read: memory stays small whatever the file.
+
+    (Sizes are the ones the zip declares; a zip that lies about them is caught by the ratio
+    of what it does declare, or by the parser failing on the mismatch.)"""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+            if len(members) > limits.MAX_WORKBOOK_MEMBERS:
+                raise _workbook_error(path, f"workbook berisi {len(members)} bagian, tidak wajar untuk ekspor IID",
+                                      f"the workbook holds {len(members)} parts, not an IID export")
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > limits.MAX_WORKBOOK_UNPACKED_BYTES:
+                raise _workbook_error(path, f"workbook akan terurai menjadi {unpacked // 1024**2} MB (bom zip?)",
+                                      f"the workbook would unpack to {unpacked // 1024**2} MB (a zip bomb?)")
+            for m in members:
+                if m.file_size >= limits.WORKBOOK_RATIO_MIN_MEMBER_BYTES and \
+                        m.file_size > limits.MAX_WORKBOOK_COMPRESSION_RATIO * max(m.compress_size, 1):
+                    ratio = m.file_size // max(m.compress_size, 1)
+                    raise _workbook_error(path, f"bagian {m.filename} termampatkan {ratio}:1, tidak wajar (bom zip?)",
+                                          f"part {m.filename} compresses {ratio}:1, not a real workbook (a zip bomb?)")
+            for m in members:
+                if m.filename.endswith((".xml", ".rels", ".vml")):
+                    with zf.open(m) as fh:
+                        prolog = fh.read(limits.WORKBOOK_PROLOG_BYTES).upper()
+                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                        raise _workbook_error(path, f"bagian {m.filename} memuat deklarasi DOCTYPE/ENTITY (tidak aman)",
+                                              f"part {m.filename} declares a DOCTYPE/ENTITY (unsafe)")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        raise _workbook_error(path, "berkas rusak atau bukan workbook Excel (.xlsx)",
+                              "the file is damaged or not an Excel workbook (.xlsx)") from None
+
+
 def read_workbook_text(path: Path) -> dict[str, pd.DataFrame]:
     """Every sheet, all cells as text, no header applied. Excel date cells come out as
     `YYYY-MM-DD HH:MM:SS` text, which `normalize.parse_date` reads."""
@@ -158,6 +196,8 @@ def read_workbook_text(path: Path) -> dict[str, pd.DataFrame]:
     is_ole = head.startswith(b"\xd0\xcf\x11\xe0")
     if not (is_zip or is_ole):
         raise _workbook_error(path, "berkas rusak atau bukan workbook Excel (.xlsx)", "the file is damaged or not an Excel workbook (.xlsx)")
+    if is_zip:
+        check_workbook_container(path)
     kwargs = dict(sheet_name=None, header=None, dtype=str, keep_default_na=False, na_filter=False)
     errors = []
     for engine in ("calamine", "openpyxl"):

@@ -177,3 +177,4 @@ def test_a_run_killed_half_way_is_rerun_to_completion(sample, tmp_path):
     assert list(read_csv(out / "findings.csv").columns) == FINDINGS_HEADER
     assert not list(out.rglob("*.tmp"))
     assert set(report_pages(out)) == {"35.04"}
+
