@@ -37,11 +37,21 @@ FINDING_SHEET_COLUMNS = [
 ]
 
 
+#: Excel's limit of characters in one cell; past it a spreadsheet cuts silently.
+XLSX_CELL_MAX_CHARS = 32_767
+#: What a cut cell ends with: the reader knows it is not the whole text (findings.csv has it).
+CUT_MARK = "…[dipotong]"
+
+
 def _cell(value) -> str:
-    """The value unchanged (no strip: nothing is lost) but formula-neutralized."""
+    """The value unchanged (no strip: nothing is lost) but formula-neutralized; a text longer
+    than a cell can hold is cut visibly (`…[dipotong]`), never silently."""
     if is_missing(value):
         return ""
-    return str(neutralize(str(value)))
+    text = str(neutralize(str(value)))
+    if len(text) > XLSX_CELL_MAX_CHARS:
+        text = text[: XLSX_CELL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
+    return text
 
 
 def write_attachment(report: PemdaFindings, path: Path) -> Path:

@@ -82,6 +82,18 @@ def test_attachment_cells_are_formula_safe_strings(tmp_path):
     assert "0812" in values  # leading zero kept: a string, not a number
 
 
+def test_a_text_longer_than_a_cell_is_marked_as_cut_in_the_attachment(tmp_path):
+    from reports.attachment import CUT_MARK, XLSX_CELL_MAX_CHARS
+
+    b = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", innovations=1)
+    b.finding("LKP-05", "35.04", inovasi=1, kolom="judul", nilai="A" * 100_000)
+    files = render_pemda(b.build(tmp_path), "35.04", tmp_path)
+    ws = openpyxl.load_workbook(files.attachment)[ID("lampiran.lembar_temuan")]
+    col = [c.value for c in ws[1]].index(ID("lampiran.kolom.nilai")) + 1
+    cut = ws.cell(row=2, column=col).value
+    assert len(cut) == XLSX_CELL_MAX_CHARS and cut.endswith(CUT_MARK) and cut.startswith("A" * 1000)
+
+
 def test_no_attachment_without_findings(tmp_path):
     b = NationBuilder().pemda("35.79", "Kota Batu", innovations=2)
     files = render_pemda(b.build(tmp_path), "35.79", tmp_path)
