@@ -36,6 +36,11 @@ REPORT_MATRIX_BUDGET_SHARE = 0.4
 #: A single SMTP command may hang forever without a timeout (smtplib has none by default).
 SMTP_TIMEOUT_SECONDS = 30.0
 
+#: After the server closed the session where its reply to the end of a message should be, how
+#: long to wait for the reset that proves it never read our final `.` (then the send simply
+#: failed and is retried next time; without it, the message may have been queued: uncertain).
+SMTP_RESET_PROBE_SECONDS = 0.2
+
 #: Transient SMTP faults (4xx, greylisting, dropped connections) are retried this often,
 #: with exponential backoff starting at SMTP_RETRY_BASE_SECONDS.
 SMTP_RETRIES = 3
@@ -111,6 +116,8 @@ class SmtpSettings(BaseSettings):
     sender: str = Field(default="iid-audit <iid-audit@localhost>", validation_alias=AliasChoices("IID_AUDIT_SMTP_FROM", "sender"))
     reply_to: Optional[str] = None
     timeout: float = Field(default=SMTP_TIMEOUT_SECONDS, gt=0)
+    #: a password over `tls=none` is refused unless this says the relay is trusted (loopback)
+    allow_plain_auth: bool = False
 
     @field_validator("host", "user", "reply_to", "password", mode="before")
     @classmethod

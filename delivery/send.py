@@ -164,7 +164,7 @@ class StopGuard:
         if not r.attempted:
             return None
         self.attempted += 1
-        if r.status == STATUS_FAILED and r.signature:
+        if r.status in (STATUS_FAILED, STATUS_UNCERTAIN) and r.signature:  # every kind of failure counts
             self.failures[r.signature] += 1
         if self.attempted < self.min_attempts or not self.failures:
             return None

@@ -5,13 +5,26 @@ through a single session (reopened when the server drops it). smtplib has no tim
 one is given: every connection gets `SmtpSettings.timeout`.
 
 The transaction is spelled out (MAIL, RCPT per address, DATA) rather than `send_message`,
-to know *where* a fault happened: a connection lost while waiting for the reply to the
-message body means the server may already have queued the message (`Uncertain`), which must
-not be retried blindly; a fault anywhere before that is a plain temporary failure.
+to know *where* a fault happened. Only one window is uncertain (RFC 1047): after the final
+`.` of DATA went out and before the server's reply; a server may have queued the message and
+died (`Uncertain`: never retried blindly). Everything else is a plain failure, retried next
+time, because the server cannot have accepted a message whose final `.` it never read:
+
+- a connection lost while the body is sent, or found closed before the final `.` is sent
+  (the server dropped the session during DATA);
+- a connection *reset* while waiting for the reply: the peer's socket was already closed when
+  our `.` arrived (a closed socket answers data with RST), so it never read it.
+
+TLS that does not match the server (implicit TLS against a plain port, STARTTLS refused) and
+a password over a connection without TLS are configuration faults: every message would fail
+the same way, so delivery stops at once with a line that names the cause.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import select
 import smtplib
 import socket
 import ssl
@@ -19,6 +32,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from core import settings as limits
 from core.settings import SmtpSettings
 
 CRLF = b"\r\n"
@@ -52,6 +66,21 @@ class ConfigFault(PermanentFault):
 
 class Uncertain(DeliveryFault):
     """The body was sent but the server's answer was lost: maybe delivered."""
+
+
+def _peer_refused_our_data(sock: socket.socket | None) -> bool:
+    """After an EOF where the reply should be: did the peer answer our final `.` with a reset?
+    A socket closed before our data arrived resets it (RFC 793); one that read the `.`,
+    queued the message and then closed does not. The reset may trail the EOF by a moment."""
+    if sock is None:
+        return False
+    deadline = time.monotonic() + limits.SMTP_RESET_PROBE_SECONDS
+    while True:
+        if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) in (errno.ECONNRESET, errno.EPIPE):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
 
 
 def _reply_text(resp: object) -> str:
@@ -109,6 +138,9 @@ class SmtpTransport:
 
     def _open(self) -> smtplib.SMTP:
         s = self.smtp
+        if s.tls == "none" and s.user and s.secret and not s.allow_plain_auth:
+            raise ConfigFault("SMTP password refused over a connection without TLS (IID_AUDIT_SMTP_TLS=none); use "
+                              "starttls/ssl, or IID_AUDIT_SMTP_ALLOW_PLAIN_AUTH=true for a loopback relay")
         try:
             if s.tls == "ssl":
                 conn: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
@@ -130,6 +162,10 @@ class SmtpTransport:
             raise ConfigFault(f"SMTP server lacks a required extension (STARTTLS/AUTH): {e}") from e
         except ssl.SSLCertVerificationError as e:
             raise ConfigFault(f"SMTP TLS certificate not trusted: {e.verify_message}") from e
+        except ssl.SSLError as e:  # e.g. WRONG_VERSION_NUMBER: implicit TLS against a plain port
+            raise ConfigFault(f"SMTP TLS handshake failed with IID_AUDIT_SMTP_TLS={s.tls} on port {s.port} "
+                              f"({e.reason or type(e).__name__}): does the server speak "
+                              f"{'implicit TLS' if s.tls == 'ssl' else 'STARTTLS'} there?") from e
         except smtplib.SMTPResponseException as e:
             raise _fault_from_code(e.smtp_code, e.smtp_error, "connect") from e
         except (smtplib.SMTPException, OSError) as e:  # refused, timeout, DNS, TLS, dropped
@@ -215,9 +251,25 @@ class SmtpTransport:
             q = _quote_periods(data)
             if not q.endswith(CRLF):
                 q += CRLF
-            conn.send(q + b"." + CRLF)
-            body_sent = True
-            code, resp = conn.getreply()
+            conn.send(q)
+            self._closed_during_data(conn)
+            # a second handle on the TCP connection (smtplib closes its own on EOF; TLS sockets
+            # cannot be dup()ed, their file descriptor can)
+            probe = socket.socket(fileno=os.dup(conn.sock.fileno())) if conn.sock is not None else None
+            try:
+                conn.send(b"." + CRLF)
+                body_sent = True
+                try:
+                    code, resp = conn.getreply()
+                except (ConnectionResetError, smtplib.SMTPServerDisconnected) as e:
+                    self.reset()
+                    if isinstance(e, ConnectionResetError) or _peer_refused_our_data(probe):
+                        raise TemporaryFault("the server closed the session before reading the end of the "
+                                             "message") from e
+                    raise
+            finally:
+                if probe is not None:
+                    probe.close()
             if code != 250:
                 self._rset_or_reset(code)
                 raise _fault_from_code(code, resp, "end of DATA")
@@ -234,6 +286,25 @@ class SmtpTransport:
             if body_sent:
                 raise Uncertain(f"connection lost after message body: {type(e).__name__}") from e
             raise TemporaryFault(f"{type(e).__name__}: {e}") from e
+
+    def _closed_during_data(self, conn: smtplib.SMTP) -> None:
+        """Before the final `.`: has the server already closed the session (or answered
+        early, e.g. 552 too large)? Then it cannot accept this message: a plain failure."""
+        sock = conn.sock
+        if sock is None:
+            raise TemporaryFault("connection closed during DATA, before the end of the message")
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return
+        try:
+            early = sock.recv(1, socket.MSG_PEEK)
+        except OSError as e:
+            raise TemporaryFault(f"connection lost during DATA, before the end of the message: "
+                                 f"{type(e).__name__}") from e
+        if not early:
+            raise TemporaryFault("connection closed by the server during DATA, before the end of the message")
+        code, resp = conn.getreply()
+        raise _fault_from_code(code, resp, "DATA (before the end of the message)")
 
     def _rset_or_reset(self, code: int) -> None:
         if code == 421:

@@ -98,3 +98,38 @@ def test_untrusted_certificate_is_refused(cert_files, engine, tmp_path, sleeps):
             deliver([report()], settings=settings, engine=engine, run_id="r1",
                     outbox_dir=tmp_path / "o", send=True, sleep=sleeps)
         assert server.messages == []
+
+
+def test_implicit_tls_against_a_plain_server_is_a_configuration_fault_named_at_once(smtp_server, engine, tmp_path,
+                                                                                  sleeps):
+    settings = smtp_server.settings(tls="ssl")  # aiosmtpd here speaks plain SMTP
+    with pytest.raises(DeliveryAborted) as exc:
+        deliver([report()], settings=settings, engine=engine, run_id="r1", outbox_dir=tmp_path / "o", send=True,
+                sleep=sleeps)
+    assert "TLS" in str(exc.value) and "IID_AUDIT_SMTP_TLS=ssl" in str(exc.value)
+    assert sleeps == []  # not retried as a temporary fault
+
+
+def test_a_password_is_never_sent_without_tls_unless_allowed(smtp_server, engine, tmp_path, sleeps):
+    settings = smtp_server.settings(tls="none", user="iid", password="rahasia")
+    with pytest.raises(DeliveryAborted) as exc:
+        deliver([report()], settings=settings, engine=engine, run_id="r1", outbox_dir=tmp_path / "o", send=True,
+                sleep=sleeps)
+    assert "without TLS" in str(exc.value) and "rahasia" not in str(exc.value)
+    assert smtp_server.handler.data_calls == 0
+
+
+def test_allowing_plain_auth_for_a_loopback_relay_sends(engine, tmp_path, sleeps):
+    handler = Handler()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=_authenticator,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        server = SmtpServer(handler, "127.0.0.1", port)
+        settings = server.settings(tls="none", user="iid", password="rahasia", allow_plain_auth=True)
+        summary = deliver([report()], settings=settings, engine=engine, run_id="r1", outbox_dir=tmp_path / "o",
+                          send=True, sleep=sleeps)
+    finally:
+        controller.stop()
+    assert summary.sent == ["35.04"]
