@@ -33,6 +33,24 @@ def read_eml(path: Path) -> EmailMessage:
         return BytesParser(policy=policy.default).parse(fh)  # type: ignore[return-value]
 
 
+#: Where a superseded message is moved (kept for the record, never sent).
+SUPERSEDED_DIR = "diganti"
+
+
+def retire(path: str | Path | None) -> Path | None:
+    """Move a superseded `.eml` into `diganti/` beside it (its record stays; `outbox send`
+    never sees it). A file already gone is fine: the ledger row says what it was."""
+    if not path:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        return None
+    dest = p.parent / SUPERSEDED_DIR / p.name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    p.replace(dest)
+    return dest
+
+
 def list_outbox(outbox_dir: Path) -> list[Path]:
     """The `.eml` files of an outbox, in a stable order (temp files excluded)."""
     d = Path(outbox_dir)

@@ -34,7 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import getaddresses
+from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Callable
 
@@ -49,13 +49,13 @@ from delivery.message import (
     message_id_for,
     serialize,
 )
-from delivery.outbox import eml_name, list_outbox, read_eml, write_eml
+from delivery.outbox import eml_name, list_outbox, read_eml, retire, write_eml
 from delivery.recipients import validate_address
 from delivery.transport import ConfigFault, PermanentFault, RateLimiter, SmtpTransport, TemporaryFault, Uncertain
 from core import settings as limits
 from core.outcomes import AuditError, Outcome, UsageError
 from core.settings import Settings
-from store.ledger import FAILED, IN_PROGRESS, OUTBOX, REUSABLE, SENT, UNCERTAIN, Ledger, LedgerRow
+from store.ledger import FAILED, IN_PROGRESS, OUTBOX, REUSABLE, SENT, SUPERSEDED, UNCERTAIN, Ledger, LedgerRow
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ STATUS_OUTBOX = OUTBOX
 STATUS_FAILED = FAILED
 STATUS_NO_RECIPIENT = "no_recipient"
 STATUS_UNCERTAIN = UNCERTAIN
+STATUS_SUPERSEDED = SUPERSEDED
 
 
 @dataclass
@@ -91,6 +92,8 @@ class DeliverySummary:
     failed: list[str] = field(default_factory=list)
     no_recipient: list[str] = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)
+    #: outbox messages not sent because a newer report of the same Pemda exists
+    superseded: list[str] = field(default_factory=list)
     #: kode_pemda → refused recipients of messages that reached the others
     refused: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict)
     results: list[ItemResult] = field(default_factory=list)
@@ -106,6 +109,7 @@ class DeliverySummary:
     _LISTS = {
         STATUS_SENT: "sent", STATUS_SKIPPED: "skipped_unchanged", STATUS_OUTBOX: "outbox",
         STATUS_FAILED: "failed", STATUS_NO_RECIPIENT: "no_recipient", STATUS_UNCERTAIN: "uncertain",
+        STATUS_SUPERSEDED: "superseded",
     }
 
     def add(self, r: ItemResult) -> None:
@@ -263,8 +267,16 @@ def _transmit(
             return r
         accepted = [a for a in envelope if a not in refused]
         ledger.mark_sent(row_id, message_id, accepted, {a: list(v) for a, v in refused.items()})
+        _supersede(ledger, kode, None)  # the Pemda has this report: older unsent ones must never go
         log.info("deliver %s: sent to %d recipient(s), %d refused", kode, len(accepted), len(refused))
         return ItemResult(kode, STATUS_SENT, message_id=message_id, refused=dict(refused), attempted=True)
+
+
+def _supersede(ledger: Ledger, kode: str, keep_id: int | None) -> None:
+    """One pending message per Pemda: older unsent outbox messages are retired."""
+    for r in ledger.supersede_outbox(kode, keep_id):
+        retire(r.outbox_path)
+        log.info("deliver %s: older outbox message superseded", kode)
 
 
 def _reconcile(ledger: Ledger) -> list[str]:
@@ -312,8 +324,11 @@ def deliver_one(
         path = write_eml(outbox_dir, eml_name(kode, digest, plan.seq), msg)
         if plan.reuse is not None:
             ledger.mark_outbox(plan.reuse.id, message_id, str(path))
+            keep = plan.reuse.id
         else:
-            ledger.insert(kode, run_id, digest, plan.seq, OUTBOX, message_id, str(path))
+            row = ledger.insert(kode, run_id, digest, plan.seq, OUTBOX, message_id, str(path))
+            keep = row.id if row else None
+        _supersede(ledger, kode, keep)
         log.info("deliver %s: written to outbox%s", kode, "" if item.recipients else " without recipient")
         return ItemResult(kode, STATUS_OUTBOX, message_id=message_id, path=path, unaddressed=not item.recipients)
 
@@ -384,6 +399,32 @@ def deliver(
     return summary
 
 
+def _newest_per_pemda(ledger: Ledger, paths: list[Path]) -> list[tuple[Path, EmailMessage, bool]]:
+    """Each outbox file with its message and whether it is superseded: its ledger row says so,
+    or a newer message of the same Pemda is in the folder (newer = later `Date`, the moment
+    the report's message was made; the file's time breaks a tie)."""
+    items = []
+    for path in paths:
+        msg = read_eml(path)
+        row = ledger.by_message_id(str(msg["Message-ID"] or ""))
+        kode = str(msg.get(KEY_HEADERS[0]) or "").strip()
+        try:
+            made = parsedate_to_datetime(str(msg["Date"])).timestamp()
+        except (TypeError, ValueError):
+            made = 0.0
+        rank = (made, path.stat().st_mtime)
+        items.append((path, msg, kode, row, rank))
+    newest: dict[str, tuple] = {}
+    for path, _msg, kode, row, rank in items:
+        if kode and (row is None or row.state != SUPERSEDED) and (kode not in newest or rank > newest[kode]):
+            newest[kode] = rank
+    out = []
+    for path, msg, kode, row, rank in items:
+        old = bool(kode) and ((row is not None and row.state == SUPERSEDED) or rank != newest.get(kode, rank))
+        out.append((path, msg, old))
+    return out
+
+
 def _envelope_of(msg: EmailMessage) -> list[str]:
     pairs = getaddresses([str(v) for v in (msg.get_all("To") or []) + (msg.get_all("Cc") or [])])
     out: list[str] = []
@@ -404,7 +445,9 @@ def send_outbox(
     clock: Callable[[], float] = time.monotonic,
 ) -> DeliverySummary:
     """Send the `.eml` files a dry run left in `outbox_dir`, through the same ledger: a file
-    already sent (by this or by `deliver`) is skipped, so running it twice mails nothing new."""
+    already sent (by this or by `deliver`) is skipped, so running it twice mails nothing new.
+    Only the newest pending message of each Pemda goes out: an older one (superseded by a
+    later audit) is listed under `superseded` and moved to `outbox/diganti/`, never sent."""
     if not settings.smtp.configured:
         raise UsageError("SMTP belum dikonfigurasi (IID_AUDIT_SMTP_HOST)", "SMTP is not configured (IID_AUDIT_SMTP_HOST)")
     ledger = Ledger(engine)
@@ -412,10 +455,17 @@ def send_outbox(
     summary.reconciled = _reconcile(ledger)
     guard = StopGuard()
     limiter = RateLimiter(settings.send_rate_per_second, clock=clock, sleep=sleep)
+    pending = _newest_per_pemda(ledger, list_outbox(outbox_dir))
     with SmtpTransport(settings.smtp) as transport:
-        for path in list_outbox(outbox_dir):
-            msg = read_eml(path)
+        for path, msg, superseded in pending:
             kode, run_id, digest = (str(msg.get(h) or "").strip() for h in KEY_HEADERS[:3])
+            if superseded:
+                row = ledger.by_message_id(str(msg["Message-ID"] or ""))
+                if row is not None and row.state == OUTBOX:
+                    ledger.transition(row.id, (OUTBOX,), SUPERSEDED, error="diganti laporan yang lebih baru")
+                retire(path)
+                summary.add(ItemResult(kode, STATUS_SUPERSEDED, reason="ada laporan yang lebih baru", path=path))
+                continue
             if not (kode and digest):
                 summary.add(ItemResult(kode or path.stem, STATUS_FAILED, reason="bukan email iid-audit (tanpa kunci)"))
                 continue

@@ -282,7 +282,8 @@ def _outbox_send(args, settings) -> Outcome:
     c = summary.counts()
     print(f"Outbox {folder.resolve()}: terkirim / sent {c['sent']}, tidak berubah / unchanged "
           f"{c['skipped_unchanged']}, gagal / failed {c['failed']}, tanpa penerima / no recipient "
-          f"{c['no_recipient']}, tidak pasti / uncertain {c['uncertain']}")
+          f"{c['no_recipient']}, tidak pasti / uncertain {c['uncertain']}, diganti laporan lebih baru / "
+          f"superseded {c['superseded']}")
     return summary.outcome
 
 

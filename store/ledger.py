@@ -13,6 +13,9 @@ own a row):
 - `failed`: not delivered (permanent 5xx, all recipients refused, or temporary faults past
   the retries), with the SMTP code. Not delivered means a later run may safely try again.
 - `outbox`: written as an `.eml` file instead of sent (dry run / no SMTP configured).
+- `superseded`: an `outbox` message replaced by a newer report of the same Pemda before it
+  was sent (a later audit, or the newer report sent directly): kept for the record, its file
+  moved to `outbox/diganti/`, never sent.
 - `uncertain`: an `in_progress` row found by a later run, or a connection lost after the
   message body was sent (reply never read). Treated as possibly sent: reported, never
   resent automatically; only `resend=True` sends again.
@@ -37,7 +40,8 @@ SENT = "sent"
 FAILED = "failed"
 OUTBOX = "outbox"
 UNCERTAIN = "uncertain"
-STATES = (IN_PROGRESS, SENT, FAILED, OUTBOX, UNCERTAIN)
+SUPERSEDED = "superseded"
+STATES = (IN_PROGRESS, SENT, FAILED, OUTBOX, UNCERTAIN, SUPERSEDED)
 
 #: States after which the message may have reached the recipient: never resent by default.
 MAYBE_DELIVERED = (IN_PROGRESS, SENT, UNCERTAIN)
@@ -215,3 +219,14 @@ class Ledger:
 
     def mark_outbox(self, row_id: int, message_id: str, outbox_path: str) -> bool:
         return self.transition(row_id, REUSABLE, OUTBOX, message_id=message_id, outbox_path=outbox_path)
+
+    def supersede_outbox(self, kode_pemda: str, keep_id: int | None) -> list[LedgerRow]:
+        """Every pending `outbox` row of a Pemda but `keep_id` becomes `superseded` (a newer
+        report exists); the rows changed, with their `.eml` paths."""
+        t = send_ledger.c
+        changed = []
+        for r in self._select(t.kode_pemda == kode_pemda, t.state == OUTBOX, order=[t.id]):
+            if r.id != keep_id and self.transition(r.id, (OUTBOX,), SUPERSEDED,
+                                                   error="diganti laporan yang lebih baru"):
+                changed.append(r)
+        return changed
