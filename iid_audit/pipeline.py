@@ -102,6 +102,8 @@ class AuditResult:
     failures: list[dict] = field(default_factory=list)  # {kode_pemda, tahap, pesan}
     #: kode_pemda whose report has no valid email address yet (listed, not a failure)
     unaddressed: list[str] = field(default_factory=list)
+    #: where delivery writes `.eml` files: the run's final folder, not its staging folder
+    outbox_dir: Optional[Path] = None
 
     @property
     def ringkasan(self) -> pd.DataFrame:
@@ -137,6 +139,8 @@ class RunSummary:
     not_checked: int = 0
     #: GX Data Docs of the run (`--data-docs`), else None
     data_docs: Optional[str] = None
+    #: a run that died in this folder before this one: {run_id, tahap, mulai} (its marker)
+    run_sebelumnya_terputus: Optional[dict] = None
     #: `core.outcomes.Outcome.word` (`bersih`, `temuan`, `sebagian`, …) and its exit code
     outcome: str = Outcome.CLEAN.word
     exit_code: int = 0
@@ -276,7 +280,8 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     engine = init_db(make_engine(settings.database_url))
     try:
         summary = deliver(items, settings=settings, engine=engine, run_id=run_id,
-                          outbox_dir=result.out_dir / "outbox", send=request.send, resend=request.resend,
+                          outbox_dir=result.outbox_dir or result.out_dir / "outbox", send=request.send,
+                          resend=request.resend,
                           on_result=lambda r: progress.advance("kirim"))
     except DeliveryAborted as exc:
         summary = exc.summary
@@ -350,20 +355,27 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             locks.enter_context(nightly_lock(settings.state_dir))
         out_dir.mkdir(parents=True, exist_ok=True)
         with out_dir_lock(out_dir):
+            summary.run_sebelumnya_terputus = _read_marker(out_dir)
             remove_leftovers(out_dir, out_dir / "laporan", out_dir / "outbox")
-            result = stage("analisis", run_audit, export_path, out_dir, settings, request.region, request.year,
+            staging = _fresh_staging(out_dir, run_id)
+            marker = _Marker(out_dir, run_id, started)
+            marker.at("analisis")
+            result = stage("analisis", run_audit, export_path, staging, settings, request.region, request.year,
                            as_of, request.data_docs)
+            result.outbox_dir = out_dir / "outbox"
             codes = pemda_codes(result)
             if request.only is not None and request.only not in codes:
                 raise UsageError(f"Pemda {request.only} (--only) tidak ada dalam hasil audit",
                                  f"Pemda {request.only} (--only) is not among the audited Pemda")
 
+            marker.at("riwayat")
             previous = None
             try:
                 previous = stage("riwayat", record_history, settings, run_id, result, str(export_path), retries=2)
             except Exception as exc:  # noqa: BLE001 - history is a nicety; the audit stands
                 result.failures.append(failure(None, "riwayat", error_text(exc)))
 
+            marker.at("laporan")
             progress.start("laporan", len(codes))
             reports: dict = {}
             for prov, batch in province_batches(codes):
@@ -371,13 +383,14 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                                      label=f"laporan {prov}"))
             result.reports = reports
             todo = [k for k in codes if k in reports and (request.only is None or k == request.only)]
+            marker.at("kirim")
             progress.start("kirim", len(todo))
             summary.delivery = stage("kirim", deliver_reports, result, reports, settings, run_id, request,
                                      retries=2)
+            marker.at("indeks")
             try:
-                index = stage("indeks", write_index, result, reports, settings.lang,
-                              run_info_for(run_id, started, export_path))
-                summary.index = str(Path(index).resolve())
+                stage("indeks", write_index, result, reports, settings.lang, run_info_for(run_id, started, export_path))
+                summary.index = str((out_dir / "index.html").resolve())
             except Exception as exc:  # noqa: BLE001
                 result.failures.append(failure(None, "indeks", error_text(exc)))
 
@@ -388,14 +401,97 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             summary.failures = list(result.failures)
             summary.tanpa_alamat = sorted(set(result.unaddressed))
             summary.not_checked = len(result.not_checked)
-            docs = out_dir / GX_FOLDER / DATA_DOCS_INDEX
-            summary.data_docs = str(docs.resolve()) if request.data_docs and docs.is_file() else None
+            built = request.data_docs and (staging / GX_FOLDER / DATA_DOCS_INDEX).is_file()
+            summary.data_docs = str((out_dir / GX_FOLDER / DATA_DOCS_INDEX).resolve()) if built else None
+            if not request.data_docs:  # no stale Data Docs of an earlier run beside these outputs
+                shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)
             summary.outcome = result.outcome.word
             summary.exit_code = result.outcome.exit_code
             summary.finished_at = datetime.now(ZoneInfo(TIMEZONE)).isoformat()
-            write_json(out_dir / "run.json", summary.as_dict())
+            write_json(staging / "run.json", summary.as_dict())
+            marker.at("terbit")
+            publish(staging, out_dir)
+            result.out_dir = out_dir
+            result.reports = {k: _moved(f, staging, out_dir) for k, f in reports.items()}
+            marker.done()
     summary.result = result
     return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# A run's outputs appear whole: written into a staging folder, published at the end
+# ---------------------------------------------------------------------------------------------
+
+#: Where a run writes its outputs before they are published into `--out` (one per run).
+STAGING_PREFIX = ".staging-"
+#: Says which run is writing, and at which stage; left behind by a run that died.
+MARKER = ".berjalan.json"
+
+
+def _fresh_staging(out_dir: Path, run_id: str) -> Path:
+    for old in out_dir.glob(f"{STAGING_PREFIX}*"):  # a killed run's half-written outputs
+        shutil.rmtree(old, ignore_errors=True)
+    for old in out_dir.glob(".lama-*"):
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    staging = out_dir / f"{STAGING_PREFIX}{_safe(run_id)}"
+    staging.mkdir(parents=True)
+    return staging
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Move every output of `staging` into `out_dir`, each by one rename (a folder such as
+    `laporan/` replaces the previous one whole); `run.json` last, so a `run.json` always
+    describes the outputs beside it. The staging folder is gone afterwards."""
+    entries = sorted(staging.iterdir(), key=lambda p: p.name == "run.json")
+    for item in entries:
+        target = out_dir / item.name
+        if item.is_dir():
+            if target.exists():
+                old = out_dir / f".lama-{item.name}"
+                shutil.rmtree(old, ignore_errors=True)
+                target.rename(old)
+                item.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                item.rename(target)
+        else:
+            os.replace(item, target)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _moved(files: "ReportFiles", staging: Path, out_dir: Path) -> "ReportFiles":
+    from dataclasses import replace
+
+    def move(p: Path | None) -> Path | None:
+        return None if p is None else out_dir / Path(p).relative_to(staging)
+
+    return replace(files, html=move(files.html), attachment=move(files.attachment))
+
+
+class _Marker:
+    """`<out>/.berjalan.json`: this run and its stage, rewritten as it goes, removed at the end.
+    Found at the start of a run, it tells which run died where (`run_sebelumnya_terputus`)."""
+
+    def __init__(self, out_dir: Path, run_id: str, started: datetime):
+        self.path = out_dir / MARKER
+        self.data = {"run_id": run_id, "mulai": started.isoformat(), "pid": os.getpid()}
+
+    def at(self, tahap: str) -> None:
+        write_json(self.path, {**self.data, "tahap": tahap})
+
+    def done(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _read_marker(out_dir: Path) -> Optional[dict]:
+    path = out_dir / MARKER
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"tahap": "tidak diketahui / unknown"}
+    return {k: data.get(k) for k in ("run_id", "tahap", "mulai")}
 
 
 # ---------------------------------------------------------------------------------------------

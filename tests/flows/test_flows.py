@@ -97,17 +97,23 @@ def test_region_run_produces_only_that_pemdas_outputs(sample, tmp_path):
 
 
 @pytest.fixture
-def report_path_taken_by_a_folder(tmp_path) -> tuple[Path, str]:
-    """Kota Batu's report cannot be written: a folder sits where its HTML file must go.
+def report_path_taken_by_a_folder(tmp_path, monkeypatch) -> tuple[Path, str]:
+    """Kota Batu's report cannot be written: its file system says IsADirectoryError.
 
-    Test seam (rendering is robust to every data fault we could plant): the fault is real
-    (the atomic rename fails with IsADirectoryError inside `reports.render_pemda`), nothing
-    is monkeypatched."""
-    from reports.render import report_stem
+    Test seam (rendering is robust to every data fault we could plant, and a run renders into
+    its own fresh staging folder): the renderer is wrapped to fail as the atomic write would
+    when a folder sits where the HTML file must go; every other Pemda renders for real."""
+    import reports
 
-    out = tmp_path / "keluaran"
-    (out / "laporan" / f"{report_stem('35.79', 'Kota Batu')}.html").mkdir(parents=True)
-    return out, "35.79"
+    real = reports.render_pemda
+
+    def render_pemda(result, kode, *args, **kwargs):
+        if kode == "35.79":
+            raise IsADirectoryError(21, "Is a directory")
+        return real(result, kode, *args, **kwargs)
+
+    monkeypatch.setattr(reports, "render_pemda", render_pemda)
+    return tmp_path / "keluaran", "35.79"
 
 
 def test_a_pemda_whose_report_fails_is_recorded_and_the_others_go_on(sample, report_path_taken_by_a_folder):
@@ -118,8 +124,7 @@ def test_a_pemda_whose_report_fails_is_recorded_and_the_others_go_on(sample, rep
     assert [(f["kode_pemda"], f["tahap"]) for f in summary["failures"]] == [(broken, "laporan")]
     assert "IsADirectoryError" in summary["failures"][0]["pesan"]
     pages = report_pages(out)
-    assert set(pages) == SAMPLE_PEMDA  # five files and the folder in the way
-    assert all(p.is_file() for k, p in pages.items() if k != broken)
+    assert set(pages) == SAMPLE_PEMDA - {broken}  # the five others were rendered
     assert json.loads((out / "run.json").read_text())["failures"] == summary["failures"]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "IsADirectoryError" in index and broken in index
