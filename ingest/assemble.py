@@ -248,7 +248,9 @@ def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFra
         out.loc[at, "kode_pemda"] = kode
         names = official_names(pd.Series(kode)).to_numpy()
         if "pemda" in stage.text:
-            names = pd.Series(names).fillna(stage.text["pemda"].reindex(r).reset_index(drop=True)).to_numpy()
+            given = stage.text["pemda"].reindex(r).reset_index(drop=True)
+            official = pd.Series(names, dtype=object)
+            names = official.where(official.notna(), given).to_numpy()
         out.loc[at, "pemda"] = names
         out.loc[at, "baris"] = typed["baris"].reindex(r).to_numpy()
         if "id_inovasi" in typed:
