@@ -130,14 +130,18 @@ def parse_number(s: pd.Series) -> pd.Series:
     """Decimal comma or point (and Indonesian thousands dots) → float64, NaN when unparseable."""
     if not len(s):
         return pd.Series([], index=s.index, dtype="float64")
-    return _on_uniques(s, lambda u: pd.to_numeric(_number_text(u), errors="coerce").astype("float64")).astype("float64")
+    def fn(u: pd.Series) -> pd.Series:
+        f = pd.to_numeric(_number_text(u), errors="coerce").astype("float64")
+        return f.where(np.isfinite(f))  # `inf`, `1e999`: text, not a number anyone typed
+
+    return _on_uniques(s, fn).astype("float64")
 
 
 def parse_int(s: pd.Series) -> pd.Series:
     """Whole numbers (`12`, `12.0` from Excel) → Int64; fractional or unparseable → NA."""
     f = parse_number(s)
-    f = f.where(f.isna() | (f == np.floor(f)))
-    return f.round().astype("Int64")
+    whole = (f == np.floor(f)) & (f.abs() < 2**53)  # beyond 2**53 a float is no exact whole number
+    return f.where(whole).round().astype("Int64")
 
 
 # ---------------------------------------------------------------------------- dates

@@ -128,3 +128,12 @@ def test_dtypes_after_ingest(tmp_path):
     assert d["id_inovasi_diturunkan"].dtype == bool and not d["id_inovasi_diturunkan"].any()
     assert ii["ukuran_file_kb"].dtype == "float64"
     assert (ii["id_inovasi"] == "35.04-0001").all() and (ii["kode_pemda"] == "35.04").all()
+
+
+@pytest.mark.parametrize("text", ["inf", "-Infinity", "1e999", "1e30", "nan"])
+def test_numbers_no_one_typed_are_unreadable_not_a_crash(text):
+    """Found by the property test: `inf` or a 31-digit number once crashed the integer parser."""
+    from ingest.normalize import parse_int
+
+    assert parse_int(pd.Series([text, "12"], dtype=object)).tolist()[0] is pd.NA
+    assert parse_number(pd.Series([text], dtype=object)).isna().all() or text == "1e30"
