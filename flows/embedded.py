@@ -111,3 +111,68 @@ def quiet_console() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, QuietRunConsole) for f in handler.filters):
             handler.addFilter(QuietRunConsole())
+
+
+# ---------------------------------------------------------------------------------------------
+# The temporary server of `iid-audit audit --prefect`: ours to start, record and stop
+# ---------------------------------------------------------------------------------------------
+
+#: The temporary server's PID while it runs, in the state folder: a run killed with SIGKILL
+#: cannot stop its server, so the next run ends it (after checking the PID is such a server).
+SERVER_PID_FILE = "prefect-server.pid"
+
+
+def _is_our_server(pid: int) -> bool:
+    """A live process whose command line is Prefect's temporary server (uvicorn serving
+    `prefect.server.api.server:create_app`): never end a PID that was reused by another."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"uvicorn" in cmdline and b"prefect.server.api.server:create_app" in cmdline
+
+
+def end_orphan(state_dir: Path) -> int | None:
+    """End the temporary server a killed run left behind (its recorded PID, if still ours)."""
+    pid_file = Path(state_dir) / SERVER_PID_FILE
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    ended = None
+    if _is_our_server(pid):
+        import signal
+
+        try:
+            os.kill(pid, signal.SIGTERM)
+            ended = pid
+        except OSError:
+            pass
+    pid_file.unlink(missing_ok=True)
+    return ended
+
+
+class TemporaryServer:
+    """Prefect's temporary server for one tracked run, started and stopped here (not at Prefect's
+    interpreter exit): its PID recorded in the state folder while it runs; stopped on normal
+    exit, on an exception and on SIGTERM/SIGINT (the CLI turns those into exceptions)."""
+
+    def __init__(self, state_dir: Path):
+        self.state_dir = Path(state_dir)
+        self.server = None
+
+    def __enter__(self) -> str:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        end_orphan(self.state_dir)
+        self.server = SubprocessASGIServer()
+        self.server.start()
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        if self.server.server_process is not None:
+            (self.state_dir / SERVER_PID_FILE).write_text(f"{self.server.server_process.pid}\n")
+        return self.server.api_url
+
+    def __exit__(self, *exc) -> None:
+        if self.server is not None:
+            self.server.stop()
+        (self.state_dir / SERVER_PID_FILE).unlink(missing_ok=True)

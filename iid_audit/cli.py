@@ -188,8 +188,20 @@ def _audit(args, settings) -> Outcome:
 
 
 def _audit_flow_run(request, settings) -> dict:
-    """The same job as a tracked flow run on the Prefect server."""
+    """The same job as a tracked flow run on the Prefect server (`PREFECT_API_URL`), or on a
+    temporary one this process starts, records and stops (`--prefect` without a server)."""
     _prefect(settings)
+    if not settings.prefect_api_url:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        from flows.embedded import TemporaryServer
+
+        with TemporaryServer(settings.state_dir) as api_url, temporary_settings({PREFECT_API_URL: api_url}):
+            return _flow_run(request)
+    return _flow_run(request)
+
+
+def _flow_run(request) -> dict:
     from flows.audit import audit_region, nightly_audit
 
     common = dict(source=request.source, out=str(request.out), run_folder=False, year=request.year,
@@ -287,9 +299,25 @@ def _outbox_send(args, settings) -> Outcome:
     return summary.outcome
 
 
+def threading_is_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _terminate_as_exception(signum, frame) -> None:
+    """SIGTERM ends the run like Ctrl-C: `finally` blocks run, so a temporary Prefect server
+    and its children are stopped and locks released (the default would kill us outright)."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    import signal
+
+    if threading_is_main():
+        signal.signal(signal.SIGTERM, _terminate_as_exception)
     debug = False
     try:
         from core.settings import load_settings
@@ -301,6 +329,12 @@ def main(argv: list[str] | None = None) -> int:
         debug = settings.debug
         logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                             format="%(levelname)s %(name)s: %(message)s")
+        if args.command in ("audit", "serve"):
+            from flows.embedded import end_orphan
+
+            if end_orphan(settings.state_dir):
+                print("iid-audit: server Prefect sementara yang ditinggalkan run sebelumnya dihentikan / "
+                      "ended the temporary Prefect server an earlier run left behind", file=sys.stderr)
         if args.command == "audit":
             outcome = _audit(args, settings)
         elif args.command == "serve":
