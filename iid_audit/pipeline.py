@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -141,6 +142,8 @@ class RunSummary:
     data_docs: Optional[str] = None
     #: a run that died in this folder before this one: {run_id, tahap, mulai} (its marker)
     run_sebelumnya_terputus: Optional[dict] = None
+    #: seconds spent per stage (`analisis`, `riwayat`, `laporan`, `kirim`, `indeks`)
+    tahap_detik: dict[str, float] = field(default_factory=dict)
     #: `core.outcomes.Outcome.word` (`bersih`, `temuan`, `sebagian`, …) and its exit code
     outcome: str = Outcome.CLEAN.word
     exit_code: int = 0
@@ -342,6 +345,8 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
     after the analysis every failure is recorded in the summary instead."""
     if request.lang:
         settings = settings.with_(lang=request.lang)
+    timings: dict[str, float] = {}
+    stage = _timed(stage, timings)
     as_of = request.as_of or today()
     started = datetime.now(ZoneInfo(TIMEZONE))
     run_id = run_id_for(as_of, request.region)
@@ -360,11 +365,18 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             staging = _fresh_staging(out_dir, run_id)
             marker = _Marker(out_dir, run_id, started)
             marker.at("analisis")
-            result = stage("analisis", run_audit, export_path, staging, settings, request.region, request.year,
-                           as_of, request.data_docs)
+            try:
+                result = stage("analisis", run_audit, export_path, staging, settings, request.region, request.year,
+                               as_of, request.data_docs)
+            except AuditError:  # refused cleanly (unreadable export, bad argument): nothing died
+                shutil.rmtree(staging, ignore_errors=True)
+                marker.done()
+                raise
             result.outbox_dir = out_dir / "outbox"
             codes = pemda_codes(result)
             if request.only is not None and request.only not in codes:
+                shutil.rmtree(staging, ignore_errors=True)
+                marker.done()
                 raise UsageError(f"Pemda {request.only} (--only) tidak ada dalam hasil audit",
                                  f"Pemda {request.only} (--only) is not among the audited Pemda")
 
@@ -408,14 +420,26 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             summary.outcome = result.outcome.word
             summary.exit_code = result.outcome.exit_code
             summary.finished_at = datetime.now(ZoneInfo(TIMEZONE)).isoformat()
-            write_json(staging / "run.json", summary.as_dict())
             marker.at("terbit")
+            summary.tahap_detik = {k: round(v, 3) for k, v in timings.items()}
+            write_json(staging / "run.json", summary.as_dict())
             publish(staging, out_dir)
             result.out_dir = out_dir
             result.reports = {k: _moved(f, staging, out_dir) for k, f in reports.items()}
             marker.done()
     summary.result = result
     return summary
+
+
+def _timed(stage: StageRunner, timings: dict[str, float]) -> StageRunner:
+    """`stage`, adding each call's wall time to `timings[name]` (the benchmark reads them)."""
+    def run(name, fn, *args, label=None, retries=0):
+        t = time.perf_counter()
+        try:
+            return stage(name, fn, *args, label=label, retries=retries)
+        finally:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
+    return run
 
 
 # ---------------------------------------------------------------------------------------------

@@ -52,3 +52,14 @@ def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole_and_says_where_i
     assert not (out / MARKER).exists() and not list(out.glob(".staging-*"))
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["run_id"] == "pemda-35.04-20260702" and run["run_sebelumnya_terputus"]["tahap"] == tahap
+
+
+def test_a_run_refused_cleanly_leaves_no_marker_and_no_staging(tmp_path):
+    from core.outcomes import UnreadableExport
+
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"PK\x03\x04 bukan workbook")
+    out = tmp_path / "keluaran"
+    with pytest.raises(UnreadableExport):
+        run_job(JobRequest(source=str(bad), out=out, as_of=date(2026, 7, 1)), Settings(state_dir=tmp_path / "s"))
+    assert not (out / MARKER).exists() and not list(out.glob(".staging-*"))

@@ -1,0 +1,125 @@
+"""End-to-end benchmark: `iid-audit audit` as a user runs it, beside a pandas floor.
+
+Each scenario runs the CLI in a fresh process (nothing configured: in-process, SQLite, outbox)
+and reports its wall time from process start, its peak RSS (`os.wait4`, that process alone)
+and the seconds per stage from its `run.json`. The floor reads the same CSV tables with
+pandas and runs a few vectorized checks: what any audit of these files must at least cost.
+
+    python bench/national.py                       # national CSV, one Pemda, the floor
+    python bench/national.py --xlsx --scales       # also from one workbook, and ½× / 2× data
+    python bench/national.py --pemda 40            # a small nation (quick check of the script)
+
+One table is printed; the figures are written to `bench/results/<date>-<pemda>.json`.
+Exports are generated once into `bench/out/` (git-ignored) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = "2026-07-01"
+#: ½× and 2× scale: innovations per Pemda fixed at half and twice the national mean (~68)
+SCALES = {"½×": (34, 34), "2×": (136, 136)}
+
+
+def generate(out: Path, pemda: int, *, xlsx: bool = False, spread: tuple[int, int] | None = None) -> Path:
+    if not (out / "profil_pemda.csv").exists() and not list(out.glob("*.xlsx")):
+        from synthetic import generate_export
+
+        generate_export(out, n_pemda=pemda, fmt="xlsx" if xlsx else "csv", innovations_per_pemda=spread,
+                        as_of=date.fromisoformat(AS_OF))
+    books = list(out.glob("*.xlsx"))
+    return books[0] if xlsx and books else out
+
+
+def run_cli(export: Path, out: Path, *extra: str) -> dict:
+    """One CLI run in a fresh process: wall seconds, peak RSS (MB), stages, exit code."""
+    state = out.parent / f"{out.name}-state"
+    env = {**os.environ, "IID_AUDIT_STATE_DIR": str(state)}
+    env.pop("PREFECT_API_URL", None)
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-m", "iid_audit.cli", "audit", str(export), "--out", str(out),
+                          "--as-of", AS_OF, *extra], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    err = p.stderr.read().decode(errors="replace") if p.stderr else ""
+    p.stderr and p.stderr.close()
+    run = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").is_file() else {}
+    return {"wall_s": round(wall, 2), "peak_rss_mb": usage.ru_maxrss // 1024, "exit": os.waitstatus_to_exitcode(status),
+            "stages_s": run.get("tahap_detik", {}), "pemda": run.get("pemda"),
+            "error": err.strip().splitlines()[-1] if os.waitstatus_to_exitcode(status) else None}
+
+
+def floor(export: Path) -> dict:
+    """Read the CSV tables with pandas and run a few vectorized checks, in a fresh process."""
+    code = f"""
+import time, resource, pandas as pd
+t = time.perf_counter()
+d = pd.read_csv({str(export / 'daftar_inovasi.csv')!r}, dtype=str, keep_default_na=False)
+i = pd.read_csv({str(export / 'indikator_inovasi.csv')!r}, dtype=str, keep_default_na=False)
+p = pd.read_csv({str(export / 'indikator_pemda.csv')!r}, dtype=str, keep_default_na=False)
+checks = [
+    (d["Koordinat"].str.strip() == "").sum(),
+    pd.to_datetime(d["Tanggal Penerapan"], format="%d-%m-%Y", errors="coerce").isna().sum(),
+    (i["Data Pendukung"].str.strip() == "").sum(),
+    i.groupby(["No Indikator", "SHA256"])["ID Inovasi"].transform("nunique").gt(1).sum(),
+    pd.to_numeric(i["Ukuran File (KB)"].str.replace(",", "."), errors="coerce").lt(20).sum(),
+    p.groupby("Kode Pemda").size().lt(20).sum(),
+]
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return {"wall_s": round(time.perf_counter() - t, 2), "inner_s": round(float(out[0]), 2), "peak_rss_mb": int(out[1])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pemda", type=int, default=546)
+    ap.add_argument("--xlsx", action="store_true", help="also audit the national export as one workbook")
+    ap.add_argument("--scales", action="store_true", help="also ½× and 2× innovations per Pemda")
+    ap.add_argument("--region", default="35.04", help="the Pemda of the one-Pemda run")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    a = ap.parse_args(argv)
+
+    base = a.out / f"nasional-{a.pemda}"
+    runs: dict[str, dict] = {}
+    csv = generate(base, a.pemda)
+    runs["nasional (CSV)"] = run_cli(csv, a.out / "run-nasional")
+    runs[f"satu Pemda {a.region}"] = run_cli(csv, a.out / "run-region", "--region", a.region)
+    if a.xlsx:
+        book = generate(a.out / f"nasional-{a.pemda}-xlsx", a.pemda, xlsx=True)
+        runs["nasional (XLSX)"] = run_cli(book, a.out / "run-xlsx")
+    if a.scales:
+        for name, spread in SCALES.items():
+            runs[f"nasional {name}"] = run_cli(generate(a.out / f"nasional-{a.pemda}-{spread[0]}", a.pemda,
+                                                        spread=spread), a.out / f"run-{spread[0]}")
+    base_floor = floor(csv)
+    ratio = lambda r: round(r["wall_s"] / base_floor["wall_s"], 1)  # noqa: E731
+
+    print(f"{'run':<22} {'wall s':>8} {'× floor':>8} {'peak MB':>8}  stages (s)")
+    for name, r in runs.items():
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
+        print(f"{name:<22} {r['wall_s']:>8.1f} {ratio(r):>8} {r['peak_rss_mb']:>8}  {stages}"
+              + (f"  EXIT {r['exit']}: {r['error']}" if r["exit"] else ""))
+    print(f"{'floor (pandas)':<22} {base_floor['wall_s']:>8.1f} {1.0:>8} {base_floor['peak_rss_mb']:>8}")
+
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"{datetime.now():%Y%m%d-%H%M}-{a.pemda}.json"
+    path.write_text(json.dumps({"pemda": a.pemda, "cores": os.cpu_count(), "runs": runs, "floor": base_floor},
+                               indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"→ {path.relative_to(ROOT)}")
+    return 0 if all(r["exit"] in (0, 1) for r in runs.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
