@@ -181,7 +181,7 @@ def load(export_path: Path, region: str | None = None, year: int | None = None) 
     """Ingest + contracts (SKM findings); narrowed to one Pemda when `region` is given."""
     from ingest import read_export, select_region
 
-    export = read_export(Path(export_path), year=year)
+    export = read_export(Path(export_path), year=year, region=region)
     return select_region(export, region) if region else export
 
 

@@ -21,17 +21,23 @@ from ingest.export import Export
 __all__ = ["read_export", "select_region", "Export"]
 
 
-def read_export(path: Path, year: int | None = None) -> Export:
+def read_export(path: Path, year: int | None = None, region: str | None = None) -> Export:
     """Read and validate an export against the catalog of `year` (default: the current
     guideline year; the allowed values of the contracts come from it). Bad input →
     `UsageError` / `UnreadableExport` (one bilingual line) or SKM findings in
-    `Export.findings`; rows are never dropped."""
+    `Export.findings`; rows are never dropped.
+
+    With `region` (a Kemendagri code), rows of other Pemda are set aside right after the raw
+    read (`narrow_raw`), so one Pemda of a national export is validated, not the nation;
+    `select_region` afterwards gives the same rows and findings as on the whole export."""
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
     from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table
     from ingest.readers import read_raw
 
     raw = read_raw(path)
+    if region is not None:
+        raw = narrow_raw(raw, region)
     catalog = load_catalog(year or DEFAULT_YEAR)
     stages = {key: Stage(rt, catalog) for key, rt in raw.tables.items()}
     daftar = stages.get("daftar_inovasi")
@@ -58,6 +64,34 @@ def read_export(path: Path, year: int | None = None) -> Export:
         bukti_dir=raw.bukti_dir,
         tahun_penilaian=_tahun(tables.get("profil_pemda")),
     )
+
+
+def narrow_raw(raw, region: str):
+    """Only the raw rows that can belong to Pemda `region`: its `Kode Pemda`, or (where the code
+    is not an assessed one) a `Pemda` name that resolves to it, as `assemble.pemda_codes` will
+    decide. A table with neither column is kept whole (its rows are linked later)."""
+    from ingest.pemda import assessed_codes, resolve
+
+    if not isinstance(region, str):
+        return raw
+    kode = region.strip()
+    assessed = assessed_codes()
+    tables = {}
+    for key, rt in raw.tables.items():
+        df = rt.frame
+        keep = None
+        if "kode_pemda" in df.columns:
+            code = df["kode_pemda"].astype("string").str.strip()
+            keep = code.eq(kode).fillna(False)
+            fallback = ~code.isin(assessed).fillna(False)
+        else:
+            fallback = pd.Series(True, index=df.index)
+        if "pemda" in df.columns:
+            names = df["pemda"].where(fallback)
+            by_name = resolve(names.astype("string").str.strip())["kode_pemda"].eq(kode).fillna(False)
+            keep = by_name if keep is None else (keep | by_name)
+        tables[key] = rt if keep is None else replace(rt, frame=df[keep.to_numpy(dtype=bool)])
+    return replace(raw, tables=tables)
 
 
 def _tahun(profil: pd.DataFrame | None) -> int | None:

@@ -95,3 +95,30 @@ def test_official_name_and_province_of():
     assert province_of("35.79") == "Jawa Timur"
     with pytest.raises(UsageError):
         official_name("3504")
+
+
+@pytest.mark.parametrize("source", ["sample_data/ekspor-2026", "sample_data/daftar-inovasi-jatim-2025.xlsx"])
+def test_reading_one_region_gives_the_same_rows_and_findings_as_the_whole_export(source):
+    """The region path sets other Pemda aside right after the raw read (speed); what it gives
+    for that Pemda is exactly what the whole export gives, findings and row numbers included."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / source
+    full = read_export(path)
+    codes = sorted(set(full.tables["daftar_inovasi"]["kode_pemda"].dropna()))
+    assert len(codes) >= 5
+    for kode in codes:
+        whole, narrow = select_region(full, kode), select_region(read_export(path, region=kode), kode)
+        pd.testing.assert_frame_equal(narrow.findings.reset_index(drop=True), whole.findings.reset_index(drop=True))
+        for t in whole.tables:
+            pd.testing.assert_frame_equal(narrow.tables[t].reset_index(drop=True), whole.tables[t].reset_index(drop=True))
+
+
+def test_a_row_filed_under_an_unknown_code_but_a_known_name_stays_with_its_region(tmp_path):
+    rows = daftar(innovation(judul_inovasi="Satu"), innovation(judul_inovasi="Dua", pemda="Kab. Tulungagung",
+                                                                 kode_pemda="99.99"))
+    path = write_csv(tmp_path / "daftar.csv", rows)
+    narrow = select_region(read_export(path, region="35.04"), "35.04")
+    whole = select_region(read_export(path), "35.04")
+    assert len(narrow.tables["daftar_inovasi"]) == len(whole.tables["daftar_inovasi"]) == 2
+    pd.testing.assert_frame_equal(narrow.findings.reset_index(drop=True), whole.findings.reset_index(drop=True))
