@@ -26,6 +26,11 @@ KOSONG = "-"
 
 FIELDS_FROM_ROW = ("pemda", "kode_pemda", "id_inovasi", "judul_inovasi", "no_indikator", "kolom", "nilai", "tabel", "baris")
 
+#: Computed for every finding: `subjek` (id) / `subject` (en), "inovasi 'Judul'" for a finding
+#: about an innovation, "Pemda Kab. X" (id) / "Kab. X" (en) for a region-level one (SPD rows):
+#: never "inovasi '-'".
+COMPUTED_FIELDS = ("indikator", "subjek", "subject")
+
 
 def _parts(template: str) -> list[tuple[str, str | None]]:
     return [(lit, name) for lit, name, _spec, _conv in string.Formatter().parse(template)]
@@ -86,6 +91,11 @@ def render(findings: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
             continue
         fields: dict[str, object] = {f: group[f] for f in group.columns}
         fields["indikator"] = group["no_indikator"].map(names)  # no_indikator is text ("16", "2a")
+        # who a finding is about: an innovation, or (region-level rows: SPD indicators) the Pemda
+        judul, pemda = group["judul_inovasi"], group["pemda"].fillna(group["kode_pemda"]).fillna(KOSONG)
+        has = judul.notna()
+        fields["subjek"] = ("inovasi '" + judul.astype(str) + "'").where(has, "Pemda " + pemda.astype(str))
+        fields["subject"] = ("innovation '" + judul.astype(str) + "'").where(has, pemda.astype(str))
         for name, value in extra_values(rule, catalog).items():
             fields[name] = group[value.field].map(value.values) if isinstance(value, Lookup) else value
         fields["rule_id"] = rule.id

@@ -29,12 +29,12 @@ RULE = GxRule(
     judul_id="Parameter tanpa Data Pendukung",
     judul_en="Parameter without evidence",
     pesan_id=(
-        "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': Parameter sudah dipilih tetapi Data "
+        "Indikator {no_indikator} ({indikator}) {subjek}: Parameter sudah dipilih tetapi Data "
         "Pendukung kosong, sehingga tidak dapat diverifikasi dan bernilai 0. Unggah dokumen bukti yang sesuai "
         "Parameter yang dipilih."
     ),
     pesan_en=(
-        "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': a Parameter is chosen but "
+        "Indicator {no_indikator} ({indikator}) of {subject}: a Parameter is chosen but "
         "Data Pendukung is empty, so it cannot be verified and scores 0. Upload the evidence that proves the "
         "chosen Parameter."
     ),

@@ -65,12 +65,12 @@ RULE = GxRule(
     judul_id="Jenis berkas bukti tidak diterima",
     judul_en="Evidence file type not accepted",
     pesan_id=(
-        "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': bukti berjenis '{nilai}' tidak "
+        "Indikator {no_indikator} ({indikator}) {subjek}: bukti berjenis '{nilai}' tidak "
         "diterima untuk indikator ini, sehingga bukti dianggap tidak sah. Unggah ulang bukti dalam jenis yang "
         "diterima pedoman untuk indikator ini: {jenis_diterima}."
     ),
     pesan_en=(
-        "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': evidence of type '{nilai}' is "
+        "Indicator {no_indikator} ({indikator}) of {subject}: evidence of type '{nilai}' is "
         "not accepted for this indicator, so it counts as invalid. Upload it again in a type the guideline "
         "accepts for this indicator: {jenis_diterima}."
     ),

@@ -29,12 +29,12 @@ RULE = GxRule(
     judul_id="Tanggal dokumen di masa depan",
     judul_en="Document date in the future",
     pesan_id=(
-        "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': Tanggal Dokumen {nilai} jatuh setelah "
+        "Indikator {no_indikator} ({indikator}) {subjek}: Tanggal Dokumen {nilai} jatuh setelah "
         "tanggal audit {tanggal_audit}, sehingga bukti tidak sah. Periksa salah ketik tahun dan isi tanggal "
         "sesuai dokumen."
     ),
     pesan_en=(
-        "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': Tanggal Dokumen {nilai} is after "
+        "Indicator {no_indikator} ({indikator}) of {subject}: Tanggal Dokumen {nilai} is after "
         "the audit date {tanggal_audit}, so the evidence is invalid. Check for a mistyped year and enter the date "
         "printed on the document."
     ),

@@ -42,12 +42,12 @@ RULE = GxRule(
     judul_id="Dokumen bukti terlalu lama",
     judul_en="Evidence document too old",
     pesan_id=(
-        "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': Tanggal Dokumen {nilai} lebih awal "
+        "Indikator {no_indikator} ({indikator}) {subjek}: Tanggal Dokumen {nilai} lebih awal "
         "dari {batas}; pedoman {tahun} hanya menilai bukti T-2 s.d. T-0. Unggah dokumen yang terbit sejak {batas} "
         "(Perda/Perkada untuk indikator 16 boleh lebih lama)."
     ),
     pesan_en=(
-        "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': Tanggal Dokumen {nilai} is before "
+        "Indicator {no_indikator} ({indikator}) of {subject}: Tanggal Dokumen {nilai} is before "
         "{batas}; the {tahun} guideline only counts evidence from T-2 to T-0. Upload a document issued on or after "
         "{batas} (a Perda/Perkada for indicator 16 may be older)."
     ),

@@ -37,12 +37,12 @@ RULE = GxRule(
     judul_id="Berkas bukti terlalu kecil",
     judul_en="Evidence file suspiciously small",
     pesan_id=(
-        "Berkas bukti indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}' hanya {nilai} KB; berkas "
+        "Berkas bukti indikator {no_indikator} ({indikator}) {subjek} hanya {nilai} KB; berkas "
         "{jenis} di bawah {min_kb} KB biasanya kosong atau tidak terbaca. Unggah ulang dokumen lengkap hasil "
         "pindaian yang jelas."
     ),
     pesan_en=(
-        "The evidence file of indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}' is only "
+        "The evidence file of indicator {no_indikator} ({indikator}) of {subject} is only "
         "{nilai} KB; a {jenis} under {min_kb} KB is usually blank or unreadable. Upload the complete document "
         "again as a clear scan."
     ),

@@ -73,11 +73,11 @@ RULE = PandasRule(
     judul_id="Berkas bukti hilang atau rusak",
     judul_en="Evidence file missing or damaged",
     pesan_id=(
-        "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': berkas bukti '{nilai}' {masalah_id}, "
+        "Indikator {no_indikator} ({indikator}) {subjek}: berkas bukti '{nilai}' {masalah_id}, "
         "sehingga tidak dapat diverifikasi. Unggah ulang berkas yang benar dan dapat dibuka."
     ),
     pesan_en=(
-        "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': evidence file '{nilai}' "
+        "Indicator {no_indikator} ({indikator}) of {subject}: evidence file '{nilai}' "
         "{masalah_en}, so it cannot be verified. Upload the correct file again, one that opens."
     ),
     perbaikan_id="Unggah ulang file bukti yang utuh dan dapat dibuka.",
@@ -86,9 +86,9 @@ RULE = PandasRule(
         # Not read at all (memory bounded by design): the verifier may open it, we did not.
         "terlalu_besar": Variant(
             Severity.WARNING,
-            "Indikator {no_indikator} ({indikator}) inovasi '{judul_inovasi}': berkas bukti '{nilai}' {masalah_id}, "
+            "Indikator {no_indikator} ({indikator}) {subjek}: berkas bukti '{nilai}' {masalah_id}, "
             "sehingga tidak diperiksa. Unggah versi yang lebih kecil (pindai ulang dengan resolusi lebih rendah).",
-            "Indicator {no_indikator} ({indikator}) of innovation '{judul_inovasi}': evidence file '{nilai}' "
+            "Indicator {no_indikator} ({indikator}) of {subject}: evidence file '{nilai}' "
             "{masalah_en}, so it was not checked. Upload a smaller version (scan again at a lower resolution).",
         ),
     },

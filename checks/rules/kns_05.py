@@ -1,6 +1,8 @@
 """KNS-05: two innovations of one Pemda have near-identical titles (rapidfuzz
 `token_sort_ratio` on normalized titles ≥ catalog `ambang.judul_mirip_min_skor`); every member
-of such a pair is a finding. Rows sharing one `id_inovasi` are SKM-05's, not compared here.
+of such a pair is a finding. Exact duplicates are SKM-05's (the same `id_inovasi`, or the same
+normalized title in one Pemda): a pair of identical normalized titles is not reported again
+here, so one problem is one finding.
 
 Pandas, not GX: pairwise fuzzy comparison within each Pemda (`process.cdist`, one matrix per
 Pemda: a loop over Pemda, not rows).
@@ -29,7 +31,8 @@ def check(ctx):
             continue
         titles = norm.iloc[idx].tolist()
         m = process.cdist(titles, titles, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, dtype=np.uint8, workers=1)
-        np.fill_diagonal(m, 0)
+        arr = np.asarray(titles, dtype=object)
+        m[np.equal.outer(arr, arr)] = 0  # identical: SKM-05 says it (and the diagonal)
         hit = m.max(axis=1) > 0
         if hit.any():
             hit_pos.append(pos[idx][hit])

@@ -140,15 +140,30 @@ def test_every_template_renders_without_leftover_placeholders(lang):
 
 
 def test_templates_use_only_known_fields():
-    known = {"pemda", "kode_pemda", "id_inovasi", "judul_inovasi", "no_indikator", "indikator", "kolom", "nilai",
-             "tabel", "baris"}
+    from checks.messages import COMPUTED_FIELDS, FIELDS_FROM_ROW
+
+    known = set(FIELDS_FROM_ROW) | set(COMPUTED_FIELDS)
     per_row = {"BKT-02": {"jenis_diterima"}, "BKT-05": {"jenis", "min_kb"}, "BKT-06": {"jumlah"}, "BKT-07": {"klaim", "terbukti"},
                "BKT-09": {"masalah_id", "masalah_en"}, "KNS-01": {"pembanding", "kolom_pembanding"},
                "KNS-05": {"id_mirip"}, "KNS-06": {"jumlah"}, "BKT-03": {"tanggal_audit"}, "KNS-02": {"tanggal_audit"}}
+    per_row["KNS-07"] = {"nilai_standar", "saran", "alternatif"}
+    per_row["SKM-03"] = {"jumlah", "baris_daftar"}
     for rid, rule in all_rules().items():
         extra = set(rule.extra(CATALOG)) if rule.extra else set()
-        for tpl in (rule.pesan_id, rule.pesan_en):
+        templates = [rule.pesan_id, rule.pesan_en] + [t for v in rule.variants.values() for t in (v.pesan_id, v.pesan_en)]
+        for tpl in templates:
             assert placeholders(tpl) <= known | extra | per_row.get(rid, set()), rid
+
+
+def test_a_region_level_finding_reads_as_the_pemdas_never_inovasi_dash():
+    row = {"rule_id": "BKT-01", "kode_pemda": "35.04", "pemda": "Kab. Tulungagung", "id_inovasi": None,
+           "judul_inovasi": None, "no_indikator": "8", "kolom": "Data Pendukung", "nilai": None,
+           "tabel": "Indikator Pemda", "baris": 3}
+    id_, en = render(pd.DataFrame([row]), CATALOG, "id").iloc[0]["pesan"], render(pd.DataFrame([row]), CATALOG, "en").iloc[0]["pesan"]
+    assert "Pemda Kab. Tulungagung" in id_ and "inovasi '-'" not in id_ and "inovasi" not in id_.split(":")[0]
+    assert "of Kab. Tulungagung" in en and "innovation '-'" not in en
+    inov = render(pd.DataFrame([{**row, "id_inovasi": "35.04-0001", "judul_inovasi": "Klinik Lansia"}]), CATALOG, "id")
+    assert "inovasi 'Klinik Lansia'" in inov.iloc[0]["pesan"]
 
 
 def test_messages_in_indonesian_say_how_to_fix():

@@ -79,6 +79,12 @@ def test_kns05_near_identical_titles_within_one_pemda_every_member():
     ])
 
 
+def test_kns05_leaves_exact_duplicates_to_skm05():
+    """The same title twice (case and punctuation aside) is one problem, SKM-05's, not also KNS-05."""
+    export = tulungagung().inovasi(judul="Kampung Bedah Rumah").inovasi(judul="KAMPUNG BEDAH RUMAH!").build()
+    assert_no_findings(export, "KNS-05")
+
+
 def test_kns05_different_titles_sharing_words_are_fine():
     export = tulungagung().inovasi(judul="Kampung Bedah Rumah").inovasi(judul="Kampung Bebas Sampah Plastik").build()
     assert_no_findings(export, "KNS-05")

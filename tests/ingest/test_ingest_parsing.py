@@ -137,3 +137,15 @@ def test_numbers_no_one_typed_are_unreadable_not_a_crash(text):
 
     assert parse_int(pd.Series([text, "12"], dtype=object)).tolist()[0] is pd.NA
     assert parse_number(pd.Series([text], dtype=object)).isna().all() or text == "1e30"
+
+
+def test_an_identical_title_twice_is_skm05_only_not_also_kns05(tmp_path):
+    from datetime import date
+
+    from checks.engine import run_rules
+    from core.catalog import load_catalog
+
+    e = read_export(write_csv(tmp_path / "d.csv", daftar(innovation(judul_inovasi="Kampung Bedah Rumah", no="1"),
+                                                          innovation(judul_inovasi="kampung bedah rumah", no="2"))))
+    rules = set(run_rules(e, load_catalog(2026), as_of=date(2026, 7, 1)).findings["rule_id"])
+    assert "SKM-05" in rules and "KNS-05" not in rules
