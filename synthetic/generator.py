@@ -259,7 +259,7 @@ def build_tables(
     irisan = np.where(rng.random(N) < 0.4, EMPTY, np.asarray(urusan_names, dtype=object)[irisan_idx])
 
     titles = _make_titles(rng, urusan_idx, short, urusan_names)
-    titles = _dedupe_titles(rng, titles, pidx, urusan_idx, short, urusan_names, float(cat.ambang["judul_mirip_min_skor"]))
+    titles = _dedupe_titles(rng, titles, pidx, urusan_idx, short, urusan_names, float(cat.ambang.judul_mirip_min_skor))
 
     opd_name = np.asarray([vocab.URUSAN_INFO[u][0] for u in urusan_names], dtype=object)[urusan_idx]
     opd_abbr = np.asarray([vocab.URUSAN_INFO[u][1] for u in urusan_names], dtype=object)[urusan_idx]
@@ -286,8 +286,8 @@ def build_tables(
     tanggal_input = _uniform_days(rng, np.maximum(last, min(_days(date(year, 1, 2)), t_end - 180)), np.full(N, t_end))
     tanggal_input = np.minimum(tanggal_input, t_end)
 
-    lat = np.clip(lat_c[pidx] + rng.normal(0, 0.06, N), cat.ambang["koordinat"]["lat_min"] + 0.1, cat.ambang["koordinat"]["lat_max"] - 0.1)
-    lon = np.clip(lon_c[pidx] + rng.normal(0, 0.06, N), cat.ambang["koordinat"]["lon_min"] + 0.1, cat.ambang["koordinat"]["lon_max"] - 0.1)
+    lat = np.clip(lat_c[pidx] + rng.normal(0, 0.06, N), cat.ambang.koordinat.lat_min + 0.1, cat.ambang.koordinat.lat_max - 0.1)
+    lon = np.clip(lon_c[pidx] + rng.normal(0, 0.06, N), cat.ambang.koordinat.lon_min + 0.1, cat.ambang.koordinat.lon_max - 0.1)
     koordinat = (_s(np.char.mod("%.3f", lat)) + ", " + _s(np.char.mod("%.3f", lon))).to_numpy(object)
 
     video_id = _random_tokens(rng, N, 11, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -299,7 +299,7 @@ def build_tables(
         + " untuk menjawab permasalahan " + _s(urusan) + " di wilayah " + _s(short) + "."
     )
     pool = np.asarray(vocab.KALIMAT_RANCANG_BANGUN, dtype=object)
-    n_sent = int(np.ceil(cat.ambang["rancang_bangun_min_kata"] / min(len(s.split()) for s in pool))) + 1
+    n_sent = int(np.ceil(cat.ambang.rancang_bangun_min_kata / min(len(s.split()) for s in pool))) + 1
     picks = np.argsort(rng.random((N, len(pool))), axis=1)[:, :n_sent]
     rb = opening
     for k in range(n_sent):
@@ -363,7 +363,7 @@ def build_tables(
     ukuran_s = np.where(is_link, EMPTY, _s(ukuran).astype(str).to_numpy(object))
     sha = np.where(is_link, EMPTY, sha)
 
-    doc_lo = _days(date(year - int(cat.ambang["dokumen_tertua_tahun_mundur"]), 1, 1))
+    doc_lo = _days(date(year - int(cat.ambang.dokumen_tertua_tahun_mundur), 1, 1))
     tgl_dok = _uniform_days(rng, np.full(M, doc_lo), np.full(M, t_end - 7))
     tgl_unggah = _uniform_days(rng, tgl_dok, np.full(M, t_end))
     nomor = _nomor_dokumen(rng, no_sid, param, tgl_dok, jenis_pemda[inn], short[inn], opd_abbr[inn])

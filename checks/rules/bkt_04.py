@@ -13,7 +13,7 @@ from checks.registry import GxRule
 
 
 def _batas(catalog) -> date:
-    return date(int(catalog.tahun) - int(catalog.ambang["dokumen_tertua_tahun_mundur"]), 1, 1)
+    return date(int(catalog.tahun) - int(catalog.ambang.dokumen_tertua_tahun_mundur), 1, 1)
 
 
 def check(ctx):

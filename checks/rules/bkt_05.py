@@ -19,13 +19,13 @@ def check(ctx):
     out = []
     for t in tables_with(ctx, "ukuran_file_kb"):
         tipe = f"_bkt05_tipe_{t}"
-        for i, (jenis, min_kb) in enumerate(sorted(ctx.catalog.ambang["ukuran_min_kb"].items())):
+        for i, (jenis, min_kb) in enumerate(sorted(ctx.catalog.ambang.ukuran_min_kb.items())):
             out.append(GxCheck(
                 t,
                 gxe.ExpectColumnValuesToBeBetween(column="ukuran_file_kb", min_value=float(min_kb),
                                                   row_condition=Column(tipe) == jenis),
                 derived={tipe: evidence_type} if i == 0 else {},
-                konstanta={"jenis": jenis, "min_kb": str(min_kb)},
+                konstanta={"jenis": jenis, "min_kb": f"{min_kb:g}"},
             ))
     return out
 

@@ -34,7 +34,7 @@ def check(ctx):
     from checks.context import rows_to_findings
     from checks.rulekit import distinct_map, evidence_type, looks_like_link, tables_with
 
-    hosts = tuple(h.lower() for h in ctx.catalog.ambang["video_host"])
+    hosts = tuple(h.lower() for h in ctx.catalog.ambang.video_host)
     facts = _facts(hosts)
     parts = []
     for t in tables_with(ctx, "data_pendukung"):
@@ -79,5 +79,5 @@ RULE = PandasRule(
     perbaikan_en="Enter a full http(s):// link to YouTube, Google Drive or an official social-media account.",
     needs=("indikator_inovasi.data_pendukung",),
     check=check,
-    extra=lambda catalog: {"host_video": ", ".join(catalog.ambang["video_host"])},
+    extra=lambda catalog: {"host_video": ", ".join(catalog.ambang.video_host)},
 )

@@ -1,6 +1,7 @@
 """BKT-10: (evidence files present) the Regulasi PDF (indicator 16) does not mention the
 innovation's name. Fuzzy: rapidfuzz `partial_ratio` of the normalized title (and of its part
-after a `:` acronym prefix) against the normalized PDF text must reach `SKOR_MIN`.
+after a `:` acronym prefix) against the normalized PDF text must reach catalog
+`ambang.regulasi_judul_min_skor` (default 85, `core.catalog.Ambang`).
 
 Pandas, not GX: PDF text extraction (pypdf), once per distinct file. Unreadable or missing
 files are BKT-09's finding, not this one's.
@@ -8,11 +9,6 @@ files are BKT-09's finding, not this one's.
 
 from core.findings import Severity
 from checks.registry import PandasRule
-
-#: Minimum rapidfuzz partial_ratio (0..100) for "the document names the innovation"; catalog
-#: `ambang.regulasi_judul_min_skor` overrides it when present.
-SKOR_MIN = 85
-
 
 def check(ctx):
     import pandas as pd
@@ -22,7 +18,7 @@ def check(ctx):
     from checks.rulekit import distinct_map, pdf_text, safe_path
     from ingest.normalize import normalize_title
 
-    skor_min = float(ctx.catalog.ambang.get("regulasi_judul_min_skor", SKOR_MIN))
+    skor_min = float(ctx.catalog.ambang.regulasi_judul_min_skor)
     df = ctx.table("indikator_inovasi")
     rows = df[(df["no_indikator"].astype(str) == "16") & df["data_pendukung"].notna()
               & df["data_pendukung"].astype(str).str.lower().str.strip().str.endswith(".pdf")]

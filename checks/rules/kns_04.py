@@ -12,9 +12,9 @@ def check(ctx):
 
     from checks.gx_engine import GxCheck
 
-    k = ctx.catalog.ambang["kematangan"]
+    k = ctx.catalog.ambang.kematangan
     return [GxCheck("daftar_inovasi", gxe.ExpectColumnValuesToBeBetween(
-        column="kematangan", min_value=float(k["min"]), max_value=float(k["max"])))]
+        column="kematangan", min_value=float(k.min), max_value=float(k.max)))]
 
 
 RULE = GxRule(
@@ -35,5 +35,5 @@ RULE = GxRule(
     perbaikan_en="Check the indicator entries; maturity must be 0–111.",
     needs=("daftar_inovasi.kematangan",),
     check=check,
-    extra=lambda catalog: {"min": catalog.ambang["kematangan"]["min"], "max": catalog.ambang["kematangan"]["max"]},
+    extra=lambda catalog: {"min": f"{catalog.ambang.kematangan.min:g}", "max": f"{catalog.ambang.kematangan.max:g}"},
 )

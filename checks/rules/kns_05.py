@@ -20,7 +20,7 @@ def check(ctx):
     from checks.context import rows_to_findings
     from ingest.normalize import normalize_title
 
-    cutoff = float(ctx.catalog.ambang["judul_mirip_min_skor"])
+    cutoff = float(ctx.catalog.ambang.judul_mirip_min_skor)
     df = ctx.table("daftar_inovasi")
     df = df[df["judul_inovasi"].notna() & df["kode_pemda"].notna() & df["id_inovasi"].notna()].drop_duplicates("id_inovasi")
     norm = normalize_title(df["judul_inovasi"])

@@ -30,7 +30,7 @@ def check(ctx):
     from checks.gx_engine import GxCheck
     from checks.koordinat import read_coordinates
 
-    b = {k: float(v) for k, v in ctx.catalog.ambang["koordinat"].items()}
+    b = {k: float(v) for k, v in ctx.catalog.ambang.koordinat.model_dump().items()}
     memo = {}
 
     def reading(df):
@@ -117,5 +117,5 @@ RULE = GxRule(
     },
     needs=("daftar_inovasi.koordinat",),
     check=check,
-    extra=lambda catalog: dict(catalog.ambang["koordinat"]),
+    extra=lambda catalog: {k: f"{v:g}" for k, v in catalog.ambang.koordinat.model_dump().items()},
 )

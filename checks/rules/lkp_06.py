@@ -9,7 +9,7 @@ from checks.registry import GxRule
 
 
 def _min(catalog) -> int:
-    return int(catalog.ambang["rancang_bangun_min_kata"])
+    return int(catalog.ambang.rancang_bangun_min_kata)
 
 
 def check(ctx):

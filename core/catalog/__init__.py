@@ -1,47 +1,78 @@
 """Year-versioned IID catalog: indicators, weights, allowed values, thresholds, formula.
 
-The facts live in `core/catalog/<year>.yaml`; this module only loads them into typed
-objects. A year file may say `dasar: <year>` to inherit what it does not restate (used for
-2023, whose weights were not recovered).
+The facts live in `core/catalog/<year>.yaml`; this module loads them into frozen pydantic
+models (validated: a year file with a wrong value is one clear error naming it), with the
+thresholds as typed fields (`catalog.ambang.judul_mirip_min_skor`). A year file may say
+`dasar: <year>` to inherit what it does not restate (used for 2023, whose weights were not
+recovered).
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.outcomes import UsageError
 
 CATALOG_DIR = Path(__file__).parent
 
 
-@dataclass(frozen=True)
-class Indicator:
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Indicator(_Model):
     no: str
     nama: str
-    bobot: float
+    bobot: float = Field(ge=0)
     wajib: bool
-    kelompok: str  # "SPD" | "SID"
+    kelompok: Literal["SPD", "SID"]
     jenis_file: tuple[str, ...]
     variabel: str = ""
     parameter: tuple[str, ...] = ()
     bukti: str = ""
 
 
-@dataclass(frozen=True)
-class Predicate:
+class Predicate(_Model):
     nama: str
     min: float
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Rentang(_Model):
+    min: float
+    max: float
+
+
+class Wilayah(_Model):
+    """Bounds of a point in Indonesia (inclusive)."""
+
+    lat_min: float
+    lat_max: float
+    lon_min: float
+    lon_max: float
+
+
+class Ambang(_Model):
+    """The thresholds of the rules, by the rule that uses each (YAML `ambang:`)."""
+
+    rancang_bangun_min_kata: int = Field(gt=0)  # LKP-06
+    ukuran_min_kb: dict[str, float]  # BKT-05, per file type
+    dokumen_tertua_tahun_mundur: int = Field(ge=0)  # BKT-04: before 1 January of T - this
+    kematangan: Rentang  # KNS-04
+    koordinat: Wilayah  # KNS-07
+    judul_mirip_min_skor: float = Field(gt=0, le=100)  # KNS-05
+    video_host: tuple[str, ...]  # BKT-08
+    #: BKT-10: rapidfuzz partial_ratio of the innovation's name in the regulation's text
+    regulasi_judul_min_skor: float = Field(default=85, gt=0, le=100)
+
+
+class Catalog(_Model):
     tahun: int
     pedoman: str
     spd: tuple[Indicator, ...]
@@ -56,9 +87,9 @@ class Catalog:
     jendela_selesai: date
     urusan_wajib: tuple[str, ...]
     nilai_sah: dict[str, tuple[str, ...]]
-    ambang: dict[str, Any]
+    ambang: Ambang
     basis: dict[str, str]
-    raw: dict[str, Any]
+    raw: dict[str, Any] = Field(repr=False)
 
     @property
     def indicators(self) -> dict[str, Indicator]:
@@ -134,6 +165,18 @@ def load_catalog(year: int) -> Catalog:
         for i in d["sid"]
     )
     basis = next((i.get("basis", {}) for i in d["sid"] if "basis" in i), {})
+    try:
+        return _catalog(d, spd, sid, basis)
+    except ValidationError as exc:
+        raise UsageError(f"Katalog tahun {year} tidak sah: {_problems(exc)}",
+                         f"The {year} catalog is not valid: {_problems(exc)}") from None
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+
+
+def _catalog(d: dict, spd: tuple, sid: tuple, basis: dict) -> Catalog:
     f = d["formula"]
     w = f["jendela_kelayakan"]
     return Catalog(
@@ -146,12 +189,12 @@ def load_catalog(year: int) -> Catalog:
         jumlah_inovasi_batas=int(f["jumlah_inovasi"]["batas"]),
         urusan_minimum=int(f["jumlah_inovasi"]["urusan_minimum"]),
         total_maksimum=float(f["total_maksimum"]),
-        predikat=tuple(sorted((Predicate(p["nama"], float(p["min"])) for p in f["predikat"]), key=lambda p: -p.min)),
+        predikat=tuple(sorted((Predicate(nama=p["nama"], min=float(p["min"])) for p in f["predikat"]), key=lambda p: -p.min)),
         jendela_mulai=w["mulai"],
         jendela_selesai=w["selesai"],
         urusan_wajib=tuple(d["urusan_wajib_pelayanan_dasar"]),
         nilai_sah={k: tuple(str(x) for x in v) for k, v in d["nilai_sah"].items()},
-        ambang=d["ambang"],
+        ambang=Ambang.model_validate(d["ambang"]),
         basis={str(k): v for k, v in basis.items()},
         raw=d,
     )

@@ -68,3 +68,19 @@ def test_ringkasan_contract_and_refusals():
         with pytest.raises(SchemaErrors):
             validate_ringkasan(ringkasan_row(**bad))
     assert RINGKASAN_CONTRACT[:3] == ["kode_pemda", "pemda", "jumlah_inovasi"]
+
+
+def test_the_catalog_is_typed_and_a_wrong_threshold_is_one_clear_error(tmp_path, monkeypatch):
+    import core.catalog as catalog_module
+    from core.catalog import load_catalog
+    from core.outcomes import UsageError
+
+    c = load_catalog(2026)
+    assert c.ambang.koordinat.lat_min == -11 and c.ambang.judul_mirip_min_skor == 90
+    text = (catalog_module.CATALOG_DIR / "2026.yaml").read_text(encoding="utf-8")
+    (tmp_path / "2099.yaml").write_text(text.replace("tahun: 2026", "tahun: 2099").replace(
+        "judul_mirip_min_skor: 90", "judul_mirip_min_skor: sembilan puluh"), encoding="utf-8")
+    monkeypatch.setattr(catalog_module, "CATALOG_DIR", tmp_path)
+    with pytest.raises(UsageError) as info:
+        catalog_module.load_catalog(2099)
+    assert "judul_mirip_min_skor" in str(info.value) and "2099" in str(info.value)
