@@ -118,6 +118,9 @@ class SmtpSettings(BaseSettings):
     timeout: float = Field(default=SMTP_TIMEOUT_SECONDS, gt=0)
     #: a password over `tls=none` is refused unless this says the relay is trusted (loopback)
     allow_plain_auth: bool = False
+    #: a real send from the placeholder `…@localhost` is refused (nobody could answer it)
+    #: unless this says the send is a test
+    allow_test_sender: bool = False
 
     @field_validator("host", "user", "reply_to", "password", mode="before")
     @classmethod
@@ -138,6 +141,11 @@ class SmtpSettings(BaseSettings):
     @property
     def configured(self) -> bool:
         return bool(self.host)
+
+    @property
+    def placeholder_sender(self) -> bool:
+        """The From is still the built-in placeholder (an address at `localhost`)."""
+        return self.sender.strip().rstrip(">").lower().endswith("@localhost")
 
     @property
     def secret(self) -> str | None:

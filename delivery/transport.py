@@ -138,6 +138,9 @@ class SmtpTransport:
 
     def _open(self) -> smtplib.SMTP:
         s = self.smtp
+        if s.placeholder_sender and not s.allow_test_sender:
+            raise ConfigFault("IID_AUDIT_SMTP_FROM is not set (the sender is iid-audit@localhost): a Pemda could "
+                              "not answer the report; set it, or IID_AUDIT_SMTP_ALLOW_TEST_SENDER=true for a test")
         if s.tls == "none" and s.user and s.secret and not s.allow_plain_auth:
             raise ConfigFault("SMTP password refused over a connection without TLS (IID_AUDIT_SMTP_TLS=none); use "
                               "starttls/ssl, or IID_AUDIT_SMTP_ALLOW_PLAIN_AUTH=true for a loopback relay")

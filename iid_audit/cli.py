@@ -162,6 +162,11 @@ def _audit(args, settings) -> Outcome:
                          f"Recipients file not found: {args.recipients}")
     if args.only and args.region and args.only != args.region:
         raise UsageError("--only harus sama dengan --region", "--only must equal --region")
+    if args.send and settings.smtp.configured and settings.smtp.placeholder_sender \
+            and not settings.smtp.allow_test_sender:
+        raise UsageError("IID_AUDIT_SMTP_FROM belum diisi (pengirim iid-audit@localhost tidak dapat dibalas)",
+                         "IID_AUDIT_SMTP_FROM is not set (a sender at localhost cannot be answered); "
+                         "IID_AUDIT_SMTP_ALLOW_TEST_SENDER=true for a test")
     if args.send and not settings.smtp.configured:
         print("iid-audit: SMTP belum dikonfigurasi (IID_AUDIT_SMTP_HOST): email ditulis ke outbox / "
               "SMTP is not configured: emails go to the outbox", file=sys.stderr)

@@ -82,6 +82,9 @@ def _write_workbook(report: PemdaFindings, tmp: Path) -> None:
             values = {
                 **{k: r.get(k) for k in FINDING_SHEET_COLUMNS},
                 "judul_aturan": t.rule_title(rule_id),
+                # every word of the workbook in the report's language: `Kesalahan`, not `error`
+                "severity": t(f"keparahan.{r.get('severity')}") if t.has(f"keparahan.{r.get('severity')}")
+                else r.get("severity"),
                 "indikator": ind.nama if ind else None,
                 "cara": t.fix_hint(rule_id),
             }

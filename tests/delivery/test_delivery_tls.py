@@ -133,3 +133,15 @@ def test_allowing_plain_auth_for_a_loopback_relay_sends(engine, tmp_path, sleeps
     finally:
         controller.stop()
     assert summary.sent == ["35.04"]
+
+
+def test_a_real_send_from_the_localhost_placeholder_is_refused_unless_a_test(smtp_server, engine, tmp_path, sleeps):
+    settings = smtp_server.settings(sender="iid-audit <iid-audit@localhost>")
+    with pytest.raises(DeliveryAborted) as exc:
+        deliver([report()], settings=settings, engine=engine, run_id="r1", outbox_dir=tmp_path / "o", send=True,
+                sleep=sleeps)
+    assert "IID_AUDIT_SMTP_FROM" in str(exc.value) and smtp_server.handler.data_calls == 0
+    allowed = smtp_server.settings(sender="iid-audit <iid-audit@localhost>", allow_test_sender=True)
+    summary = deliver([report()], settings=allowed, engine=engine, run_id="r2", outbox_dir=tmp_path / "o",
+                      send=True, sleep=sleeps)
+    assert summary.sent == ["35.04"]

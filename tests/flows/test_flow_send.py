@@ -39,6 +39,7 @@ def test_send_delivers_once_per_pemda_and_an_identical_rerun_sends_nothing(sampl
         monkeypatch.setenv("IID_AUDIT_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("IID_AUDIT_SMTP_PORT", str(port))
         monkeypatch.setenv("IID_AUDIT_SMTP_TLS", "none")
+        monkeypatch.setenv("IID_AUDIT_SMTP_FROM", "Tim Audit IID <audit@iid-audit.example.id>")
         as_of = date.fromisoformat(SAMPLE_AS_OF)
         nightly_audit(source=str(SAMPLE), out=str(tmp_path / "a"), run_folder=False, as_of=as_of, send=True)
         first = len(inbox.messages)

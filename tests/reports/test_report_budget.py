@@ -136,3 +136,12 @@ def test_attachment_bytes_do_not_depend_on_the_clock(tmp_path):
     assert first == second
     core = zipfile.ZipFile(render_pemda(result, "35.04", tmp_path / "c").attachment).read("docProps/core.xml").decode()
     assert f">{result.as_of.isoformat()}T00:00:00Z<" in core
+
+
+def test_the_attachment_names_severities_in_the_reports_language(tmp_path):
+    b = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", innovations=1)
+    b.finding("LKP-05", "35.04", inovasi=1, kolom="judul", nilai="x")
+    files = render_pemda(b.build(tmp_path), "35.04", tmp_path)
+    ws = openpyxl.load_workbook(files.attachment)[ID("lampiran.lembar_temuan")]
+    col = [c.value for c in ws[1]].index(ID("lampiran.kolom.severity")) + 1
+    assert ws.cell(row=2, column=col).value == ID("keparahan.warning") != "warning"
