@@ -548,6 +548,16 @@ def _sorted(df: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFr
     return df.sort_values(by, ascending=ascending, na_position="last", kind="mergesort")
 
 
+def _not_checked_rows(result, t: Translator) -> list[dict]:
+    """The rules this run could not check (whole run), once each: what the CLI points at."""
+    nc = result.not_checked
+    if nc is None or not len(nc) or "rule_id" not in nc.columns:
+        return []
+    whole = nc[key_text(nc["kode_pemda"]) == ""] if "kode_pemda" in nc.columns else nc
+    return [{"rule_id": str(r["rule_id"]), "judul": t.rule_title(str(r["rule_id"])), "alasan": text(r.get("alasan"))}
+            for r in whole.drop_duplicates("rule_id").sort_values("rule_id").to_dict("records")]
+
+
 def render_index(
     result,
     reports: dict[str, ReportFiles],
@@ -630,6 +640,7 @@ def render_index(
         "tidak_dihitung": t.int(tidak) if tidak else None,
         "failures": fails,
         "unaddressed": [f"{names_by_kode.get(k) or k} ({k})" for k in (unaddressed or [])],
+        "not_checked": _not_checked_rows(result, t),
         "catalog": result.catalog,
         "n_rules": len(rules),
         "run": {"id": run_info.run_id, "waktu": t.datetime(run_info.started_at)} if run_info else None,

@@ -87,3 +87,20 @@ def test_index_in_english(nation, tmp_path):
     text = Page(out.read_text(encoding="utf-8")).text
     assert Translator("en")("indeks.distribusi.judul") in text
     assert "33.38%" in text
+
+
+def test_index_lists_the_rules_the_run_could_not_check_where_the_cli_points(tmp_path):
+    b = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", "Jawa Timur", skor=(52.3, 38.1), persen=33.38)
+    b.not_checked("BKT-09", alasan="Tidak diperiksa: ekspor tidak memuat folder bukti/.")
+    b.not_checked("LKP-01", alasan="Tidak diperiksa: ekspor tidak memuat tabel Indikator Inovasi.")
+    result = b.build(tmp_path)
+    text = Page(render_index(result, {}, tmp_path).read_text(encoding="utf-8")).text
+    ID = Translator("id")
+    assert f"{ID('laporan.tidak_diperiksa.judul')} (2)" in text
+    assert "BKT-09" in text and "folder bukti/" in text and ID.rule_title("LKP-01") in text
+
+
+def test_index_without_unchecked_rules_has_no_such_section(tmp_path):
+    b = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", "Jawa Timur", skor=(52.3, 38.1), persen=33.38)
+    text = Page(render_index(b.build(tmp_path), {}, tmp_path).read_text(encoding="utf-8")).text
+    assert Translator("id")("laporan.tidak_diperiksa.judul") not in text
