@@ -9,5 +9,5 @@ nothing of the project above it.
 - `core.safe_cells`, `core.files`: formula-safe cells, atomic writes.
 
 Layering (checked by `tests/test_layering.py`): core → ingest → checks → reports → store →
-delivery → iid_audit.pipeline → flows → iid_audit.cli; each imports only what is left of it.
+delivery → job → flows → iid_audit (the CLI); each imports only what is left of it.
 """

@@ -1,6 +1,6 @@
 """The two Prefect flows: `nightly-audit` (every Pemda) and `audit-region` (one Pemda).
 
-Orchestration only: the job is `iid_audit.pipeline.run_job`, the same function the CLI runs
+Orchestration only: the job is `job.pipeline.run_job`, the same function the CLI runs
 in-process. Here each of its stages becomes a Prefect task (`PrefectStages`): named,
 retried where a retry can help (history, delivery), its state recorded; the run's summary
 becomes artifacts. Rendering and delivery are coarse tasks (one per province, one for all
@@ -24,8 +24,8 @@ from pydantic import BeforeValidator
 
 from core.outcomes import AuditError
 from core.settings import load_settings
-from iid_audit import pipeline
-from iid_audit.pipeline import NIGHTLY_FLOW, REGION_FLOW, AuditResult, JobRequest, RunSummary
+from job import pipeline
+from job.pipeline import NIGHTLY_FLOW, REGION_FLOW, AuditResult, JobRequest, RunSummary
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron, Schedule
 
 from flows.audit import NIGHTLY_FLOW, REGION_FLOW, audit_region, nightly_audit
-from iid_audit.pipeline import TIMEZONE
+from job.pipeline import TIMEZONE
 
 NIGHTLY_CRON = "0 2 * * *"
 NIGHTLY_DEPLOYMENT = NIGHTLY_FLOW  # full name: nightly-audit/nightly-audit

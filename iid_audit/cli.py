@@ -1,7 +1,7 @@
 """`iid-audit`: the command line. Every expected failure is one clear line (Indonesian /
 English) and a non-zero exit code from `Outcome`; never a traceback.
 
-- `iid-audit audit EXPORT --out DIR [--region KODE] …` runs the job (`pipeline.run_job`)
+- `iid-audit audit EXPORT --out DIR [--region KODE] …` runs the job (`job.pipeline.run_job`)
   writing straight into DIR: in this process, with no server, when `PREFECT_API_URL` is not
   set; as a tracked flow run (`nightly-audit`, or `audit-region` with `--region`) on that
   Prefect server when it is set, or on a temporary local server with `--prefect`.
@@ -153,8 +153,8 @@ def _prefect(settings) -> None:
 
 
 def _audit(args, settings) -> Outcome:
-    from iid_audit import progress
-    from iid_audit.pipeline import JobRequest, find_export, run_job
+    from job import progress
+    from job.pipeline import JobRequest, find_export, run_job
 
     export = find_export(args.export)  # fail fast, before anything starts
     if args.recipients is not None and not args.recipients.is_file():
@@ -275,7 +275,7 @@ def _kontak_check(args, settings) -> Outcome:
     expected = None
     if args.export is not None:
         from ingest import read_export
-        from iid_audit.pipeline import find_export
+        from job.pipeline import find_export
 
         export = read_export(find_export(args.export))
         expected = {str(k) for df in export.tables.values() if "kode_pemda" in df.columns

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from iid_audit.pipeline import JobRequest, run_job
+from job.pipeline import JobRequest, run_job
 
 DAFTAR = Path(__file__).resolve().parents[2] / "sample_data" / "daftar-inovasi-jatim-2025.xlsx"
 

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from delivery import send_outbox
-from iid_audit.pipeline import JobRequest, run_job
+from job.pipeline import JobRequest, run_job
 from store.db import init_db, make_engine
 from store.ledger import SUPERSEDED, Ledger
 

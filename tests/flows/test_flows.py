@@ -12,7 +12,7 @@ import pytest
 from prefect.exceptions import ParameterTypeError
 
 from flows.audit import audit_region, nightly_audit
-from iid_audit.lock import RunLocked, nightly_lock
+from job.lock import RunLocked, nightly_lock
 from core.outcomes import Outcome
 
 from flows_sample import SAMPLE, SAMPLE_AS_OF, SAMPLE_PEMDA

@@ -8,7 +8,7 @@ from datetime import date
 from ingest_builders import daftar, innovation, write_csv
 
 from core.settings import Settings
-from iid_audit.pipeline import JobRequest, run_job
+from job.pipeline import JobRequest, run_job
 
 HOSTILE = "<script>alert(1)</script>=cmd|' /C calc'!A0\x07\u202e"
 

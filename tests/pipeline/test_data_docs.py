@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from core.settings import Settings
-from iid_audit.pipeline import DATA_DOCS_INDEX, GX_FOLDER, JobRequest, run_job
+from job.pipeline import DATA_DOCS_INDEX, GX_FOLDER, JobRequest, run_job
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "ekspor-2026"
 

@@ -1,14 +1,14 @@
-"""Run locks (`iid_audit.lock`): refused, not followed, where they could mislead."""
+"""Run locks (`job.lock`): refused, not followed, where they could mislead."""
 
 from __future__ import annotations
 
 import pytest
 
-from iid_audit.lock import RunLocked
+from job.lock import RunLocked
 
 
 def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_untouched(tmp_path):
-    from iid_audit.lock import out_dir_lock
+    from job.lock import out_dir_lock
 
     target = tmp_path / "penting.txt"
     target.write_text("jangan ditimpa\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from iid_audit.pipeline import MARKER, JobRequest, in_process, run_job
+from job.pipeline import MARKER, JobRequest, in_process, run_job
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "ekspor-2026"
 

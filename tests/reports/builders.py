@@ -20,7 +20,7 @@ import pandas as pd
 from core.catalog import load_catalog
 from core.findings import ALL_COLUMNS, Finding, findings as make_findings
 from checks.metrics import INOVASI_COLUMNS, PER_ATURAN_COLUMNS, RINGKASAN_CONTRACT, RINGKASAN_EXTRA, SLOT_COLUMNS, Metrics
-from iid_audit.pipeline import AuditResult
+from job.pipeline import AuditResult
 from ingest.export import Export
 
 SEVERITY_OF = {"SKM": "error", "LKP": "warning", "BKT": "error", "KNS": "warning"}

@@ -17,7 +17,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def audit(path: Path, out: Path):
-    from iid_audit.pipeline import run_audit
+    from job.pipeline import run_audit
 
     return run_audit(path, out, settings=Settings(), as_of=date(2026, 3, 2))
 

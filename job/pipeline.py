@@ -36,8 +36,8 @@ from core.outcomes import AuditError, Outcome, UsageError
 from core.ringkasan import validate as validate_ringkasan
 from core.safe_cells import write_csv
 from core.settings import Settings
-from iid_audit import progress
-from iid_audit.lock import nightly_lock, out_dir_lock
+from job import progress
+from job.lock import nightly_lock, out_dir_lock
 from ingest.export import Export
 from ingest.readers import EXPORT_SUFFIXES
 
