@@ -340,6 +340,9 @@ class PemdaReport:
             "selisih": t.signed(-(float(r["skor_klaim"]) - float(r["skor_terverifikasi"]))) if computable else None,
             "bermasalah": t.pct(r.get("persen_indikator_bermasalah")),
             "bermasalah_ada": not is_missing(r.get("persen_indikator_bermasalah")),
+            # colour by meaning: red only when some indicator is a problem, green when none is
+            "bermasalah_nol": not is_missing(r.get("persen_indikator_bermasalah"))
+            and float(r["persen_indikator_bermasalah"]) == 0.0,
             "bermasalah_ket": t("laporan.skor.bermasalah_ket", bermasalah=t.int(bad), total=t.int(slots))
             if not is_missing(slots) and not is_missing(bad)
             else None,

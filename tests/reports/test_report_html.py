@@ -190,3 +190,32 @@ def test_finding_without_severity_is_shown_and_counted_as_info(tmp_path):
     text = Page(render_pemda(result, "35.15", tmp_path).html.read_text(encoding="utf-8")).text
     assert "Nilai di luar pilihan resmi" in text
     assert f"{ID('keparahan.error')} 0 {ID('keparahan.warning')} 0 {ID('keparahan.info')} 1" in text
+
+
+RED, GREEN = "#b91c1c", "#047857"
+
+
+def _colour_of(html: str, text: str) -> str:
+    """The inline colour of the element whose own text is `text` (CSS is inlined for email)."""
+    import re
+
+    m = re.search(r'<(\w+)[^>]*style="([^"]*)"[^>]*>\s*' + re.escape(text) + r"\s*<", html)
+    assert m, f"{text!r} not found as an element's text"
+    colour = re.search(r"color:\s*(#[0-9a-fA-F]{6})", m.group(2))
+    return colour.group(1).lower() if colour else ""
+
+
+def test_colours_follow_meaning_a_clean_share_is_green_a_problem_share_red(tmp_path):
+    clean = NationBuilder().pemda("35.79", "Kota Batu", "Jawa Timur", innovations=1, skor=(70.2, 70.2), persen=0.0)
+    assert _colour_of(report_html(clean, tmp_path / "a", kode="35.79"), "0,00 %") == GREEN
+    bad = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", "Jawa Timur", innovations=1, skor=(52.3, 38.1),
+                                persen=33.38)
+    assert _colour_of(report_html(bad, tmp_path / "b"), "33,38 %") == RED
+
+
+def test_points_lost_are_red_never_green(tulungagung, tmp_path):
+    import re
+
+    html = report_html(tulungagung, tmp_path)
+    lost = re.findall(r'style="([^"]*)"[^>]*>\s*−[0-9.,]+ poin IID', html)
+    assert lost and all(RED in s for s in lost), lost
