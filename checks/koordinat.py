@@ -55,7 +55,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from core.tables import NO_VALUE_MARKERS
+from core.tables import NO_VALUE_MARKERS, TABLES
 
 __all__ = ["BOUNDS_INDONESIA", "STATUSES", "BENTUK", "read_coordinates"]
 
@@ -67,9 +67,9 @@ BENTUK: tuple[str, ...] = ("url_maps", "dms", "label", "hemisfer", "zoom", "desi
 _COLUMNS = ["status", "lat", "lon", "bentuk", "standar", "nilai_standar", "saran", "alternatif"]
 
 # Markers operators use for "nothing here" (compared after normalising, lower case): the
-# project's one list, plus "tidak ada" written in the coordinate field. "0" is deliberately
-# absent: it is a (bad) value, not an empty marker.
-_EMPTY = NO_VALUE_MARKERS | {"tidak ada"}
+# project's one list plus the Koordinat column's own (`core.tables`: "tidak ada"), as ingest
+# applies them. "0" is deliberately absent: it is a (bad) value, not an empty marker.
+_EMPTY = NO_VALUE_MARKERS | set(TABLES["daftar_inovasi"].column("koordinat").kosong)
 
 # Exactly the standard text, checked on the raw value: a leading ' or a unicode
 # minus already makes it non-standard.

@@ -264,19 +264,22 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     """Every rendered report through `delivery.deliver` (one SMTP connection, the send ledger,
     leftover in-progress sends reconciled first); without `send` or SMTP settings, into
     `<out>/outbox/`. Per-Pemda problems go to `result.failures`; a Pemda without an address to
-    `result.unaddressed` (a failure only with `require_recipients`)."""
+    `result.unaddressed` (a failure only with `require_recipients`). Both are added only when
+    the stage ends, so a retried stage (a database hiccup) does not list a problem twice."""
     from delivery import DeliveryAborted, deliver, recipients_from_profil, report_messages
     from store.db import init_db, make_engine
 
     book, _ = recipients_from_profil(result.export.tables.get("profil_pemda"), request.recipients,
                                      settings.kontak_path)
     codes = [k for k in pemda_codes(result) if k in reports and (request.only is None or k == request.only)]
+    fails: list[dict] = []
+    unaddressed: list[str] = []
     html: dict[str, str] = {}
     for kode in codes:
         try:
             html[kode] = Path(reports[kode].html).read_text(encoding="utf-8")
         except OSError as exc:  # the rendered file vanished
-            result.failures.append(failure(kode, "kirim", error_text(exc)))
+            fails.append(failure(kode, "kirim", error_text(exc)))
     ring = result.ringkasan[result.ringkasan["kode_pemda"].astype(str).isin(html)]
     items = report_messages(ring, tahun=int(result.export.tahun_penilaian or result.catalog.tahun), html=html,
                             recipients=book, attachments={k: reports[k].attachment for k in html})
@@ -291,25 +294,26 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
         handled = {r.kode_pemda for r in summary.results}
         for item in items:
             if item.kode_pemda not in handled:
-                result.failures.append(failure(item.kode_pemda, "kirim",
-                                               f"tidak dikirim, pengiriman dihentikan / not sent, stopped: "
-                                               f"{summary.aborted}"))
+                fails.append(failure(item.kode_pemda, "kirim", f"tidak dikirim, pengiriman dihentikan / "
+                                     f"not sent, stopped: {summary.aborted}"))
     for r in summary.results:
         if r.unaddressed:
-            result.unaddressed.append(r.kode_pemda)
+            unaddressed.append(r.kode_pemda)
             if request.require_recipients:
-                result.failures.append(failure(r.kode_pemda, "kirim", "tidak ada alamat email yang valid / "
-                                               "no valid email address"))
+                fails.append(failure(r.kode_pemda, "kirim", "tidak ada alamat email yang valid / "
+                                     "no valid email address"))
         why = _delivery_problem(r)
         if why:
-            result.failures.append(failure(r.kode_pemda, "kirim", why))
+            fails.append(failure(r.kode_pemda, "kirim", why))
     for kode in summary.reconciled:
-        result.failures.append(failure(kode, "kirim", "pengiriman terputus pada run sebelumnya, mungkin terkirim; "
+        fails.append(failure(kode, "kirim", "pengiriman terputus pada run sebelumnya, mungkin terkirim; "
                                        "periksa lalu kirim ulang dengan --resend / an earlier send was interrupted "
                                        "and may have been delivered; check, then --resend"))
     counts = summary.counts()
     if summary.aborted:
         counts["aborted"] = 1
+    result.failures.extend(fails)
+    result.unaddressed.extend(unaddressed)
     return counts
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from email import message_from_bytes
-from pathlib import Path
 
 from cli_conftest_paths import REPO
 
