@@ -32,7 +32,7 @@ def read_export(path: Path, year: int | None = None, region: str | None = None) 
     `select_region` afterwards gives the same rows and findings as on the whole export."""
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
-    from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table
+    from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table, run_rule_checks
     from ingest.readers import read_raw
 
     raw = read_raw(path)
@@ -43,8 +43,7 @@ def read_export(path: Path, year: int | None = None, region: str | None = None) 
     daftar = stages.get("daftar_inovasi")
     if daftar is not None:
         if daftar.has("pemda") or daftar.has("kode_pemda"):
-            daftar.kode, f = pemda_codes(daftar)
-            daftar.add(f)
+            daftar.kode = pemda_codes(daftar)
         derive_ids(daftar)
     if "indikator_inovasi" in stages:
         link_indicators(stages["indikator_inovasi"], daftar)
@@ -54,6 +53,7 @@ def read_export(path: Path, year: int | None = None, region: str | None = None) 
     tables: dict[str, pd.DataFrame] = {}
     findings = []
     for key, stage in stages.items():
+        run_rule_checks(stage)
         tables[key], f = finish(stage, daftar)
         findings.append(f)
     return Export(

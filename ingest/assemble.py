@@ -1,9 +1,15 @@
 """From text tables to the typed tables of `core.tables` and the SKM findings.
 
-Order: clean text → fix spellings and code forms → Pandera contract per table (SKM-01/02/03,
-SKM-06 for indicator numbers) → parse types → Pemda codes (SKM-04) → innovation ids and
-duplicates (SKM-05) → indicator rows to innovations (SKM-06) → findings get their context
-(Pemda, innovation, indicator, row).
+Order: clean text → fix spellings and code forms → Pandera contract per table (the contract
+rules' per-cell checks) → parse types → Pemda codes → innovation ids → indicator rows to
+innovations → the contract rules' cross-row `check`s → findings get their context (Pemda,
+innovation, indicator, row).
+
+Ingest resolves, the rules judge: this module decides which Pemda and innovation each row
+belongs to (it must, to build the tables) and keeps what it saw on the `Stage` as facts
+(`Stage.pemda`: which Pemda references failed and how; `Stage.link`: which innovation
+references resolve; `Stage.reference_missing`); the rules in `ingest/rules/` turn those
+facts into findings (SKM-01, SKM-04, SKM-05, SKM-06).
 
 Decisions (the spec is silent):
 
@@ -28,39 +34,14 @@ import pandas as pd
 
 from core.catalog import Catalog
 from core.findings import ALL_COLUMNS, findings
-from ingest import normalize
-from ingest.contracts import CHOICE_COLUMNS, RAW_FINDING_COLUMNS, validate
+from core.tables import TABLES
+from ingest import normalize, partial
+from ingest.contracts import validate
 from ingest.pemda import CODE_PATTERN, assessed_codes, known_codes, official_names, resolve
 from ingest.readers import RawTable
-from core.tables import TABLES, Table
+from ingest.rules import contract_rules
 
 _PARSERS = normalize.parsers()
-
-
-def _cells(rule_id: str, table: Table, column: str, values: pd.Series) -> pd.DataFrame:
-    """Partial findings for the cells `values` (index = row labels) of one column."""
-    display = table.column(column).display if column in table.names else column
-    return pd.DataFrame(
-        {
-            "rule_id": rule_id,
-            "tabel": table.display,
-            "kolom": display,
-            "nilai": values.astype(object).where(values.notna(), None),
-            "row": values.index.to_series().astype(object),
-        },
-        index=None,
-    ).reset_index(drop=True)
-
-
-def _table_level(rule_id: str, table: Table, kolom: str) -> pd.DataFrame:
-    return pd.DataFrame([{"rule_id": rule_id, "tabel": table.display, "kolom": kolom, "nilai": None, "row": pd.NA}])
-
-
-def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if p is not None and len(p)]
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in RAW_FINDING_COLUMNS})
-    return pd.concat(parts, ignore_index=True)[RAW_FINDING_COLUMNS]
 
 
 class Stage:
@@ -85,7 +66,7 @@ class Stage:
                 text[col] = normalize.normalize_indicator_no(text[col])
             elif col == "kode_pemda":
                 text[col] = normalize.normalize_kode_pemda(text[col])
-            if col in CHOICE_COLUMNS and col in catalog.nilai_sah:
+            if col in catalog.nilai_sah:
                 text[col] = normalize.canonical_choices(text[col], catalog.nilai_sah[col])
         self.text = text
         self.parts: list[pd.DataFrame] = [validate(self.table.key, text, catalog)]
@@ -98,6 +79,14 @@ class Stage:
         self.kode = pd.Series(np.nan, index=text.index, dtype=object)
         #: code for findings: `kode`, or a non-assessed Kemendagri code the row names (DKI unit)
         self.hint = self.kode
+        #: how the rows' own Pemda references resolved (`pemda_codes`); None: not resolved
+        self.pemda: pd.DataFrame | None = None
+        #: how indicator rows' innovation references resolved (`link_indicators`); None: not linked
+        self.link: pd.DataFrame | None = None
+        #: the column the table lacks to tie its rows to an innovation or Pemda (None: has one)
+        self.reference_missing: str | None = None
+        #: indicator rows may name their innovation by Pemda + title instead of `ID Inovasi`
+        self.refers_by_title = False
 
     def has(self, *cols: str) -> bool:
         return all(c in self.text.columns for c in cols)
@@ -106,50 +95,54 @@ class Stage:
         self.parts.append(part)
 
 
-def pemda_codes(stage: Stage, rows: pd.Series | None = None) -> tuple[pd.Series, pd.DataFrame]:
-    """Kemendagri code per row from `Kode Pemda` / `Pemda` (see the module docstring), and
-    SKM-04 findings for the rows selected by `rows` (default all). Also sets `stage.hint`:
-    the Kemendagri code a row names even when it is not assessed (a DKI unit), so its
-    finding still says which unit it was."""
-    text, table = stage.text, stage.table
+def pemda_codes(stage: Stage, rows: pd.Series | None = None) -> pd.Series:
+    """Kemendagri code per row from `Kode Pemda` / `Pemda` (see the module docstring). Keeps on
+    `stage.pemda` what failed, per row (`diperiksa`: the rows whose own reference counts, by
+    `rows`, default all). Also sets `stage.hint`: the Kemendagri code a row names even when it
+    is not assessed (a DKI unit), so its finding still says which unit it was.
+
+    Facts (boolean columns of `stage.pemda`): `kode_tak_dikenal` (a well-formed code outside
+    the Kemendagri list), `kode_tak_dinilai` (listed but not assessed: a DKI unit),
+    `kode_kosong`, `nama_tak_dikenal` (the name was needed and names no assessed Pemda, the
+    code not already flagged), `nama_beda` (a valid code and a name of another Pemda)."""
+    text = stage.text
     idx = text.index
-    rows = pd.Series(True, index=idx) if rows is None else rows
+    false = pd.Series(False, index=idx)
+    facts = pd.DataFrame(False, index=idx, columns=["diperiksa", "kode_tak_dikenal", "kode_tak_dinilai",
+                                                    "kode_kosong", "nama_tak_dikenal", "nama_beda"])
+    facts["diperiksa"] = True if rows is None else rows.to_numpy(dtype=bool)
     assessed = assessed_codes()
     kode = pd.Series(np.nan, index=idx, dtype=object)
     hint = pd.Series(np.nan, index=idx, dtype=object)
-    flagged = pd.Series(False, index=idx)
-    parts = []
-    has_name = "pemda" in text
+    flagged = false
     if "kode_pemda" in text:
         code = text["kode_pemda"]
         ok = code.isin(assessed)
         listed = code.isin(known_codes())
         kode = code.where(ok)
         hint = code.where(listed)
-        unknown = code.notna() & code.astype(str).str.fullmatch(CODE_PATTERN) & ~listed
-        # a DKI unit's code is reported on the Pemda name when there is one
-        skm04 = unknown | (listed & ~ok & (not has_name))
-        parts.append(_cells("SKM-04", table, "kode_pemda", code[skm04 & rows]))
+        facts["kode_tak_dikenal"] = code.notna() & code.astype(str).str.fullmatch(CODE_PATTERN) & ~listed
+        facts["kode_tak_dinilai"] = listed & ~ok
+        facts["kode_kosong"] = code.isna()
         flagged = code.notna() & ~listed  # SKM-02 (form) or SKM-04 (unknown) already said it
-        if not has_name:
-            parts.append(_cells("SKM-04", table, "kode_pemda", code[code.isna() & rows]))
-    if has_name:
+    if "pemda" in text:
         name = text["pemda"]
         res = resolve(name)["kode_pemda"]
         usable = res.isin(assessed)
         fill = kode.isna()
-        parts.append(_cells("SKM-04", table, "pemda", name[fill & ~usable & ~flagged & rows]))
-        parts.append(_cells("SKM-04", table, "pemda", name[~fill & res.notna() & (res != kode) & rows]))
+        facts["nama_tak_dikenal"] = fill & ~usable & ~flagged
+        facts["nama_beda"] = ~fill & res.notna() & (res != kode)
         kode = kode.where(~fill, res.where(usable))
         hint = hint.where(hint.notna(), res)
+    stage.pemda = facts
     stage.hint = hint.where(kode.isna(), kode).astype(object)
     kode = kode.astype(object)
-    return kode.where(kode.notna(), np.nan), _concat(parts)
+    return kode.where(kode.notna(), np.nan)
 
 
 def derive_ids(stage: Stage) -> None:
-    """`id_inovasi` always, `id_inovasi_diturunkan` where derived; SKM-05 for duplicates."""
-    text, typed, table = stage.text, stage.typed, stage.table
+    """`id_inovasi` always, `id_inovasi_diturunkan` where derived (duplicates: SKM-05's check)."""
+    text, typed = stage.text, stage.typed
     idx = text.index
     given = text["id_inovasi"] if "id_inovasi" in text else pd.Series(np.nan, index=idx, dtype=object)
     kp = stage.kode.fillna("?").astype(str)
@@ -163,33 +156,23 @@ def derive_ids(stage: Stage) -> None:
     typed["id_inovasi"] = ids
     typed["id_inovasi_diturunkan"] = need.to_numpy(dtype=bool)
 
-    # SKM-05: same given ID, or same Pemda + normalized title; every row of the group
-    id_dup = given.dropna().duplicated(keep=False).reindex(idx, fill_value=False)
-    parts = [_cells("SKM-05", table, "id_inovasi", given[id_dup])]
-    if "judul_inovasi" in text:
-        title = normalize.normalize_title(text["judul_inovasi"])
-        other = normalize.normalize_title(text["pemda"]) if "pemda" in text else pd.Series("", index=idx)
-        group = stage.kode.fillna("?" + other.fillna("").astype(str))
-        keyed = pd.DataFrame({"g": group, "t": title})[title.notna()]
-        t_dup = keyed.duplicated(keep=False).reindex(idx, fill_value=False)
-        parts.append(_cells("SKM-05", table, "judul_inovasi", text["judul_inovasi"][t_dup & ~id_dup]))
-    stage.add(_concat(parts))
-
 
 def link_indicators(stage: Stage, daftar: Stage | None) -> None:
-    """Indikator Inovasi rows → innovation id and Pemda; SKM-01 (no reference), SKM-04, SKM-06."""
-    text, typed, table = stage.text, stage.typed, stage.table
+    """Indikator Inovasi rows → innovation id and Pemda. Keeps `stage.link`: per row `ref` (the
+    `ID Inovasi` text), `kode_sendiri` (the row's own Pemda), `dikenal` (its reference, by id or
+    by Pemda + title, names an innovation of Daftar Inovasi); and `stage.refers_by_title`."""
+    text, typed = stage.text, stage.typed
     idx = text.index
     by_title = stage.has("judul_inovasi") and ("pemda" in text or "kode_pemda" in text)
+    stage.refers_by_title = by_title
     if "id_inovasi" not in text and not by_title:
-        stage.add(_table_level("SKM-01", table, table.column("id_inovasi").display))
+        stage.reference_missing = "id_inovasi"
     ref = text["id_inovasi"] if "id_inovasi" in text else pd.Series(np.nan, index=idx, dtype=object)
-    own_kode, own_findings = (
+    own_kode = (
         pemda_codes(stage, rows=ref.isna() if daftar is not None else None)
         if ("pemda" in text or "kode_pemda" in text)
-        else (pd.Series(np.nan, index=idx, dtype=object), None)
+        else pd.Series(np.nan, index=idx, dtype=object)
     )
-    stage.add(own_findings)
     if daftar is None:
         typed["id_inovasi"] = ref
         stage.kode = own_kode
@@ -206,35 +189,32 @@ def link_indicators(stage: Stage, daftar: Stage | None) -> None:
         found = mine.merge(d_title, on=["k", "t"], how="left")["id"]
         found.index = idx
         ref_final = ref.where(ref.notna(), found)
-    known = ref_final.isin(set(d_ids.dropna()))
-    parts = [_cells("SKM-06", table, "id_inovasi", ref[ref.notna() & ~known])]
-    if by_title:
-        named = ref.isna() & own_kode.notna() & text["judul_inovasi"].notna()
-        parts.append(_cells("SKM-06", table, "judul_inovasi", text["judul_inovasi"][named & ~known]))
-        no_ref = ref.isna() & text["judul_inovasi"].isna()
-    else:
-        no_ref = ref.isna()
-    parts.append(_cells("SKM-06", table, "id_inovasi" if "id_inovasi" in text else "judul_inovasi", ref[no_ref]))
-    stage.add(_concat(parts))
+    stage.link = pd.DataFrame({"ref": ref, "kode_sendiri": own_kode, "dikenal": ref_final.isin(set(d_ids.dropna()))})
     typed["id_inovasi"] = ref_final.where(ref_final.notna(), np.nan).astype(object)
     kode = ref_final.map(d_kode)
     stage.kode = kode.where(kode.notna(), own_kode).astype(object)
 
 
 def region_table(stage: Stage) -> None:
-    """Indikator Pemda / Profil Pemda: the Pemda reference must exist (SKM-01) and resolve (SKM-04)."""
+    """Indikator Pemda / Profil Pemda: rows tied to their Pemda by `Kode Pemda` or `Pemda`."""
     if "pemda" not in stage.text and "kode_pemda" not in stage.text:
-        stage.add(_table_level("SKM-01", stage.table, stage.table.column("kode_pemda").display))
+        stage.reference_missing = "kode_pemda"
         return
-    stage.kode, f = pemda_codes(stage)
-    stage.add(f)
+    stage.kode = pemda_codes(stage)
+
+
+def run_rule_checks(stage: Stage) -> None:
+    """Every contract rule's cross-row `check` over one assembled table, in rule order."""
+    for rule in contract_rules().values():
+        if rule.check is not None:
+            stage.add(rule.check(stage))
 
 
 def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The typed table (canonical columns + baris, kode_pemda, ids) and its full findings."""
     typed = stage.typed
     typed["kode_pemda"] = stage.kode.to_numpy()
-    raw = _concat(stage.parts)
+    raw = partial.concat(stage.parts)
     rows = raw["row"]
     at = rows.notna()
     r = pd.Index(rows[at].astype("int64"))

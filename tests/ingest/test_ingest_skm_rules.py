@@ -3,7 +3,10 @@ miss where it must not."""
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
+import pytest
 from ingest_builders import assert_findings, assert_no_finding, daftar, indikator, innovation, write_csv
 
 from core.findings import Severity
@@ -233,3 +236,68 @@ def test_findings_frame_shape(tmp_path):
     e = export_of(tmp_path, daftar(innovation(jenis="Teknologi")))
     assert list(e.findings.columns) == ALL_COLUMNS
     assert e.findings["severity"].isna().all()  # rendered later by the rules engine
+
+
+# ---------------------------------------------------------------- adding a contract rule
+
+
+NEW_RULE = '''
+from core.findings import Severity
+from core.rules import ContractRule
+from ingest import partial
+
+
+def cells(table, col, catalog):
+    return [lambda s: ~s.str.contains("lorem", case=False, na=False)] if col.name == "judul_inovasi" else []
+
+
+def check(stage):
+    if stage.table.key != "daftar_inovasi" or len(stage.text) < 3:
+        return None
+    return partial.table_level("SKM-99", stage.table, "No")
+
+
+RULE = ContractRule(
+    id="SKM-99", severity=Severity.INFO, key=("tabel", "baris", "kolom"),
+    judul_id="Judul contoh", judul_en="Placeholder title",
+    pesan_id="Judul '{nilai}' adalah teks contoh.", pesan_en="Title '{nilai}' is placeholder text.",
+    perbaikan_id="Tulis judul sebenarnya.", perbaikan_en="Write the real title.",
+    cells=cells, check=check,
+)
+'''
+
+
+@pytest.fixture
+def one_more_contract_rule(tmp_path, monkeypatch):
+    """A contract rule added as one file (in a folder the rules package also reads)."""
+    import ingest.rules
+    from checks import registry
+    from ingest import contracts
+
+    folder = tmp_path / "more_rules"
+    folder.mkdir()
+    (folder / "skm_99.py").write_text(NEW_RULE, encoding="utf-8")
+    monkeypatch.setattr(ingest.rules, "__path__", [*ingest.rules.__path__, str(folder)])
+    caches = (ingest.rules.contract_rules, contracts._schema_cached, registry.all_rules)
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    monkeypatch.undo()
+    sys.modules.pop("ingest.rules.skm_99", None)
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_a_contract_rule_is_one_file_its_cells_and_its_check_run_while_reading(tmp_path, one_more_contract_rule):
+    rows = [innovation(no=str(i), judul_inovasi=t) for i, t in enumerate(["Lorem Ipsum", "Bank Sampah", "Kopi Darat"], 1)]
+    e = export_of(tmp_path, daftar(*rows))
+    assert_findings(e, [
+        ("SKM-99", {"kolom": "Judul Inovasi", "nilai": "Lorem Ipsum", "baris": 1}),
+        ("SKM-99", {"kolom": "No", "baris": None}),
+    ], exact=True)
+    assert "SKM-99" in all_rules() and all_rules()["SKM-99"].engine == "contract"
+
+
+def test_the_added_rule_is_gone_with_its_file(tmp_path):
+    e = export_of(tmp_path, daftar(innovation(judul_inovasi="Lorem Ipsum")))
+    assert e.findings.empty and "SKM-99" not in all_rules()

@@ -1,7 +1,9 @@
 """SKM-03: a value outside the catalog's allowed set (`nilai_sah`), e.g. `Jenis = Teknologi`."""
 
+from __future__ import annotations
+
 from core.findings import Severity
-from checks.registry import Lookup, ContractRule
+from core.rules import ContractRule, Lookup, Predicate
 
 #: Display names of the columns whose allowed values the catalog lists.
 _KOLOM = {
@@ -21,6 +23,15 @@ def _pilihan(catalog) -> dict:
     return {"pilihan": Lookup("kolom", {_KOLOM.get(k, k): " / ".join(v) for k, v in catalog.nilai_sah.items()})}
 
 
+def cells(table, col, catalog) -> list[Predicate]:
+    """A column the catalog lists allowed values for (`nilai_sah`) holds one of them (after
+    `ingest.normalize.canonical_choices` fixed case and spacing)."""
+    if col.name not in catalog.nilai_sah:
+        return []
+    allowed = set(catalog.nilai_sah[col.name])
+    return [lambda s: s.isin(allowed)]
+
+
 RULE = ContractRule(
     id="SKM-03",
     severity=Severity.WARNING,
@@ -38,4 +49,5 @@ RULE = ContractRule(
     perbaikan_id="Pilih salah satu nilai yang tersedia di aplikasi IID (sesuai pedoman).",
     perbaikan_en="Choose one of the values the IID application offers (per the guideline).",
     extra=_pilihan,
+    cells=cells,
 )

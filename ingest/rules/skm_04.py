@@ -4,8 +4,40 @@ Also raised for DKI Jakarta's non-autonomous units (31.01, 31.71–31.75) and wh
 `Kode Pemda` and the `Pemda` name on the same row name different regions (the code wins).
 """
 
+from __future__ import annotations
+
+import pandas as pd
+
 from core.findings import Severity
-from checks.registry import ContractRule
+from core.rules import ContractRule
+from ingest import partial
+
+
+def check(stage) -> pd.DataFrame | None:
+    """From `Stage.pemda` (how each row's own Pemda reference resolved; see
+    `ingest.assemble.pemda_codes`), for the rows whose own reference counts: a code outside the
+    Kemendagri list; a DKI unit's code, or a missing code, when there is no name column to say
+    more; a name that resolves to no assessed Pemda where it was needed; a name of another Pemda
+    beside a valid code. An unreadable code is SKM-02's, not reported twice."""
+    facts = stage.pemda
+    if facts is None:
+        return None
+    text, table = stage.text, stage.table
+    rows = facts["diperiksa"]
+    has_name = "pemda" in text
+    parts = []
+    if "kode_pemda" in text:
+        code = text["kode_pemda"]
+        dki_unit = facts["kode_tak_dinilai"] & (not has_name)
+        parts.append(partial.cells("SKM-04", table, "kode_pemda", code[(facts["kode_tak_dikenal"] | dki_unit) & rows]))
+        if not has_name:
+            parts.append(partial.cells("SKM-04", table, "kode_pemda", code[facts["kode_kosong"] & rows]))
+    if has_name:
+        name = text["pemda"]
+        parts.append(partial.cells("SKM-04", table, "pemda", name[facts["nama_tak_dikenal"] & rows]))
+        parts.append(partial.cells("SKM-04", table, "pemda", name[facts["nama_beda"] & rows]))
+    return partial.concat(parts)
+
 
 RULE = ContractRule(
     id="SKM-04",
@@ -27,4 +59,5 @@ RULE = ContractRule(
     ),
     perbaikan_id="Pastikan nama/kode Pemda sesuai daftar Kemendagri.",
     perbaikan_en="Make sure the region name/code matches the Kemendagri list.",
+    check=check,
 )
