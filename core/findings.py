@@ -93,7 +93,9 @@ def findings(parts: Parts = None, *, extra: bool = False) -> pd.DataFrame:
     dtype, None for missing), from nothing, a frame, `Finding` values or several frames.
 
     `extra=True` keeps columns beyond ALL_COLUMNS (per-row message fields a rule adds, such
-    as BKT-07's `klaim`, used by the message templates); by default they are dropped."""
+    as BKT-07's `klaim`, used by the message templates) that some finding fills; by default
+    they are dropped. (An extra no finding fills says nothing: a region's findings cut from
+    the nation's have the same columns as the region's own.)"""
     if parts is None:
         frames: list[pd.DataFrame] = []
     elif isinstance(parts, pd.DataFrame):
@@ -111,7 +113,7 @@ def findings(parts: Parts = None, *, extra: bool = False) -> pd.DataFrame:
     missing = [c for c in ALL_COLUMNS if c not in df.columns]
     if missing:
         df = df.assign(**{c: None for c in missing})
-    columns = ALL_COLUMNS + ([c for c in df.columns if c not in ALL_COLUMNS] if extra else [])
+    columns = ALL_COLUMNS + ([c for c in df.columns if c not in ALL_COLUMNS and df[c].notna().any()] if extra else [])
     df = df[columns].astype(object)
     return df.where(df.notna(), None)
 

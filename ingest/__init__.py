@@ -60,7 +60,7 @@ def read_export(path: Path, year: int | None = None, region: str | None = None) 
         source=Path(path),
         kind=raw.kind,
         tables=tables,
-        findings=as_findings(findings),
+        findings=as_findings(findings, extra=True),
         bukti_dir=raw.bukti_dir,
         tahun_penilaian=_tahun(tables.get("profil_pemda")),
     )
@@ -140,6 +140,6 @@ def select_region(export: Export, kode_pemda: str) -> Export:
     return replace(
         export,
         tables=tables,
-        findings=f[keep].reset_index(drop=True),
+        findings=as_findings(f[keep], extra=True),
         tahun_penilaian=_tahun(tables.get("profil_pemda")) or export.tahun_penilaian,
     )

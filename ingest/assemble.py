@@ -49,6 +49,7 @@ class Stage:
 
     def __init__(self, raw: RawTable, catalog: Catalog):
         self.table = TABLES[raw.key]
+        self.catalog = catalog
         frame = raw.frame
         data_cols = [c for c in frame.columns if c != "baris"]
         extra = {c.name: c.kosong for c in self.table.columns}
@@ -67,7 +68,8 @@ class Stage:
             elif col == "kode_pemda":
                 text[col] = normalize.normalize_kode_pemda(text[col])
             if col in catalog.nilai_sah:
-                text[col] = normalize.canonical_choices(text[col], catalog.nilai_sah[col])
+                offered = catalog.nilai_sah[col] + catalog.nilai_aplikasi.get(col, ())
+                text[col] = normalize.canonical_choices(text[col], offered)
         self.text = text
         self.parts: list[pd.DataFrame] = [validate(self.table.key, text, catalog)]
         typed = text.copy()
@@ -211,18 +213,18 @@ def run_rule_checks(stage: Stage) -> None:
 
 
 def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The typed table (canonical columns + baris, kode_pemda, ids) and its full findings."""
+    """The typed table (canonical columns + baris, kode_pemda, ids) and its full findings (with
+    the message fields a rule added, see `ingest.partial`)."""
     typed = stage.typed
     typed["kode_pemda"] = stage.kode.to_numpy()
     raw = partial.concat(stage.parts)
     rows = raw["row"]
     at = rows.notna()
     r = pd.Index(rows[at].astype("int64"))
-    out = pd.DataFrame(index=raw.index, columns=ALL_COLUMNS, dtype=object)
-    out["rule_id"] = raw["rule_id"]
-    out["tabel"] = raw["tabel"]
-    out["kolom"] = raw["kolom"]
-    out["nilai"] = raw["nilai"]
+    extras = [c for c in raw.columns if c not in partial.RAW_FINDING_COLUMNS and c != partial.PER_PEMDA]
+    out = pd.DataFrame(index=raw.index, columns=ALL_COLUMNS + extras, dtype=object)
+    for c in ("rule_id", "tabel", "kolom", "nilai", *extras):
+        out[c] = raw[c]
     if at.any():
         kode = stage.kode.where(stage.kode.notna(), stage.hint).reindex(r).to_numpy()
         out.loc[at, "kode_pemda"] = kode
@@ -244,5 +246,7 @@ def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFra
         out.loc[at, "judul_inovasi"] = judul.to_numpy()
         if "no_indikator" in stage.text:
             out.loc[at, "no_indikator"] = stage.text["no_indikator"].reindex(r).to_numpy()
+    if partial.PER_PEMDA in raw:  # about the Pemda: its row only said which Pemda
+        out.loc[raw[partial.PER_PEMDA].eq(True).to_numpy(), ["baris", "id_inovasi", "judul_inovasi", "no_indikator"]] = None
     out = out.astype(object)
     return typed, out.where(out.notna(), None) if len(out) else findings()

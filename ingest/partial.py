@@ -1,7 +1,11 @@
 """Partial findings of the contract rules: `rule_id, tabel, kolom, nilai, row`, where `row` is
 the index label of the cell in its table's cleaned text (NA for a finding about a whole
 table). `ingest.assemble.finish` gives them their context (Pemda, innovation, indicator,
-row number) once the whole export is assembled."""
+row number) once the whole export is assembled.
+
+Optional columns: `PER_PEMDA` (True: the finding is about the Pemda of `row`, not that row:
+it keeps the Pemda and drops the row, innovation and indicator), and any other column a rule
+adds, kept as a message field of its templates (`varian`, counts)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from core.tables import Table
 
 #: Partial finding columns.
 RAW_FINDING_COLUMNS = ["rule_id", "tabel", "kolom", "nilai", "row"]
+#: Optional column: the finding is about the Pemda of `row` (see the module docstring).
+PER_PEMDA = "per_pemda"
 
 
 def empty() -> pd.DataFrame:
@@ -38,7 +44,9 @@ def table_level(rule_id: str, table: Table, kolom: str) -> pd.DataFrame:
 
 
 def concat(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
+    """The parts in order; the required columns first, then any optional ones."""
     parts = [p for p in parts if p is not None and len(p)]
     if not parts:
         return empty()
-    return pd.concat(parts, ignore_index=True)[RAW_FINDING_COLUMNS]
+    out = pd.concat(parts, ignore_index=True)
+    return out[RAW_FINDING_COLUMNS + [c for c in out.columns if c not in RAW_FINDING_COLUMNS]]

@@ -90,7 +90,8 @@ class _Planter:
         idx = self.spd.index[(self.spd["Kode Pemda"] == kode) & (self.spd["No Indikator"] == no)]
         return int(idx[0])
 
-    def log(self, rule: str, kode: str, masalah: str, *, iid: str = "", no: str = "", kolom: str = "", nilai: str = "") -> None:
+    def log(self, rule: str, kode: str, masalah: str, *, iid: str = "", no: str = "", kolom: str = "", nilai: str = "",
+            severity: str = "") -> None:
         pemda = self.t["profil_pemda"].set_index("Kode Pemda")["Pemda"].get(kode, "")
         judul = ""
         if iid:
@@ -98,7 +99,7 @@ class _Planter:
             judul = hit.iloc[0] if len(hit) else ""
         if kode == "31.74":
             pemda = "Kota Jakarta Selatan"
-        self.rows.append(dict(rule_id=rule, severity=SEVERITY[rule], kode_pemda=kode, pemda=pemda, id_inovasi=iid,
+        self.rows.append(dict(rule_id=rule, severity=severity or SEVERITY[rule], kode_pemda=kode, pemda=pemda, id_inovasi=iid,
                               judul_inovasi=judul, no_indikator=no, kolom=kolom, nilai=nilai, masalah=masalah))
 
     # -- edits
@@ -156,9 +157,14 @@ def _plant_tulungagung(p: _Planter) -> None:
         p.log("LKP-01", k, "indikator wajib 32 (Kecepatan penciptaan inovasi) tidak ada barisnya", iid=tid(i), no="32")
     p.set_sid(tid(8), "17", **{c: EMPTY for c in _UNANSWERED})
     p.log("LKP-01", k, "indikator wajib 17 tanpa Parameter", iid=tid(8), no="17", kolom="Parameter", nilai=EMPTY)
-    for i in (20, 21, 22, 23, 24):
+    for i in (20, 21, 22):
         p.set_d(tid(i), "Jenis", "Teknologi")
-        p.log("SKM-03", k, "Jenis bernilai Teknologi (tidak ada di pedoman)", iid=tid(i), kolom="Jenis", nilai="Teknologi")
+    p.log("SKM-03", k, "3 inovasi dengan Jenis Teknologi (pilihan aplikasi, tidak ada di pedoman): satu info untuk Pemda",
+          kolom="Jenis", nilai="Teknologi", severity="info")
+    for i in (23, 24):
+        p.set_d(tid(i), "Jenis", "Digitalisasi")
+        p.log("SKM-03", k, "Jenis bernilai Digitalisasi (bukan pilihan pedoman maupun aplikasi)", iid=tid(i), kolom="Jenis",
+              nilai="Digitalisasi")
     p.set_d(tid(7), "Tanggal Input", "31-02-2025")
     p.log("SKM-02", k, "tanggal tidak ada (31 Februari)", iid=tid(7), kolom="Tanggal Input", nilai="31-02-2025")
     p.set_d(tid(9), "Koordinat", EMPTY)
@@ -225,7 +231,8 @@ def _plant_jatim(p: _Planter) -> None:
     jid = lambda i: _iid(k, i)  # noqa: E731
     for i in (20, 21):
         p.set_d(jid(i), "Jenis", "Teknologi")
-        p.log("SKM-03", k, "Jenis bernilai Teknologi", iid=jid(i), kolom="Jenis", nilai="Teknologi")
+    p.log("SKM-03", k, "2 inovasi dengan Jenis Teknologi (pilihan aplikasi): satu info untuk Pemda", kolom="Jenis",
+          nilai="Teknologi", severity="info")
     i2 = p.inn(jid(2))
     p.d.loc[i2, ["Tahapan Inovasi", "Tanggal Uji Coba", "Tanggal Penerapan", "Tanggal Pengembangan"]] = ["Penerapan", "01-11-2020", "10-03-2021", EMPTY]
     p.log("KNS-03", k, "tahap Penerapan, penerapan 2021 tanpa pengembangan di jendela 2024–2025", iid=jid(2), kolom="Tanggal Penerapan", nilai="10-03-2021")

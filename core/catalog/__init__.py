@@ -87,6 +87,8 @@ class Catalog(_Model):
     jendela_selesai: date
     urusan_wajib: tuple[str, ...]
     nilai_sah: dict[str, tuple[str, ...]]
+    #: values the IID app offers beyond `nilai_sah` (per column; SKM-03 reports them once per Pemda)
+    nilai_aplikasi: dict[str, tuple[str, ...]] = {}
     ambang: Ambang
     basis: dict[str, str]
     raw: dict[str, Any] = Field(repr=False)
@@ -194,6 +196,7 @@ def _catalog(d: dict, spd: tuple, sid: tuple, basis: dict) -> Catalog:
         jendela_selesai=w["selesai"],
         urusan_wajib=tuple(d["urusan_wajib_pelayanan_dasar"]),
         nilai_sah={k: tuple(str(x) for x in v) for k, v in d["nilai_sah"].items()},
+        nilai_aplikasi={k: tuple(str(x) for x in v) for k, v in (d.get("nilai_aplikasi") or {}).items()},
         ambang=Ambang.model_validate(d["ambang"]),
         basis={str(k): v for k, v in basis.items()},
         raw=d,

@@ -107,11 +107,11 @@ def test_cp1252_semicolon_decimal_comma(tmp_path):
 
 def test_blank_lines_keep_source_row_numbers(tmp_path):
     path = tmp_path / "daftar.csv"
-    lines = "Judul Inovasi,Pemda,Tahapan Inovasi,Jenis\r\nA,Kota Batu,Penerapan,Digital\r\n\r\nB,Kota Batu,Penerapan,Teknologi\r\n"
+    lines = "Judul Inovasi,Pemda,Tahapan Inovasi,Jenis\r\nA,Kota Batu,Penerapan,Digital\r\n\r\nB,Kota Batu,Penerapan,Digitalisasi\r\n"
     path.write_text(lines, encoding="utf-8")
     e = read_export(path)
     assert e.tables["daftar_inovasi"]["baris"].tolist() == [1, 3]
-    assert_findings(e, [("SKM-03", {"baris": 3, "nilai": "Teknologi"})], exact=True)
+    assert_findings(e, [("SKM-03", {"baris": 3, "nilai": "Digitalisasi"})], exact=True)
 
 
 def test_title_rows_above_the_header_are_skipped(tmp_path):

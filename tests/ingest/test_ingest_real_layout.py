@@ -44,7 +44,8 @@ def test_real_layout_findings(real):
     assert_findings(
         real,
         [("SKM-03", {"kolom": "Jenis", "nilai": "Teknologi", "kode_pemda": "35", "pemda": "Provinsi Jawa Timur",
-                     "baris": 1, "tabel": "Daftar Inovasi", "judul_inovasi": "Jatim Satu Data", "id_inovasi": "35-1"})],
+                     "baris": None, "tabel": "Daftar Inovasi", "judul_inovasi": None, "id_inovasi": None,
+                     "varian": "aplikasi", "jumlah": 1, "daftar_baris": "1"})],
         exact=True,
     )
     assert set(real.findings["rule_id"]) == {"SKM-03"}

@@ -29,7 +29,7 @@ def test_select_region_keeps_only_that_pemda(nation):
     assert r.tables["daftar_inovasi"]["id_inovasi"].tolist() == ["35.79-0001"]
     assert len(r.tables["indikator_inovasi"]) == 20 and (r.tables["indikator_inovasi"]["kode_pemda"] == "35.79").all()
     kept = r.findings
-    assert set(kept.loc[kept["baris"].notna(), "kode_pemda"]) == {"35.79"}
+    assert set(kept["kode_pemda"].dropna()) == {"35.79"}
     assert "SKM-01" in set(kept["rule_id"])  # a missing column concerns every Pemda of the export
     assert "SKM-04" not in set(kept["rule_id"])  # the unknown Pemda's row is not 35.79's
     assert len(nation.tables["daftar_inovasi"]) == 4  # the original export is untouched

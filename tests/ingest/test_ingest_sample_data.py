@@ -33,5 +33,8 @@ def test_sample_real_innovation_list():
     e = read_export(SAMPLE / "daftar-inovasi-jatim-2025.xlsx")
     assert e.kind == "daftar"
     assert set(e.findings["rule_id"]) == {"SKM-03"}
-    assert (e.findings["nilai"] == "Teknologi").sum() == 6
+    teknologi = e.findings[e.findings["nilai"] == "Teknologi"]
+    assert (teknologi["varian"] == "aplikasi").all() and teknologi["kode_pemda"].is_unique  # one per Pemda
+    rows = e.tables["daftar_inovasi"].query("jenis == 'Teknologi'")
+    assert teknologi.set_index("kode_pemda")["jumlah"].to_dict() == rows["kode_pemda"].value_counts().to_dict()
     assert e.tables["daftar_inovasi"]["kode_pemda"].notna().all()

@@ -115,17 +115,65 @@ def test_skm02_near_miss_missing_values_are_not_unparseable(tmp_path):
 def test_skm03_values_outside_allowed_set(tmp_path):
     e = export_of(
         tmp_path,
-        daftar(innovation(id_inovasi="35.04-0001", jenis="Teknologi", inisiator="Bupati")),
+        daftar(innovation(id_inovasi="35.04-0001", jenis="Digitalisasi", inisiator="Bupati")),
         indikator_inovasi=indikator("35.04-0001", numbers=["16", "17"], Parameter="4"),
     )
     assert_findings(e, [
-        ("SKM-03", {"kolom": "Jenis", "nilai": "Teknologi", "baris": 1, "tabel": "Daftar Inovasi", "kode_pemda": "35.04"}),
+        ("SKM-03", {"kolom": "Jenis", "nilai": "Digitalisasi", "baris": 1, "tabel": "Daftar Inovasi", "kode_pemda": "35.04"}),
         ("SKM-03", {"kolom": "Inisiator", "nilai": "Bupati", "baris": 1}),
         ("SKM-03", {"kolom": "Parameter", "nilai": "4", "baris": 1, "tabel": "Indikator Inovasi", "no_indikator": "16",
                     "id_inovasi": "35.04-0001", "judul_inovasi": "Sistem Antrean Puskesmas"}),
         ("SKM-03", {"kolom": "Parameter", "nilai": "4", "baris": 2, "no_indikator": "17"}),
     ], exact=True)
-    assert e.tables["daftar_inovasi"].loc[0, "jenis"] == "Teknologi"  # stays as written
+    assert e.tables["daftar_inovasi"].loc[0, "jenis"] == "Digitalisasi"  # stays as written
+
+
+def rendered(e, lang="id"):
+    from checks.messages import render
+    from core.catalog import load_catalog
+
+    return render(e.findings, load_catalog(2026), lang)
+
+
+def test_skm03_a_value_the_app_offers_is_one_info_per_pemda_with_count_and_rows(tmp_path):
+    rows = [
+        innovation(no="1", judul_inovasi="A", jenis="Teknologi"),
+        innovation(no="2", judul_inovasi="B", jenis="Digital"),
+        innovation(no="3", judul_inovasi="C", jenis="teknologi "),
+        innovation(no="4", judul_inovasi="D", jenis="Teknologi"),
+        innovation(no="5", judul_inovasi="E", jenis="Teknologi"),
+        innovation(no="1", judul_inovasi="F", jenis="Teknologi", pemda="Kota Batu"),
+    ]
+    e = export_of(tmp_path, daftar(*rows))
+    assert_findings(e, [
+        ("SKM-03", {"kode_pemda": "35.04", "pemda": "Kab. Tulungagung", "kolom": "Jenis", "nilai": "Teknologi",
+                    "baris": None, "id_inovasi": None, "judul_inovasi": None}),
+        ("SKM-03", {"kode_pemda": "35.79", "kolom": "Jenis", "nilai": "Teknologi", "baris": None}),
+    ], exact=True)
+    f = rendered(e).set_index("kode_pemda")
+    assert set(f["severity"]) == {"info"}
+    assert f.loc["35.04", "pesan"].startswith("4 baris di tabel Daftar Inovasi memakai Jenis 'Teknologi' (baris 1, 3–5)")
+    assert "Digital / Non Digital" in f.loc["35.04", "pesan"]
+    assert f.loc["35.79", "pesan"].startswith("1 baris") and "(baris 6)" in f.loc["35.79", "pesan"]
+    assert "rows 1, 3–5" in rendered(e, "en").set_index("kode_pemda").loc["35.04", "pesan"]
+    assert list(e.tables["daftar_inovasi"]["jenis"]) == ["Teknologi", "Digital", "Teknologi", "Teknologi", "Teknologi", "Teknologi"]
+
+
+def test_skm03_near_miss_an_invalid_value_beside_the_app_value_is_still_a_warning_per_row(tmp_path):
+    e = export_of(tmp_path, daftar(innovation(no="1", judul_inovasi="A", jenis="Teknologi"),
+                                   innovation(no="2", judul_inovasi="B", jenis="Teknologi Tepat Guna")))
+    f = rendered(e)
+    assert sorted(zip(f["severity"], f["nilai"], f["baris"].astype(str))) == [
+        ("info", "Teknologi", "None"), ("warning", "Teknologi Tepat Guna", "2")]
+
+
+def test_skm03_the_app_value_of_one_pemda_stays_with_it_when_one_region_is_selected(tmp_path):
+    from ingest import select_region
+
+    e = export_of(tmp_path, daftar(innovation(no="1", jenis="Teknologi"),
+                                   innovation(no="1", judul_inovasi="F", jenis="Teknologi", pemda="Kota Batu")))
+    batu = select_region(e, "35.79")
+    assert list(batu.findings["kode_pemda"]) == ["35.79"]
 
 
 def test_skm03_near_miss_case_and_spacing(tmp_path):
@@ -233,7 +281,7 @@ def test_skm06_near_miss_every_sid_number_is_known(tmp_path):
 def test_findings_frame_shape(tmp_path):
     from core.findings import ALL_COLUMNS
 
-    e = export_of(tmp_path, daftar(innovation(jenis="Teknologi")))
+    e = export_of(tmp_path, daftar(innovation(jenis="Digitalisasi")))
     assert list(e.findings.columns) == ALL_COLUMNS
     assert e.findings["severity"].isna().all()  # rendered later by the rules engine
 
