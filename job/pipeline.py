@@ -105,6 +105,8 @@ class AuditResult:
     unaddressed: list[str] = field(default_factory=list)
     #: where delivery writes `.eml` files: the run's final folder, not its staging folder
     outbox_dir: Optional[Path] = None
+    #: per rule and Pemda: items checked, failed, passed (`checks.coverage`, `cakupan.csv`)
+    cakupan: Optional[pd.DataFrame] = None
 
     @property
     def ringkasan(self) -> pd.DataFrame:
@@ -197,7 +199,15 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
 
     result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs)
     metrics = region_metrics(export, result.findings, catalog)
-    return result.findings, metrics, result.not_checked
+    return result.findings, metrics, result.not_checked, coverage_of(export, metrics, result.findings, result.not_checked, catalog)
+
+
+def coverage_of(export: Export, metrics: "Metrics", findings: pd.DataFrame, not_checked: pd.DataFrame,
+                catalog: Catalog) -> pd.DataFrame:
+    """Per rule and Pemda: items checked, failed, passed (`checks.coverage`)."""
+    from checks.coverage import rule_coverage
+
+    return rule_coverage(export.tables, metrics.inovasi, metrics.ringkasan["kode_pemda"], findings, not_checked, catalog)
 
 
 def write_contract(out_dir: Path, findings: pd.DataFrame, ringkasan: pd.DataFrame) -> None:
@@ -220,9 +230,10 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
     if data_docs:
         docs = out_dir  # GX keeps its project in <out>/gx/
         shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
-    findings, metrics, not_checked = audit_export(export, catalog, as_of, settings.lang, docs)
+    findings, metrics, not_checked, cakupan = audit_export(export, catalog, as_of, settings.lang, docs)
     write_contract(out_dir, findings, metrics.ringkasan)
-    return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of)
+    write_csv(cakupan, out_dir / "cakupan.csv")
+    return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of, cakupan=cakupan)
 
 
 def record_history(settings: Settings, run_id: str, result: AuditResult, source: str) -> pd.DataFrame:

@@ -551,6 +551,23 @@ def _sorted(df: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFr
     return df.sort_values(by, ascending=ascending, na_position="last", kind="mergesort")
 
 
+def _coverage_rows(result, t: Translator) -> list[dict]:
+    """The national per-rule counts (`checks.coverage.national`) as the index shows them."""
+    from checks.coverage import national
+
+    cakupan = getattr(result, "cakupan", None)
+    if cakupan is None or not len(cakupan):
+        return []
+    rules = all_rules()
+    return [
+        {"rule_id": r.rule_id, "judul": t.rule_title(r.rule_id), "satuan": t(f"indeks.cakupan.satuan.{r.satuan}"),
+         "diperiksa": t.int(r.diperiksa), "gagal": t.int(r.gagal), "gagal_n": int(r.gagal),
+         "temuan": t("indeks.cakupan.temuan", n=t.int(r.temuan)) if r.temuan != r.gagal else None,
+         "persen": t.pct(r.persen_lolos), "severity": rules[r.rule_id].severity.value}
+        for r in national(cakupan).itertuples(index=False)
+    ]
+
+
 def _not_checked_rows(result, t: Translator) -> list[dict]:
     """The rules this run could not check (whole run), once each: what the CLI points at."""
     nc = result.not_checked
@@ -644,6 +661,7 @@ def render_index(
         "failures": fails,
         "unaddressed": [f"{names_by_kode.get(k) or k} ({k})" for k in (unaddressed or [])],
         "not_checked": _not_checked_rows(result, t),
+        "cakupan": _coverage_rows(result, t),
         "catalog": result.catalog,
         "n_rules": len(rules),
         "run": {"id": run_info.run_id, "waktu": t.datetime(run_info.started_at)} if run_info else None,
