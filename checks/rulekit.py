@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import weakref
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -23,18 +26,47 @@ def tables_with(ctx: RuleContext, *columns: str) -> list[str]:
     return [t for t in INDIKATOR_TABLES if all(ctx.has(t, c) for c in columns) and ctx.has(t)]
 
 
+def per_frame(fn: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], pd.Series]:
+    """`fn(table)` computed once per table object of the run, however many rules ask: several
+    BKT rules and their GX derived columns need the evidence type of 750,000 rows, a few
+    regular expressions each. Rules never change the export's tables, so the result stays
+    true for the frame's life; the entry goes with the frame. Callers must not mutate it."""
+    cache: dict[int, tuple[weakref.ref, pd.Series]] = {}
+
+    @functools.wraps(fn)
+    def memo(df: pd.DataFrame) -> pd.Series:
+        key = id(df)
+        hit = cache.get(key)
+        if hit is not None and hit[0]() is df:
+            return hit[1]
+        out = fn(df)
+        cache[key] = (weakref.ref(df, lambda _ref, k=key: cache.pop(k, None)), out)
+        return out
+
+    return memo
+
+
 def looks_like_link(values: pd.Series) -> pd.Series:
     """A URL-ish text (any `scheme:` or `www.`): evidence given as a link, not a file."""
     s = values.astype(object).where(values.notna(), None)
     return s.str.match(_URL_RE, na=False).astype(bool) & ~s.str.match(r"^[a-zA-Z]:[\\/]", na=False).astype(bool)
 
 
+@per_frame
+def link_evidence(df: pd.DataFrame) -> pd.Series:
+    """Per row of an indicator table: its `Data Pendukung` is written as a link (`looks_like_link`)."""
+    if "data_pendukung" not in df:
+        return pd.Series(False, index=df.index)
+    return looks_like_link(df["data_pendukung"])
+
+
+@per_frame
 def evidence_type(df: pd.DataFrame) -> pd.Series:
     """Effective evidence type per row: `Jenis File`, or when empty the file name's extension
     (lower-case, `jpeg` → `jpg`); a URL counts as `link`. NA when neither says anything."""
     data = df["data_pendukung"] if "data_pendukung" in df else pd.Series(None, index=df.index, dtype=object)
     ext = data.astype(object).str.extract(r"\.([A-Za-z0-9]{1,5})\s*$", expand=False).str.lower().replace(_EXT_ALIAS)
-    from_name = ext.where(~looks_like_link(data), "link")
+    from_name = ext.where(~link_evidence(df), "link")
     if "jenis_file" in df:
         given = df["jenis_file"].astype(object).str.strip().str.lower().replace(_EXT_ALIAS)
         out = given.where(given.notna() & (given != ""), from_name)

@@ -32,14 +32,14 @@ def check(ctx):
     import pandas as pd
 
     from checks.context import rows_to_findings
-    from checks.rulekit import distinct_map, evidence_type, looks_like_link, tables_with
+    from checks.rulekit import distinct_map, evidence_type, link_evidence, tables_with
 
     hosts = tuple(h.lower() for h in ctx.catalog.ambang.video_host)
     facts = _facts(hosts)
     parts = []
     for t in tables_with(ctx, "data_pendukung"):
         df = ctx.table(t)
-        link = (evidence_type(df) == "link") | looks_like_link(df["data_pendukung"])
+        link = (evidence_type(df) == "link") | link_evidence(df)
         rows = df[link & df["data_pendukung"].notna()]
         f = distinct_map(rows["data_pendukung"].astype(str), facts)
         http_ok = f.map(lambda x: x[0])
