@@ -110,22 +110,44 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _utf8_start(data: bytes) -> int | None:
+    """Where the text of a UTF-8 file starts (after its BOM), or None when it is not UTF-8."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        codecs.utf_8_decode(memoryview(data)[start:], "strict", True)
+    except UnicodeDecodeError:
+        return None
+    return start
+
+
 def read_csv_text(path: Path) -> pd.DataFrame:
     """All cells as text, no header applied (row 0 is the header), blank lines kept so row
-    numbers match the file."""
+    numbers match the file.
+
+    A UTF-8 file (nearly every export) goes to the parser as its bytes: the parser reads UTF-8
+    itself, so a 230 MB file is never held as a Python string and copied (decode, strip the BOM,
+    split off the first line, wrap); other encodings are decoded first (`decode_bytes`)."""
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty")
-    text = decode_bytes(data, path.name).lstrip("\ufeff")
-    first, _, rest = text.partition("\n")
-    hint = re.fullmatch(r"\s*sep=(.)\s*", first)
-    if hint:  # Excel's `sep=;` first line: an explicit delimiter, not data
-        sep, text = hint.group(1), rest
+    start = _utf8_start(data)
+    if start is not None:
+        end = data.find(b"\n", start)
+        first = bytes(data[start:] if end < 0 else data[start:end]).decode("utf-8")
+        hint = re.fullmatch(r"\s*sep=(.)\s*", first)
+        body = io.BytesIO(data)
+        body.seek(len(data) if hint and end < 0 else (end + 1 if hint else start))
+        source, encoding = body, "utf-8"
     else:
-        sep = detect_delimiter(first)
+        text = decode_bytes(data, path.name).lstrip("\ufeff")
+        first, _, rest = text.partition("\n")
+        hint = re.fullmatch(r"\s*sep=(.)\s*", first)
+        source, encoding = io.StringIO(rest if hint else text), None
+    # Excel's `sep=;` first line: an explicit delimiter, not data
+    sep = hint.group(1) if hint else detect_delimiter(first)
     try:
         df = pd.read_csv(
-            io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+            source, sep=sep, header=None, dtype=str, keep_default_na=False, encoding=encoding,
             na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
         )
     except (pd.errors.ParserError, ValueError) as exc:
