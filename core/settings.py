@@ -58,6 +58,13 @@ SEND_RATE_PER_SECOND = 5.0
 #: whatever the file's size (a 1.2 GB PDF once took 5 GB when read whole).
 EVIDENCE_READ_BLOCK_BYTES = 1024 * 1024
 
+#: Exports kept in the raw-read cache (`<state_dir>/ekspor-cache/`, `ingest.cache`): tonight's
+#: national export, yesterday's, and one on-demand upload; a national entry is ~150 MB of
+#: Parquet, so three bound the folder to well under a GB.
+EXPORT_CACHE_KEPT = 3
+#: The cache's folder under the state folder.
+EXPORT_CACHE_FOLDER = "ekspor-cache"
+
 #: An evidence file larger than this is not read at all: BKT-09 says "terlalu besar untuk
 #: diperiksa" (a warning). IID uploads are limited to a few MB; 200 MB is a scan gone wrong,
 #: and hashing it costs a national run seconds per file.

@@ -21,23 +21,33 @@ from ingest.export import Export
 __all__ = ["read_export", "select_region", "Export"]
 
 
-def read_export(path: Path, year: int | None = None, region: str | None = None) -> Export:
+def read_export(path: Path, year: int | None = None, region: str | None = None,
+                cache_dir: Path | None = None) -> Export:
     """Read and validate an export against the catalog of `year` (default: the current
     guideline year; the allowed values of the contracts come from it). Bad input →
     `UsageError` / `UnreadableExport` (one bilingual line) or SKM findings in
     `Export.findings`; rows are never dropped.
 
     With `region` (a Kemendagri code), rows of other Pemda are set aside right after the raw
-    read (`narrow_raw`), so one Pemda of a national export is validated, not the nation;
-    `select_region` afterwards gives the same rows and findings as on the whole export."""
+    read (`ingest.region.narrow_raw`), so one Pemda of a national export is validated, not the nation;
+    `select_region` afterwards gives the same rows and findings as on the whole export.
+
+    With `cache_dir`, the raw read goes through the export cache there (`ingest.cache`): the
+    same export read again is read from Parquet, a region only its own rows."""
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
     from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table, run_rule_checks
     from ingest.readers import read_raw
+    from ingest.region import narrow_raw
 
-    raw = read_raw(path)
-    if region is not None:
-        raw = narrow_raw(raw, region)
+    if cache_dir is not None:
+        from ingest.cache import read_raw_cached
+
+        raw = read_raw_cached(path, cache_dir, region)
+    else:
+        raw = read_raw(path)
+        if region is not None:
+            raw = narrow_raw(raw, region)
     catalog = load_catalog(year or DEFAULT_YEAR)
     stages = {key: Stage(rt, catalog) for key, rt in raw.tables.items()}
     daftar = stages.get("daftar_inovasi")
@@ -64,34 +74,6 @@ def read_export(path: Path, year: int | None = None, region: str | None = None) 
         bukti_dir=raw.bukti_dir,
         tahun_penilaian=_tahun(tables.get("profil_pemda")),
     )
-
-
-def narrow_raw(raw, region: str):
-    """Only the raw rows that can belong to Pemda `region`: its `Kode Pemda`, or (where the code
-    is not an assessed one) a `Pemda` name that resolves to it, as `assemble.pemda_codes` will
-    decide. A table with neither column is kept whole (its rows are linked later)."""
-    from ingest.pemda import assessed_codes, resolve
-
-    if not isinstance(region, str):
-        return raw
-    kode = region.strip()
-    assessed = assessed_codes()
-    tables = {}
-    for key, rt in raw.tables.items():
-        df = rt.frame
-        keep = None
-        if "kode_pemda" in df.columns:
-            code = df["kode_pemda"].astype("string").str.strip()
-            keep = code.eq(kode).fillna(False)
-            fallback = ~code.isin(assessed).fillna(False)
-        else:
-            fallback = pd.Series(True, index=df.index)
-        if "pemda" in df.columns:
-            names = df["pemda"].where(fallback)
-            by_name = resolve(names.astype("string").str.strip())["kode_pemda"].eq(kode).fillna(False)
-            keep = by_name if keep is None else (keep | by_name)
-        tables[key] = rt if keep is None else replace(rt, frame=df[keep.to_numpy(dtype=bool)])
-    return replace(raw, tables=tables)
 
 
 def _tahun(profil: pd.DataFrame | None) -> int | None:

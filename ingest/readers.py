@@ -272,6 +272,12 @@ def apply_header(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- containers
 
 
+def bukti_dir_of(path: Path) -> Path | None:
+    """The evidence folder of an export: `bukti/` beside an export file, or inside its folder."""
+    path = Path(path)
+    return _bukti_beside(path.parent if path.is_file() else path)
+
+
 def _bukti_beside(folder: Path) -> Path | None:
     for name in ("bukti", "Bukti", "BUKTI"):
         p = folder / name

@@ -35,7 +35,7 @@ from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
 from core.ringkasan import validate as validate_ringkasan
 from core.safe_cells import write_csv
-from core.settings import Settings
+from core.settings import EXPORT_CACHE_FOLDER, Settings
 from job import progress
 from job.lock import nightly_lock, out_dir_lock
 from ingest.export import Export
@@ -179,11 +179,13 @@ def in_process(name: str, fn: Callable[..., T], *args: Any, label: str | None = 
 # ---------------------------------------------------------------------------------------------
 
 
-def load(export_path: Path, region: str | None = None, year: int | None = None) -> Export:
-    """Ingest + contracts (SKM findings); narrowed to one Pemda when `region` is given."""
+def load(export_path: Path, region: str | None = None, year: int | None = None,
+         cache_dir: Path | None = None) -> Export:
+    """Ingest + contracts (SKM findings); narrowed to one Pemda when `region` is given; the raw
+    read through the export cache in `cache_dir` when given."""
     from ingest import read_export, select_region
 
-    export = read_export(Path(export_path), year=year, region=region)
+    export = read_export(Path(export_path), year=year, region=region, cache_dir=cache_dir)
     return select_region(export, region) if region else export
 
 
@@ -221,7 +223,7 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
               year: int | None = None, as_of: date | None = None, data_docs: bool = False) -> AuditResult:
     """Read, validate, run every rule, compute the metrics, write findings.csv + ringkasan.csv.
     (No retry anywhere: an unreadable export fails the same way every time.)"""
-    export = load(export_path, region, year)
+    export = load(export_path, region, year, settings.state_dir / EXPORT_CACHE_FOLDER)
     catalog = load_catalog(resolve_year(export, year, settings))
     as_of = as_of or today()
     out_dir = Path(out_dir)

@@ -1,0 +1,147 @@
+"""A columnar cache of the raw read of an export, keyed by its content: the second audit of the
+same export (an on-demand region after the night, a rerun) reads Parquet instead of parsing
+230 MB of CSV or a national workbook again, and a region reads only its own rows.
+
+What is cached is `readers.read_raw`'s result, every cell as written (text), plus the columns
+that say which Pemda a row can belong to, computed once (`ingest.region.region_keys`, the rule
+of `narrow_raw`): a region's rows are then a filter on those columns that Arrow evaluates
+without turning the other 545 Pemda's cells into Python strings. Everything after the raw
+read (cleaning, contracts, SKM findings) runs as before, so a cached read gives the same
+tables and findings as an uncached one (tested).
+
+The key is the SHA-256 of the export's files (names and bytes) and of the source of the
+modules that decide what a raw read is (this one, `readers`, `normalize`, `pemda`, `region`): a changed
+file or changed reading code is a miss, never a stale hit. A cache entry that cannot be read
+is discarded and the export read again; one that cannot be written is skipped (the audit
+never depends on the cache). The newest `EXPORT_CACHE_KEPT` entries are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.settings import EXPORT_CACHE_KEPT
+from ingest import normalize, pemda, readers, region as regions
+from ingest.readers import RawExport, RawTable
+from ingest.region import KODE, NAMA, SEMUA, narrow_raw, region_keys
+
+log = logging.getLogger(__name__)
+
+_META = "meta.json"
+
+
+def _code_digest() -> str:
+    h = hashlib.sha256()
+    for module in (readers, normalize, pemda, regions):
+        h.update(Path(module.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def export_files(path: Path) -> list[Path]:
+    """The files an export's raw read reads: the file itself, or a folder's CSV and workbook
+    files (what `read_raw` chooses from)."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(("~$", ".", "._"))
+                  and p.suffix.lower() in readers.EXPORT_SUFFIXES)
+
+
+def export_key(path: Path) -> str:
+    """SHA-256 over the reading code and the export's file names and bytes (streamed)."""
+    h = hashlib.sha256(_code_digest().encode())
+    for f in export_files(path):
+        h.update(f.name.encode("utf-8", "surrogateescape") + b"\0")
+        with f.open("rb") as fh:
+            h.update(hashlib.file_digest(fh, "sha256").digest())
+    return h.hexdigest()
+
+
+def read_raw_cached(path: Path, cache_dir: Path, region: str | None = None) -> RawExport:
+    """`readers.read_raw(path)` (narrowed to `region`), through the cache in `cache_dir`."""
+    path = Path(path)
+    try:
+        key = export_key(path)
+    except OSError:
+        key = None
+    if key is None or not path.exists():
+        return _narrow(readers.read_raw(path), region)
+    entry = Path(cache_dir) / key
+    if (entry / _META).is_file():
+        try:
+            return _load(entry, path, region)
+        except Exception as exc:  # noqa: BLE001 - a broken entry is read again, never trusted
+            log.warning("export cache entry unreadable, reading the export again (%s)", type(exc).__name__)
+            shutil.rmtree(entry, ignore_errors=True)
+    raw = readers.read_raw(path)
+    try:
+        _store(raw, entry)
+        _prune(Path(cache_dir))
+    except Exception as exc:  # noqa: BLE001 - the audit never depends on the cache
+        log.warning("export cache not written (%s)", type(exc).__name__)
+    return _narrow(raw, region)
+
+
+def _narrow(raw: RawExport, region: str | None) -> RawExport:
+    return raw if region is None else narrow_raw(raw, region)
+
+
+def _store(raw: RawExport, entry: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    meta = {"notes": list(raw.notes), "tables": {}}
+    for i, (key, t) in enumerate(raw.tables.items()):
+        df = t.frame
+        text = [c for c in df.columns if c != "baris"]
+        frame = pd.concat([df[text].astype("string"), region_keys(df)], axis=1)
+        frame["baris"] = df["baris"].astype("int64").to_numpy()
+        name = f"{i}.parquet"
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp / name, row_group_size=64_000)
+        meta["tables"][key] = {"file": name, "source": t.source, "columns": list(df.columns)}
+    (tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    try:
+        tmp.rename(entry)
+    except OSError:  # another run stored the same export first
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load(entry: Path, path: Path, region: str | None) -> RawExport:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    meta = json.loads((entry / _META).read_text(encoding="utf-8"))
+    tables: dict[str, RawTable] = {}
+    for key, info in meta["tables"].items():
+        columns = info["columns"]
+        flt = None
+        if region is not None:
+            kode = region.strip()
+            flt = (pc.field(KODE) == kode) | (pc.field(NAMA) == kode) | pc.field(SEMUA)
+        table = pq.read_table(entry / info["file"], columns=columns, filters=flt)
+        df = table.to_pandas()
+        for c in columns:
+            if c != "baris":
+                df[c] = df[c].astype(object).where(df[c].notna(), np.nan)
+        tables[key] = RawTable(key, df[columns], info["source"])
+    return RawExport(path, tables, readers.bukti_dir_of(path), notes=list(meta.get("notes", [])))
+
+
+def _prune(cache_dir: Path) -> None:
+    """Keep the newest `EXPORT_CACHE_KEPT` entries (by the time they were written)."""
+    entries = sorted((p for p in cache_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[EXPORT_CACHE_KEPT:]:
+        shutil.rmtree(old, ignore_errors=True)

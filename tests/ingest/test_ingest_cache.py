@@ -1,0 +1,107 @@
+"""The export cache (`ingest.cache`): a cached read, whole or one region, is the same export as
+an uncached one; the second read parses no export file; a changed file or broken entry is read
+again; the cache never decides whether an audit works."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from ingest_builders import daftar, innovation, write_csv
+
+from core.settings import EXPORT_CACHE_KEPT
+from ingest import cache, read_export, readers, select_region
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ["sample_data/ekspor-2026", "sample_data/daftar-inovasi-jatim-2025.xlsx"]
+
+
+def assert_same_export(a, b) -> None:
+    pd.testing.assert_frame_equal(a.findings.reset_index(drop=True), b.findings.reset_index(drop=True))
+    assert list(a.tables) == list(b.tables)
+    for t in a.tables:
+        pd.testing.assert_frame_equal(a.tables[t].reset_index(drop=True), b.tables[t].reset_index(drop=True))
+    assert (a.kind, a.bukti_dir, a.tahun_penilaian, a.source) == (b.kind, b.bukti_dir, b.tahun_penilaian, b.source)
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Counts the raw reads of export files (the work the cache saves)."""
+    calls = []
+    real = readers.read_raw
+
+    def counted(path):
+        calls.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(readers, "read_raw", counted)
+    return calls
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_cached_read_is_the_same_export_and_the_second_parses_nothing(tmp_path, source, parses):
+    path = ROOT / source
+    plain = read_export(path)
+    first = read_export(path, cache_dir=tmp_path / "cache")
+    second = read_export(path, cache_dir=tmp_path / "cache")
+    assert len(parses) == 2  # the plain read and the first cached one; the second came from Parquet
+    assert_same_export(first, plain)
+    assert_same_export(second, plain)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_region_from_the_cache_is_that_region_of_the_whole_export(tmp_path, source, parses):
+    path = ROOT / source
+    whole = read_export(path)
+    read_export(path, cache_dir=tmp_path / "cache")  # fills the cache
+    for kode in sorted(set(whole.tables["daftar_inovasi"]["kode_pemda"].dropna())):
+        cached = select_region(read_export(path, region=kode, cache_dir=tmp_path / "cache"), kode)
+        assert_same_export(cached, select_region(whole, kode))
+    assert len(parses) == 2
+
+
+def test_a_row_filed_under_an_unknown_code_but_a_known_name_comes_with_its_region(tmp_path):
+    rows = daftar(innovation(judul_inovasi="Satu"), innovation(judul_inovasi="Dua", kode_pemda="99.99"),
+                  innovation(judul_inovasi="Tiga", pemda="Kota Batu"))
+    path = write_csv(tmp_path / "daftar.csv", rows)
+    read_export(path, cache_dir=tmp_path / "cache")
+    got = read_export(path, region="35.04", cache_dir=tmp_path / "cache")
+    assert got.tables["daftar_inovasi"]["judul_inovasi"].tolist() == ["Satu", "Dua"]
+
+
+def test_a_changed_export_is_read_again_and_old_entries_are_pruned(tmp_path, parses):
+    path = tmp_path / "daftar.csv"
+    for i in range(EXPORT_CACHE_KEPT + 2):
+        write_csv(path, daftar(innovation(judul_inovasi=f"Inovasi {i}")))
+        e = read_export(path, cache_dir=tmp_path / "cache")
+        assert e.tables["daftar_inovasi"]["judul_inovasi"].tolist() == [f"Inovasi {i}"]
+    assert len(parses) == EXPORT_CACHE_KEPT + 2
+    assert len([p for p in (tmp_path / "cache").iterdir() if p.is_dir()]) == EXPORT_CACHE_KEPT
+
+
+def test_a_broken_entry_is_read_again_not_trusted(tmp_path, parses):
+    path = ROOT / SOURCES[0]
+    read_export(path, cache_dir=tmp_path / "cache")
+    (entry,) = [p for p in (tmp_path / "cache").iterdir() if p.is_dir()]
+    for f in entry.glob("*.parquet"):
+        f.write_bytes(b"not parquet")
+    assert_same_export(read_export(path, cache_dir=tmp_path / "cache"), read_export(path))
+    assert len(parses) == 3
+
+
+def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    path = ROOT / SOURCES[0]
+    assert_same_export(read_export(path, cache_dir=blocked), read_export(path))
+
+
+def test_the_key_is_the_content_not_the_name_or_time(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(ROOT / SOURCES[0], a)
+    shutil.copytree(ROOT / SOURCES[0], b)
+    assert cache.export_key(a) == cache.export_key(b)
+    (b / "profil_pemda.csv").write_bytes((b / "profil_pemda.csv").read_bytes() + b"\r\n")
+    assert cache.export_key(a) != cache.export_key(b)
