@@ -46,6 +46,23 @@ SLOT_COLUMNS: list[str] = [
 #: `Metrics.per_aturan`: findings per Pemda, rule and severity.
 PER_ATURAN_COLUMNS: list[str] = ["kode_pemda", "rule_id", "severity", "jumlah"]
 
+#: `fix_gains`: one row per fix that wins IID points back, best first within each Pemda.
+FIX_COLUMNS: list[str] = [
+    "kode_pemda",
+    "id_inovasi",  # None for SPD slots and Pemda-wide fixes
+    "no_indikator",  # None for Pemda-wide fixes
+    "jenis",  # one of FIX_KINDS
+    "rule_id",  # the rule naming a Pemda-wide or unanswered-slot fix; None for slot errors
+    "wajib",  # the slot's indicator is mandatory (an unanswered one may get the innovation rejected)
+    "taksiran",  # tepat | minimal | rata_rata: how the points are known (see `fix_gains`)
+    "poin_iid",  # IID points won back: score if fixed − verified score
+    "skor_jika_diperbaiki",  # the verified IID with this one fix, rounded like the IID
+    "peringkat",  # 1 = wins most within the Pemda
+]
+#: `jenis` of a fix: an error zeroing a claimed slot, an unanswered mandatory indicator,
+#: Jumlah Inovasi lost to too few urusan wajib (LKP-09), SID diluted by too few innovations (LKP-08).
+FIX_KINDS: tuple[str, ...] = ("bukti", "wajib_kosong", "urusan", "pembagi")
+
 
 @dataclass
 class Metrics:
@@ -308,3 +325,77 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> 
     per_aturan = per_aturan[per_aturan["kode_pemda"].isin(pemda)] if len(per_aturan) else per_aturan
     per_aturan = per_aturan[PER_ATURAN_COLUMNS].sort_values(["kode_pemda", "rule_id", "severity"]).reset_index(drop=True)
     return Metrics(ringkasan=ringkasan, inovasi=inov, slot=slot, per_aturan=per_aturan)
+
+
+def fix_gains(ringkasan: pd.DataFrame, slot: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Every fix that wins IID points back, with the score if it alone were made (FIX_COLUMNS),
+    over the whole nation at once, from the formulas of `region_metrics`:
+
+    - `bukti` (tepat): a claimed slot whose error zeroes it: its `poin_iid_hilang`.
+    - `wajib_kosong` (minimal): an unanswered mandatory indicator, answered at Parameter 1
+      (the least the app accepts): bobot × 1, SID / k, × 100 / total_maksimum.
+    - `urusan` (tepat, LKP-09): fewer than `urusan_minimum` urusan wajib covered zeroes
+      Jumlah Inovasi; covering them restores MIN(n, batas) × faktor.
+    - `pembagi` (rata_rata, LKP-08): n < k divides the SID total by k; reporting k − n more
+      innovations scoring like the current verified average makes the SID part that average
+      (Σ / n instead of Σ / k), plus their Jumlah Inovasi when the urusan are covered. Not
+      estimated without slots (an export without indicator tables has no average).
+
+    Each gain is against the verified score as it is: slot and urusan gains add up exactly;
+    the `pembagi` estimate is the one that moves with other fixes (a larger Σ, a larger average).
+    """
+    if not len(ringkasan) or "pembagi" not in ringkasan.columns:
+        return _empty(FIX_COLUMNS)
+    per = 100.0 / catalog.total_maksimum
+    r = ringkasan.assign(kode_pemda=_key(ringkasan["kode_pemda"])).set_index("kode_pemda")
+    n = pd.to_numeric(r["jumlah_inovasi"], errors="coerce").fillna(0)
+    k = pd.to_numeric(r["pembagi"], errors="coerce").fillna(catalog.pembagi_minimum)
+    covered = pd.to_numeric(r["urusan_wajib_tercakup"], errors="coerce").fillna(0) >= catalog.urusan_minimum
+    wajib = {i.no: i.bobot for i in (*catalog.spd, *catalog.sid) if i.wajib}
+    parts = []
+    if len(slot) and "status" in slot.columns:
+        s = slot.assign(kode_pemda=_key(slot["kode_pemda"]), _no=_key(slot["no_indikator"]))
+        lost = pd.to_numeric(s["poin_iid_hilang"], errors="coerce").fillna(0.0)
+        bukti = s[lost > 0]
+        parts.append(pd.DataFrame({
+            "kode_pemda": bukti["kode_pemda"], "id_inovasi": bukti["id_inovasi"], "no_indikator": bukti["_no"],
+            "jenis": "bukti", "rule_id": None, "taksiran": "tepat", "poin_iid": lost[lost > 0]}))
+        kosong = s[(s["status"].astype(str) == "kosong") & s["_no"].isin(list(wajib))]
+        sid = kosong["kelompok"].astype(str) == "SID"
+        div = np.where(sid, kosong["kode_pemda"].map(k).to_numpy(dtype=float), 1.0)
+        parts.append(pd.DataFrame({
+            "kode_pemda": kosong["kode_pemda"], "id_inovasi": kosong["id_inovasi"], "no_indikator": kosong["_no"],
+            "jenis": "wajib_kosong", "rule_id": np.where(sid, "LKP-01", "LKP-03"), "taksiran": "minimal",
+            "poin_iid": kosong["_no"].map(wajib).to_numpy(dtype=float) * 1 / div * per}))
+        sid_sum = s[s["kelompok"].astype(str) == "SID"].groupby("kode_pemda")["skor_terverifikasi"].sum()
+    else:
+        sid_sum = pd.Series(dtype=float)
+    ji = np.minimum(n, catalog.jumlah_inovasi_batas) * catalog.jumlah_inovasi_faktor
+    urusan = (~covered) & (n > 0)
+    parts.append(pd.DataFrame({
+        "kode_pemda": r.index[urusan], "jenis": "urusan", "rule_id": "LKP-09", "taksiran": "tepat",
+        "poin_iid": (ji * per)[urusan].to_numpy(dtype=float)}))
+    total = sid_sum.reindex(r.index, fill_value=0.0)
+    extra_ji = (np.minimum(k, catalog.jumlah_inovasi_batas) * catalog.jumlah_inovasi_faktor - ji).where(covered, 0.0)
+    dilution = (total / n.where(n > 0) - total / k + extra_ji) * per
+    # without indicator tables (the app's list export) the SID average is unknown: no estimate
+    pembagi = (n > 0) & (n < k) & (dilution > 0) & bool(len(slot))
+    parts.append(pd.DataFrame({
+        "kode_pemda": r.index[pembagi], "jenis": "pembagi", "rule_id": "LKP-08", "taksiran": "rata_rata",
+        "poin_iid": dilution[pembagi].to_numpy(dtype=float)}))
+    g = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else _empty(FIX_COLUMNS)
+    if not len(g):
+        return g
+    g = g.reindex(columns=FIX_COLUMNS)
+    g["wajib"] = g["no_indikator"].isin(list(wajib))
+    g["poin_iid"] = g["poin_iid"].astype(float)
+    verified = pd.to_numeric(r["skor_terverifikasi"], errors="coerce") if "skor_terverifikasi" in r.columns else None
+    g["skor_jika_diperbaiki"] = (g["kode_pemda"].map(verified) + g["poin_iid"]).round(2) if verified is not None else np.nan
+    g["id_inovasi"] = g["id_inovasi"].where(g["id_inovasi"].notna() & (g["id_inovasi"].astype(str) != ""), None)
+    order = {no: i for i, no in enumerate(catalog.spd_numbers + catalog.sid_numbers)}
+    g = g.assign(_p=g["poin_iid"].round(9), _ord=g["no_indikator"].map(order).fillna(-1),
+                 _id=g["id_inovasi"].fillna("").astype(str))
+    g = g.sort_values(["kode_pemda", "_p", "wajib", "_id", "_ord"], ascending=[True, False, False, True, True],
+                      kind="mergesort")
+    g["peringkat"] = g.groupby("kode_pemda").cumcount().add(1).astype(int)
+    return g[FIX_COLUMNS].reset_index(drop=True)

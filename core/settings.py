@@ -26,8 +26,18 @@ REPORT_BODY_BUDGET_BYTES = 100_000
 #: is the byte budget above; this keeps rendering time bounded for pathological exports).
 REPORT_MAX_FINDINGS_SHOWN = 400
 
-#: "Perbaiki dulu" lists this many costly slots: a to-do list a busy operator reads at once.
+#: "Perbaiki dulu" lists this many fixes (most IID points first): a to-do list a busy operator
+#: reads at once.
 REPORT_FIX_FIRST_ROWS = 10
+
+#: The "what if" line under "Perbaiki dulu" adds up this many of its top fixes: a week's work
+#: for one operator, and few enough that each one is read (the list itself is longer).
+REPORT_FIX_WHAT_IF_TOP = 5
+
+#: A report with more innovations than this that have findings shows each one folded (a
+#: `<details>` summary line: title, points lost, findings per severity), so 30 innovations take
+#: a few phone screens instead of dozens; up to this many, they are simply open.
+REPORT_UNFOLDED_INNOVATIONS = 3
 
 #: When a report must be cut to fit REPORT_BODY_BUDGET_BYTES, the innovation x indicator
 #: matrix may keep at most this share of the room; findings (what to fix) keep the rest.

@@ -130,7 +130,9 @@ def subject_for(item: ReportMessage) -> str:
 
 
 def default_text(item: ReportMessage) -> str:
-    """Plain-text alternative for clients that don't show HTML (and for screen readers)."""
+    """Plain-text alternative for clients that don't show HTML (and for screen readers) when the
+    caller has none: the pipeline passes the report's own (`ReportFiles.text`: scores and the
+    fix-first list)."""
     lines = [
         f"Hasil audit data Indeks Inovasi Daerah {item.tahun}",
         f"{clean_header_text(item.pemda)} ({clean_header_text(item.kode_pemda)})",
@@ -138,7 +140,7 @@ def default_text(item: ReportMessage) -> str:
         f"Skor klaim          : {format_angka(item.skor_klaim)}",
         f"Skor terverifikasi  : {format_angka(item.skor_terverifikasi)}"
         + (f" ({clean_header_text(item.predikat_terverifikasi)})" if not _missing(item.predikat_terverifikasi) else ""),
-        f"Indikator bermasalah: {format_angka(item.persen_indikator_bermasalah, 1)}%",
+        f"Indikator bermasalah: {format_angka(item.persen_indikator_bermasalah)} %",  # as the report: `32,74 %`
         "",
         "Laporan lengkap ada pada versi HTML email ini.",
     ]

@@ -20,6 +20,15 @@ from core.findings import ALL_COLUMNS, Severity
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
 SEVERITIES = [Severity.ERROR.value, Severity.WARNING.value, Severity.INFO.value]
 SLOT_STATUSES = ("ok", "warning", "error", "kosong")
+#: The one legend of the reports, colour by meaning: red = loss or error (an error, a mandatory
+#: indicator left empty), amber = warning (an optional one empty too), green = clean, grey = not
+#: checked. Each with its symbol and word (`status.<s>` in the message catalogs).
+LEGEND_STATUSES = ("error", "wajib", "warning", "kosong", "ok", "tidak_diperiksa")
+
+
+def cell_status(status: str, wajib: bool) -> str:
+    """A slot's status as shown: an unanswered mandatory indicator is a loss (`wajib`, red)."""
+    return "wajib" if status == "kosong" and wajib else status
 
 
 def is_missing(x: Any) -> bool:
@@ -92,9 +101,13 @@ class NationIndex:
             "daftar": result.export.tables.get("daftar_inovasi"),
         }
         cached = result.__dict__.get("_reports_index")
-        ids = tuple(id(f) for f in frames.values())
+        ids = tuple(id(f) for f in frames.values())  # before the derived frames are added
         if cached is not None and cached[0] == ids:
             return cached[1]
+        from checks.metrics import fix_gains
+
+        # the fixes of the whole nation, once per result (each report only looks its own up)
+        frames["perbaikan"] = fix_gains(result.metrics.ringkasan, result.metrics.slot, result.catalog)
         idx = cls(frames, {k: _indices(v) for k, v in frames.items()})
         result.__dict__["_reports_index"] = (ids, idx)
         return idx

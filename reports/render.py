@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -27,12 +28,16 @@ from core.files import atomic_write
 from core.settings import (
     REPORT_BODY_BUDGET_BYTES,
     REPORT_FIX_FIRST_ROWS,
+    REPORT_FIX_WHAT_IF_TOP,
     REPORT_MATRIX_BUDGET_SHARE,
     REPORT_MAX_FINDINGS_SHOWN,
+    REPORT_UNFOLDED_INNOVATIONS,
 )
 from reports.data import (
+    LEGEND_STATUSES,
     SEVERITIES,
     NationIndex,
+    cell_status,
     is_missing,
     key_text,
     order_findings,
@@ -61,6 +66,8 @@ class ReportFiles:
     body_bytes: int
     findings_shown: int
     findings_total: int
+    #: the email's plain-text part: the top of the report (scores, fix-first, the attachment)
+    text: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -135,6 +142,7 @@ class PemdaReport:
         self.indicators = result.catalog.indicators
         self.lang = t.lang
         self.innovations = self._innovations()
+        self._fixes: tuple[list[dict], int, dict | None] | None = None
 
     # -- pieces ----------------------------------------------------------------------------
     def _previous(self, previous: pd.DataFrame | None) -> dict | None:
@@ -237,35 +245,77 @@ class PemdaReport:
             "poin": None if is_missing(r.get("poin")) or not r.get("poin") else t.num(r["poin"]),
         }
 
-    def fix_first(self) -> tuple[list[dict], int]:
-        """Claimed slots that carry an error, most IID points regained first."""
-        s = self.slot
-        if not len(s) or "poin_iid_hilang" not in s.columns:
-            return [], 0
-        poin = pd.to_numeric(s["poin_iid_hilang"], errors="coerce")
-        s = s.assign(_poin=poin, _inov=key_text(s["id_inovasi"]), _no=key_text(s["no_indikator"]))
-        s = s[s["_poin"] > 0].sort_values(["_poin", "_inov", "_no"], ascending=[False, True, True], kind="mergesort")
-        total = len(s)
-        titles = {v["id"]: v for v in self.innovations}
+    def fix_first(self) -> tuple[list[dict], int, dict | None]:
+        """`_fix_first`, once per report (every cut of `fit_to_budget` shows the same list)."""
+        if self._fixes is None:
+            self._fixes = self._fix_first()
+        return self._fixes
+
+    def _fix_first(self) -> tuple[list[dict], int, dict | None]:
+        """Every fix of `checks.metrics.fix_gains` backed by a finding of this Pemda, most IID
+        points first: the top REPORT_FIX_FIRST_ROWS as lines (points, what, what to do, where
+        in the IID app), how many there are, and the "what if" of the top REPORT_FIX_WHAT_IF_TOP."""
+        t = self.t
+        g = NationIndex.of(self.result).rows("perbaikan", self.kode)
+        if not len(g):
+            return [], 0, None
+        g = g.assign(_inov=key_text(g["id_inovasi"]), _no=key_text(g["no_indikator"]))
         f = self.findings
+        # a slot error is a finding by construction; the other fixes must have theirs here
+        found = pd.MultiIndex.from_arrays([f["rule_id"].astype(str), f["_inov"], f["_no"]])
+        backed = pd.MultiIndex.from_arrays([g["rule_id"].astype(str), g["_inov"], g["_no"]]).isin(found)
+        g = g[(g["jenis"] == "bukti").to_numpy() | backed]
+        total = len(g)
+        titles = {v["id"]: v for v in self.innovations}
         rows = []
-        for r in s.head(REPORT_FIX_FIRST_ROWS).to_dict("records"):
-            ind = self.indicators.get(r["_no"])
-            fs = f[(f["_inov"] == r["_inov"]) & (f["_no"] == r["_no"]) & (f["severity"] == "error")]
-            inv = titles.get(r["_inov"])
-            rows.append(
-                {
-                    "poin": self.t("laporan.perbaiki.kembali", n=self.t.num(r["_poin"])),
-                    "inovasi": inv["judul"] if inv else (r["_inov"] or self.t("laporan.perbaiki.spd")),
-                    "inovasi_no": inv["no"] if inv else None,
-                    "indikator": self.t("laporan.temuan.indikator", no=r["_no"], nama=ind.nama if ind else ""),
-                    "aturan": [
-                        rid if self.t.rule_title(rid) == rid else f"{rid}: {self.t.rule_title(rid)}"
-                        for rid in dict.fromkeys(fs["rule_id"].astype(str))
-                    ],
-                }
-            )
-        return rows, total
+        for r in g.head(REPORT_FIX_FIRST_ROWS).to_dict("records"):
+            rows.append(self._fix_line(r, titles.get(r["_inov"]), f))
+        what_if = None
+        top = g.head(REPORT_FIX_WHAT_IF_TOP)
+        verified = self.ring.get("skor_terverifikasi")
+        if len(top) and not is_missing(verified):
+            before, after = float(verified), round(float(verified) + float(top["poin_iid"].sum()), 2)
+            was, becomes = text(self.ring.get("predikat_terverifikasi")), self.catalog.predikat_for(after)
+            what_if = {
+                "teks": t("laporan.perbaiki.jika" if len(top) > 1 else "laporan.perbaiki.jika_satu",
+                          n=t.int(len(top)), dari=t.num(before), ke=t.num(after), predikat=becomes),
+                "naik": t("laporan.perbaiki.naik", dari=was, ke=becomes) if was and becomes != was else None,
+                "perkiraan": bool((top["taksiran"] != "tepat").any()),
+            }
+        return rows, total, what_if
+
+    def _fix_line(self, r: dict, inv: dict | None, f: pd.DataFrame) -> dict:
+        """One "Perbaiki dulu" line: the points, what is wrong, what to do, where in the app."""
+        t, no, jenis = self.t, r["_no"], r["jenis"]
+        ind = self.indicators.get(no) if no else None
+        judul_inov = inv["judul"] if inv else r["_inov"]
+        if jenis == "bukti":
+            fs = f[(f["_inov"] == r["_inov"]) & (f["_no"] == no) & (f["severity"] == "error")]
+            rules = list(dict.fromkeys(fs["rule_id"].astype(str)))
+        else:
+            rules = [str(r["rule_id"])]
+        if jenis in ("bukti", "wajib_kosong"):
+            indikator = t("laporan.temuan.indikator", no=no, nama=ind.nama if ind else "")
+            apa = indikator if jenis == "bukti" else t("laporan.perbaiki.wajib_kosong", indikator=indikator)
+            lokasi = (t("laporan.perbaiki.lokasi.sid", no=no) if r["_inov"]
+                      else t("laporan.perbaiki.lokasi.spd", no=no))
+        elif jenis == "urusan":
+            apa = t("laporan.perbaiki.urusan", n=t.int(self.ring.get("urusan_wajib_tercakup")),
+                    total=t.int(len(self.catalog.urusan_wajib)), minimum=t.int(self.catalog.urusan_minimum))
+            lokasi = t("laporan.perbaiki.lokasi.urusan")
+        else:
+            n, k = self.ring.get("jumlah_inovasi"), self.ring.get("pembagi") or self.catalog.pembagi_minimum
+            apa = t("laporan.perbaiki.pembagi", n=t.int(n), k=t.int(k))
+            lokasi = t("laporan.perbaiki.lokasi.pembagi", tambah=t.int(int(k) - int(n or 0)))
+        return {
+            "poin": t(f"laporan.perbaiki.kembali_{r['taksiran']}", n=t.num(r["poin_iid"])),
+            "inovasi": judul_inov if r["_inov"] else (t("laporan.perbaiki.spd") if no else t("laporan.perbaiki.pemda")),
+            "inovasi_no": inv["no"] if inv else None,
+            "apa": apa,
+            "cara": t.fix_hint(rules[0]) if rules else t("perbaikan.lain"),
+            "lokasi": lokasi,
+            "aturan": [rid if t.rule_title(rid) == rid else f"{rid}: {t.rule_title(rid)}" for rid in rules],
+        }
 
     def matrix(self, limit: int | None) -> dict:
         sid = [i.no for i in self.catalog.sid]
@@ -276,11 +326,13 @@ class PemdaReport:
         s = s.assign(_inov=key_text(s["id_inovasi"]), _no=key_text(s["no_indikator"]))
         s = s[s["_inov"] != ""]
         status = s.drop_duplicates(["_inov", "_no"]).set_index(["_inov", "_no"])["status"].astype(str).to_dict()
+        wajib = {i.no for i in self.catalog.sid if i.wajib}
         rows = []
         invs = [v for v in self.innovations if any((v["id"], no) in status for no in sid)] or self.innovations
         total = len(invs)
         for v in invs[: total if limit is None else limit]:
-            rows.append({"no": v["no"], "judul": v["judul"], "sel": [status.get((v["id"], no), "kosong") for no in sid]})
+            rows.append({"no": v["no"], "judul": v["judul"],
+                         "sel": [cell_status(status.get((v["id"], no), "kosong"), no in wajib) for no in sid]})
         return {"available": True, "kolom": sid, "baris": rows, "total": total, "shown": len(rows)}
 
     def spd(self) -> dict:
@@ -293,7 +345,7 @@ class PemdaReport:
         return {
             "available": True,
             "baris": [
-                {"no": i.no, "nama": i.nama, "wajib": i.wajib, "status": status.get(i.no, "kosong")}
+                {"no": i.no, "nama": i.nama, "wajib": i.wajib, "status": cell_status(status.get(i.no, "kosong"), i.wajib)}
                 for i in self.catalog.spd
             ],
         }
@@ -403,9 +455,14 @@ class PemdaReport:
         for v in self.innovations:
             rs = by_inov.pop(v["id"], None)
             if rs:
+                sev = Counter(r["severity"] for r in rs)
                 groups.append({**v, "poin_teks": t.num(v["poin"]) if v["poin"] else None,
+                               "ringkas": " · ".join(f"{t('keparahan.' + s)} {t.int(sev[s])}" for s in SEVERITIES if s in sev),
                                "temuan": [self.finding_view(r) for r in sort_within(rs)]})
-        fix_rows, fix_total = self.fix_first()
+        # a long report folds per innovation (the summary line stays), so its top stays short
+        for g in groups:
+            g["buka"] = len(groups) <= REPORT_UNFOLDED_INNOVATIONS
+        fix_rows, fix_total, what_if = self.fix_first()
         rules = all_rules()
         return {
             "t": t,
@@ -423,6 +480,8 @@ class PemdaReport:
             "perubahan": self.previous,
             "fix_rows": fix_rows,
             "fix_more": max(0, fix_total - len(fix_rows)),
+            "what_if": what_if,
+            "fix_open": REPORT_FIX_WHAT_IF_TOP,  # the rest of the list folds under them
             "has_slots": len(self.slot) > 0,
             "pemda_level": pemda_level,
             "groups": groups,
@@ -430,11 +489,24 @@ class PemdaReport:
             "spd": self.spd(),
             "per_rule": self.per_rule(),
             "not_checked": self.not_checked(),
+            "legend": LEGEND_STATUSES,
             "catalog": self.catalog,
             "n_rules": len(rules),
             "total_maksimum": t.num(self.catalog.total_maksimum, 0),
             "run": {"id": self.run_info.run_id, "waktu": t.datetime(self.run_info.started_at)} if self.run_info else None,
         }
+
+    def text(self, attachment_name: str | None) -> str:
+        """The plain-text part of the email: scores, the whole fix-first list, the attachment."""
+        t = self.t
+        fix_rows, fix_total, what_if = self.fix_first()
+        raw = environment().get_template("pemda.txt.j2").render({
+            "t": t, "tahun": self.result.export.tahun_penilaian or self.catalog.tahun, "pemda": self.pemda,
+            "kode": self.kode, "skor": self.scores(), "counts": self.counts(), "total_teks": t.int(len(self.findings)),
+            "attachment": attachment_name, "has_slots": len(self.slot) > 0, "fix_rows": fix_rows,
+            "fix_more": max(0, fix_total - len(fix_rows)), "what_if": what_if,
+        })
+        return re.sub(r"\n{3,}", "\n\n", raw).strip() + "\n"
 
     def html(self, n_findings: int, n_matrix: int | None, attachment_name: str | None) -> str:
         raw = environment().get_template("pemda.html.j2").render(self.context(n_findings, n_matrix, attachment_name))
@@ -539,6 +611,7 @@ def render_pemda(
         body_bytes=_size(html),
         findings_shown=shown,
         findings_total=len(report.findings),
+        text=report.text(attachment.name if attachment else None),
     )
 
 

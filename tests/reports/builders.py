@@ -43,6 +43,7 @@ class _Pemda:
     provinsi: str | None
     skor: tuple[float, float] | None
     persen: float | None
+    urusan: int = 5
     inovasi: list[_Inov] = field(default_factory=list)
 
 
@@ -58,9 +59,11 @@ class NationBuilder:
 
     # -- regions and innovations ----------------------------------------------------------
     def pemda(self, kode, nama, provinsi="Jawa Timur", *, innovations: int | list[str] = 2,
-              skor: tuple[float, float] | None = (52.3, 38.1), persen: float | None = 33.38) -> "NationBuilder":
+              skor: tuple[float, float] | None = (52.3, 38.1), persen: float | None = 33.38,
+              urusan: int = 5) -> "NationBuilder":
+        """`urusan`: how many urusan wajib pelayanan dasar the innovations cover (5 of 6 needed)."""
         titles = [f"Inovasi {i + 1} {nama}" for i in range(innovations)] if isinstance(innovations, int) else innovations
-        p = _Pemda(kode, nama, provinsi, skor, persen)
+        p = _Pemda(kode, nama, provinsi, skor, persen, urusan)
         p.inovasi = [_Inov(f"{kode}-{i + 1}", t) for i, t in enumerate(titles)]
         self.pemdas[kode] = p
         return self
@@ -135,7 +138,7 @@ class NationBuilder:
                 "provinsi": p.provinsi, "selisih_skor": klaim - verif,
                 "skor_spd_klaim": None, "skor_spd_terverifikasi": None, "skor_sid_klaim": None,
                 "skor_sid_terverifikasi": None, "skor_jumlah_inovasi": None, "pembagi": max(12, n),
-                "urusan_wajib_tercakup": 5, "jumlah_inisiatif": 0, "jumlah_uji_coba": 0, "jumlah_penerapan": n,
+                "urusan_wajib_tercakup": p.urusan, "jumlah_inisiatif": 0, "jumlah_uji_coba": 0, "jumlah_penerapan": n,
                 "slot_indikator": len(cat.spd) + 20 * n if self.indicator_tables else None,
                 "slot_bermasalah": None,
             })

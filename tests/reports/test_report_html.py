@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -71,16 +72,24 @@ def test_english_variant(tulungagung, tmp_path, run_info):
     assert ID("laporan.skor.terverifikasi") not in text
 
 
-def test_matrix_shows_error_and_empty_slots(tulungagung, tmp_path):
-    html = report_html(tulungagung, tmp_path)
-    matrix = next(t for t in Tables(html).tables if t and [c for c, _ in t[0]][1:3] == ["16", "17"])
+def matrix_rows(html: str) -> tuple[list[str], dict[str, list]]:
+    """The innovation matrix: its header (16..35) and, per "#n", the row of 20 status cells
+    (rows come in pairs: the innovation's title row, then its cells)."""
+    matrix = next(t for t in Tables(html).tables if t and [c for c, _ in t[0]][:2] == ["16", "17"])
     header = [c for c, _ in matrix[0]]
-    # rows come in pairs: the title row, then the number + 20 status cells
-    cells = {row[0][0]: row for row in matrix[1:] if len(row) == len(header)}
+    cells = {}
+    for title, row in zip(matrix[1::2], matrix[2::2]):
+        assert len(title) == 1 and len(row) == len(header)
+        cells[title[0][0].split()[0]] = row
+    return header, cells
+
+
+def test_matrix_shows_error_and_empty_slots(tulungagung, tmp_path):
+    header, cells = matrix_rows(report_html(tulungagung, tmp_path))
     # innovation 1 loses most (0.45 points), so it is #1; innovation 3 keeps builder order (#3)
-    inv1, inv3 = cells["1"], cells["3"]
+    inv1, inv3 = cells["#1"], cells["#3"]
     err = inv1[header.index("16")]
-    empty = inv3[header.index("20")]
+    empty = inv3[header.index("20")]  # 20 (Bimtek) is not mandatory
     ok = inv1[header.index("17")]
     assert err[0] == ID("status.error.simbol")
     assert empty[0] == ID("status.kosong.simbol")
@@ -90,11 +99,44 @@ def test_matrix_shows_error_and_empty_slots(tulungagung, tmp_path):
     assert err[1]["style"] != empty[1]["style"]
 
 
+def test_missing_mandatory_indicator_is_red_in_the_matrix_and_a_fix(tulungagung, tmp_path):
+    # innovation 3 leaves 17 (Ketersediaan SDM, mandatory) unanswered: LKP-01, an error
+    tulungagung.finding("LKP-01", "35.04", inovasi=3, no="17", severity="error", pesan="Indikator 17 wajib kosong")
+    tulungagung.slot("35.04", inovasi=3, no="17", status="kosong")
+    html = report_html(tulungagung, tmp_path)
+    header, cells = matrix_rows(html)
+    wajib, optional = cells["#3"][header.index("17")], cells["#3"][header.index("20")]
+    err = cells["#1"][header.index("16")]
+    assert wajib[0] == ID("status.wajib.simbol") != optional[0]
+    assert wajib[1]["style"] == err[1]["style"]  # red, as an error
+    assert wajib[1]["style"] != optional[1]["style"]  # an optional empty one is not
+    fix = Page(html).text.split(ID("laporan.perbaiki.judul"), 1)[1].split(ID("laporan.keparahan.judul"))[0]
+    # 17 has bobot 2; at Parameter 1, / k = MAX(12, 3) = 12 → 2 / 12 / 250 × 100 = 0.0667
+    assert ID("laporan.perbaiki.kembali_minimal", n="0,07") in fix
+    assert ID("laporan.temuan.indikator", no="17", nama="Ketersediaan dan peran SDM") in fix
+    assert "LKP-01" in fix
+
+
+def test_one_legend_colours_by_meaning_each_with_symbol_and_word(tulungagung, tmp_path):
+    page = Page(report_html(tulungagung, tmp_path))
+    legend = page.text.split(ID("laporan.matriks.legenda") + ":", 1)[1]
+    statuses = ("error", "wajib", "warning", "kosong", "ok", "tidak_diperiksa")
+    for s in statuses:  # never colour alone: the symbol and the word beside it
+        assert f"{ID(f'status.{s}.simbol')} {ID(f'status.{s}.nama')}" in legend
+    html = report_html(tulungagung, tmp_path / "b")
+    style = {s: re.search(r'<span style="([^"]*)">' + re.escape(ID(f"status.{s}.simbol")) + " ", html).group(1)
+             for s in statuses}
+    background = {s: re.search(r"background:(#[0-9a-f]+)", v).group(1) for s, v in style.items()}
+    assert background["error"] == background["wajib"]  # red: a loss
+    assert len({background[s] for s in ("error", "warning", "ok", "tidak_diperiksa")}) == 4
+    assert background["kosong"] not in (background["error"], background["ok"])
+
+
 def test_spd_indicator_status_listed(tulungagung, tmp_path):
     html = report_html(tulungagung, tmp_path)
     spd = next(t for t in Tables(html).tables if t and t[0][0][0] == ID("laporan.matriks.nomor"))
     by_no = {row[0][0]: row for row in spd[1:]}
-    assert ID("status.kosong.nama") in by_no["8"][2][0]
+    assert ID("status.wajib.nama") in by_no["8"][2][0]  # Opini BPK is mandatory
     assert ID("status.ok.nama") in by_no["1"][2][0]
     assert len(by_no) == 20  # SPD 1..15 with a/b variants, from the 2026 catalog
 
@@ -123,11 +165,45 @@ def test_fix_first_orders_by_points_regained(tmp_path):
     b.slot("35.04", inovasi=1, no="19", status="error", poin=0.2)
     b.slot("35.04", inovasi=2, no="16", status="error", poin=0.9)
     text = Page(report_html(b, tmp_path)).text
-    first = text.index(ID("laporan.perbaiki.kembali", n="0,90"))
-    second = text.index(ID("laporan.perbaiki.kembali", n="0,20"))
+    first = text.index(ID("laporan.perbaiki.kembali_tepat", n="0,90"))
+    second = text.index(ID("laporan.perbaiki.kembali_tepat", n="0,20"))
     assert first < second
     # and innovation sections follow the same order: the one losing 0.9 points first
     assert text.index("#1 Inovasi 2 Kabupaten Tulungagung") < text.index("#2 Inovasi 1 Kabupaten Tulungagung")
+
+
+def test_too_few_urusan_wajib_is_the_first_fix_worth_the_jumlah_inovasi(tmp_path):
+    # Kota Surabaya: 28 innovations, 3 of 6 urusan wajib covered (5 needed), nothing else wrong
+    b = NationBuilder().pemda("35.78", "Kota Surabaya", innovations=28, skor=(38.0, 38.0), persen=0.0, urusan=3)
+    b.finding("LKP-09", "35.78", kolom="Urusan Utama", nilai="3")
+    text = Page(report_html(b, tmp_path, kode="35.78")).text
+    fix = text.split(ID("laporan.perbaiki.judul"), 1)[1].split(ID("laporan.keparahan.judul"))[0]
+    assert ID("laporan.perbaiki.kosong") not in fix
+    # Jumlah Inovasi = MIN(28, 200) × 0.38 = 10.64 of 250 → 4.256 IID points
+    assert ID("laporan.perbaiki.kembali_tepat", n="4,26") in fix
+    assert ID("laporan.perbaiki.urusan", n="3", total="6", minimum="5") in fix
+    assert get_rule("LKP-09").perbaikan_id in fix
+    # what if: 38.00 + 4.256 = 42.26, over the 40.01 bound of Inovatif
+    assert ID("laporan.perbaiki.jika_satu", dari="38,00", ke="42,26", predikat="Inovatif") in fix
+    assert ID("laporan.perbaiki.naik", dari="Kurang Inovatif", ke="Inovatif") in fix
+
+
+def test_the_app_list_export_still_shows_the_jumlah_inovasi_fix(tmp_path):
+    # the IID app's own export has no indicator tables: no scores, but LKP-09's loss is known
+    b = NationBuilder().pemda("35.78", "Kota Surabaya", innovations=28, urusan=3).without_indicator_tables()
+    b.finding("LKP-09", "35.78", kolom="Urusan Utama", nilai="3")
+    text = Page(report_html(b, tmp_path, kode="35.78")).text
+    assert ID("laporan.skor.tidak_dapat") in text
+    fix = text.split(ID("laporan.perbaiki.judul"), 1)[1].split(ID("laporan.keparahan.judul"))[0]
+    assert ID("laporan.perbaiki.kembali_tepat", n="4,26") in fix  # 28 × 0.38 / 250 × 100
+    assert "→" not in fix  # no "what if" without a verified score
+
+
+def test_clean_pemda_has_nothing_to_fix(tmp_path):
+    b = NationBuilder().pemda("35.79", "Kota Batu", innovations=12, skor=(49.21, 49.21), persen=0.0, urusan=6)
+    text = Page(report_html(b, tmp_path, kode="35.79")).text
+    fix = text.split(ID("laporan.perbaiki.judul"), 1)[1].split(ID("laporan.keparahan.judul"))[0]
+    assert fix.strip() == f"{ID('status.ok.simbol')} {ID('laporan.perbaiki.kosong')}"
 
 
 def test_severity_counts(tulungagung, tmp_path):
@@ -219,3 +295,16 @@ def test_points_lost_are_red_never_green(tulungagung, tmp_path):
     html = report_html(tulungagung, tmp_path)
     lost = re.findall(r'style="([^"]*)"[^>]*>\s*−[0-9.,]+ poin IID', html)
     assert lost and all(RED in s for s in lost), lost
+
+
+def test_plain_text_part_is_the_top_of_the_report(tmp_path):
+    b = NationBuilder().pemda("35.78", "Kota Surabaya", innovations=28, skor=(38.0, 38.0), persen=12.5, urusan=3)
+    b.finding("LKP-09", "35.78", kolom="Urusan Utama", nilai="3")
+    files = render_pemda(b.build(tmp_path), "35.78", tmp_path)
+    text = files.text
+    assert text.startswith(ID("surel.judul", tahun=2026) + "\nKota Surabaya (35.78)\n")
+    assert "38,00 (Kurang Inovatif)" in text and "12,50 %" in text  # as the HTML formats them
+    assert "1. " + ID("laporan.perbaiki.kembali_tepat", n="4,26") in text
+    assert ID("laporan.perbaiki.jika_satu", dari="38,00", ke="42,26", predikat="Inovatif") in text
+    assert files.attachment.name in text
+    assert "<" not in text and "&#" not in text  # text, not escaped markup

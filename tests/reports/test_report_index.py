@@ -31,6 +31,12 @@ def nation(tmp_path, run_info):
     return path, result
 
 
+def pemda_rows(table) -> list[tuple[str, list[str]]]:
+    """A Pemda table as (name cell, number cells) per Pemda: the header, then two rows each."""
+    assert len(table) % 2 == 1, "a header row, then two rows per Pemda"
+    return [(name[0][0], [c for c, _ in nums]) for name, nums in zip(table[1::2], table[2::2])]
+
+
 def test_index_links_resolve_to_existing_reports(nation):
     path, _ = nation
     page = Page(path.read_text(encoding="utf-8"))
@@ -55,20 +61,20 @@ def test_grouped_by_province_worst_problem_share_first(nation):
     html = path.read_text(encoding="utf-8")
     text = Page(html).text
     assert text.index("Aceh") < text.index("Jawa Timur")  # provinces in name order
-    # Jawa Timur's table (3 Pemda + header): Blitar (61 %), Tulungagung (33,38 %), Batu (5,5 %)
-    jatim = next(t for t in Tables(html).tables if len(t) == 4)
-    assert [row[0][0] for row in jatim[1:]] == ["Kabupaten Blitar", "Kabupaten Tulungagung", "Kota Batu"]
-    assert [row[2][0] for row in jatim[1:]] == ["61,00 %", "33,38 %", "5,50 %"]
+    # Jawa Timur's table (3 Pemda): Blitar (61 %), Tulungagung (33,38 %), Batu (5,5 %)
+    jatim = pemda_rows(next(t for t in Tables(html).tables if len(t) == 1 + 2 * 3))
+    assert [name for name, _ in jatim] == ["Kabupaten Blitar 35.05", "Kabupaten Tulungagung 35.04", "Kota Batu 35.79"]
+    assert [nums[0] for _, nums in jatim] == ["61,00 %", "33,38 %", "5,50 %"]
 
 
 def test_other_orders_are_complete_tables(nation):
     path, result = nation
     tables = Tables(path.read_text(encoding="utf-8")).tables
     # 2 province tables + 3 national orders + the predicate table
-    national = [t for t in tables if len(t) == len(result.ringkasan) + 1]
+    national = [t for t in tables if len(t) == 2 * len(result.ringkasan) + 1]
     assert len(national) == 3
-    by_score = [row[0][0] for row in national[0][1:]]
-    assert by_score[0] == "Kabupaten Simeulue (" + ID("indeks.tanpa_laporan") + ")"  # lowest verified score, 10,00
+    by_score = [name for name, _ in pemda_rows(national[0])]
+    assert by_score[0] == "Kabupaten Simeulue (" + ID("indeks.tanpa_laporan") + ") 11.01"  # lowest verified score, 10,00
 
 
 def test_predicate_distribution_and_failures(nation):
