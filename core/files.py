@@ -4,10 +4,14 @@ A killed run leaves at most a `.<name>.<pid>.tmp`, which the next run removes.""
 
 from __future__ import annotations
 
+import contextvars
 import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+#: Inside `deferred_sync()`: atomic writes rename without their own fsync; one sync at the end.
+_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar("iid_audit_deferred_sync", default=False)
 
 #: Leftovers of a killed writer match this (see `remove_leftovers`; pathlib's `*` matches
 #: hidden names too, so older `name.tmp` leftovers go as well).
@@ -34,15 +38,33 @@ def atomic_path(path: Path) -> Iterator[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    deferred = _DEFERRED.get()
     try:
         yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        if not deferred:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if not deferred:
+        _fsync_dir(path.parent)
+
+
+@contextmanager
+def deferred_sync() -> Iterator[None]:
+    """Many files written in a row (546 reports and their attachments into a run's staging
+    folder): each is still written to a temp name and renamed, but the data reaches the disk
+    by one `os.sync()` when the block ends instead of two fsyncs per file (~2 ms each, over a
+    thousand files). Only for files nothing reads before the block ends: the staging folder is
+    published after it."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+        os.sync()
 
 
 def atomic_write(path: Path, data: bytes | str, encoding: str = "utf-8") -> Path:

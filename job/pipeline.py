@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from core.catalog import Catalog, load_catalog
-from core.files import atomic_write, remove_leftovers
+from core.files import atomic_write, deferred_sync, remove_leftovers
 from core.findings import FINDING_COLUMNS
 from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
@@ -262,13 +262,14 @@ def render_batch(result: AuditResult, codes: list[str], settings: Settings,
     from reports import render_pemda
 
     done: dict[str, "ReportFiles"] = {}
-    for kode in codes:  # one report per Pemda
-        try:
-            done[kode] = render_pemda(result, kode, result.out_dir, lang=settings.lang, run_info=None,
-                                      previous=previous, budget=settings.report_budget_bytes)
-        except Exception as exc:  # noqa: BLE001 - one broken report must not stop the others
-            result.failures.append(failure(kode, "laporan", error_text(exc)))
-        progress.advance("laporan")
+    with deferred_sync():  # into the staging folder, published after every batch is written
+        for kode in codes:  # one report per Pemda
+            try:
+                done[kode] = render_pemda(result, kode, result.out_dir, lang=settings.lang, run_info=None,
+                                          previous=previous, budget=settings.report_budget_bytes)
+            except Exception as exc:  # noqa: BLE001 - one broken report must not stop the others
+                result.failures.append(failure(kode, "laporan", error_text(exc)))
+            progress.advance("laporan")
     return done
 
 

@@ -84,6 +84,10 @@ def _indices(df: pd.DataFrame | None) -> dict[Any, np.ndarray]:
     return dict(key.groupby(key, dropna=True, sort=False).indices)
 
 
+#: The Daftar Inovasi columns a report shows about an innovation.
+REPORT_DAFTAR_COLUMNS = ["kode_pemda", "id_inovasi", "judul_inovasi", "tahapan_inovasi", "admin_opd", "link_video"]
+
+
 @dataclass
 class NationIndex:
     """Row positions per kode_pemda for every frame a report reads."""
@@ -108,6 +112,20 @@ class NationIndex:
 
         # the fixes of the whole nation, once per result (each report only looks its own up)
         frames["perbaikan"] = fix_gains(result.metrics.ringkasan, result.metrics.slot, result.catalog)
+        # computed once for the nation, sliced per report: the findings in report order with
+        # their keys and costs, and only the innovation-list columns a report shows (not the
+        # long Rancang Bangun text of 37,000 innovations)
+        frames["findings"] = order_findings(result.findings, result.metrics.slot, result.metrics.inovasi)
+        daftar = frames["daftar"]
+        if daftar is not None:
+            frames["daftar"] = daftar[[c for c in REPORT_DAFTAR_COLUMNS if c in daftar.columns]]
+        # join keys as plain text, once: `_id`/`_inov` (innovation, "" for SPD), `_no` (indicator)
+        for name, keys in (("daftar", {"_id": "id_inovasi"}), ("inovasi", {"_id": "id_inovasi"}),
+                           ("slot", {"_inov": "id_inovasi", "_no": "no_indikator"}),
+                           ("perbaikan", {"_inov": "id_inovasi", "_no": "no_indikator"})):
+            df = frames.get(name)
+            if df is not None and all(c in df.columns for c in keys.values()):
+                frames[name] = df.assign(**{k: key_text(df[c]) for k, c in keys.items()})
         idx = cls(frames, {k: _indices(v) for k, v in frames.items()})
         result.__dict__["_reports_index"] = (ids, idx)
         return idx
@@ -123,7 +141,8 @@ class NationIndex:
 
 
 def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataFrame) -> pd.DataFrame:
-    """One Pemda's findings, most costly first, with `poin` (slot IID points) and `peringkat`.
+    """Findings, most costly first, with `poin` (slot IID points) and `peringkat`: run once for
+    the nation (`NationIndex`), so each Pemda's rows, sliced, are already in its report order.
 
     Cost order: IID points the finding's slot loses, then severity, then the innovation's
     rank, then rule and indicator (stable, so the same export gives the same report).
@@ -136,17 +155,19 @@ def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataF
     # and counted, as info rather than dropped
     sev = f["severity"].astype("string").str.lower()
     f["severity"] = sev.where(sev.isin(list(SEVERITY_RANK)), "info").astype(object)
+    f["_kode"] = key_text(f["kode_pemda"])
     f["_inov"] = key_text(f["id_inovasi"])
     f["_no"] = key_text(f["no_indikator"])
-    if len(slot) and {"id_inovasi", "no_indikator", "poin_iid_hilang"} <= set(slot.columns):
+    if len(slot) and {"kode_pemda", "id_inovasi", "no_indikator", "poin_iid_hilang"} <= set(slot.columns):
         s = pd.DataFrame(
             {
+                "_kode": key_text(slot["kode_pemda"]),
                 "_inov": key_text(slot["id_inovasi"]),
                 "_no": key_text(slot["no_indikator"]),
                 "poin": pd.to_numeric(slot["poin_iid_hilang"], errors="coerce"),
             }
-        ).drop_duplicates(["_inov", "_no"])
-        f = f.merge(s, on=["_inov", "_no"], how="left")
+        ).drop_duplicates(["_kode", "_inov", "_no"])
+        f = f.merge(s, on=["_kode", "_inov", "_no"], how="left")
     else:
         f["poin"] = np.nan
     if len(inovasi) and "peringkat" in inovasi.columns:

@@ -40,7 +40,6 @@ from reports.data import (
     cell_status,
     is_missing,
     key_text,
-    order_findings,
     safe_href,
     safe_kode,
     slugify,
@@ -133,7 +132,7 @@ class PemdaReport:
         self.slot = idx.rows("slot", self.kode)
         self.inovasi = idx.rows("inovasi", self.kode)
         self.daftar = idx.rows("daftar", self.kode)
-        self.findings = order_findings(findings, self.slot, self.inovasi)
+        self.findings = findings.reset_index(drop=True)  # in report order (NationIndex)
         self.pemda = text(self.ring.get("pemda")) or (
             text(findings["pemda"].dropna().iloc[0]) if len(findings) and findings["pemda"].notna().any() else self.kode
         )
@@ -166,13 +165,11 @@ class PemdaReport:
         """Innovations in report order: rank (most score lost first), then by findings."""
         info: dict[str, dict] = {}
         if len(self.daftar) and "id_inovasi" in self.daftar.columns:
-            d = self.daftar.assign(_id=key_text(self.daftar["id_inovasi"]))
-            for r in d.drop_duplicates("_id").to_dict("records"):
+            for r in self.daftar.drop_duplicates("_id").to_dict("records"):
                 info[r["_id"]] = r
         ranks: dict[str, dict] = {}
         if len(self.inovasi):
-            iv = self.inovasi.assign(_id=key_text(self.inovasi["id_inovasi"]))
-            for r in iv.drop_duplicates("_id").to_dict("records"):
+            for r in self.inovasi.drop_duplicates("_id").to_dict("records"):
                 ranks[r["_id"]] = r
         fcount = self.findings[self.findings["_inov"] != ""].groupby("_inov").agg(
             n=("rule_id", "size"), sev=("_sev", "max"), judul=("judul_inovasi", "first")
@@ -259,7 +256,6 @@ class PemdaReport:
         g = NationIndex.of(self.result).rows("perbaikan", self.kode)
         if not len(g):
             return [], 0, None
-        g = g.assign(_inov=key_text(g["id_inovasi"]), _no=key_text(g["no_indikator"]))
         f = self.findings
         # a slot error is a finding by construction; the other fixes must have theirs here
         found = pd.MultiIndex.from_arrays([f["rule_id"].astype(str), f["_inov"], f["_no"]])
@@ -323,7 +319,6 @@ class PemdaReport:
         if not available:
             return {"available": False, "kolom": sid, "baris": [], "total": len(self.innovations), "shown": 0}
         s = self.slot
-        s = s.assign(_inov=key_text(s["id_inovasi"]), _no=key_text(s["no_indikator"]))
         s = s[s["_inov"] != ""]
         status = s.drop_duplicates(["_inov", "_no"]).set_index(["_inov", "_no"])["status"].astype(str).to_dict()
         wajib = {i.no for i in self.catalog.sid if i.wajib}
@@ -340,8 +335,8 @@ class PemdaReport:
         if not available:
             return {"available": False, "baris": []}
         s = self.slot
-        s = s[key_text(s["id_inovasi"]) == ""]
-        status = dict(zip(key_text(s["no_indikator"]), s["status"].astype(str)))
+        s = s[s["_inov"] == ""]
+        status = dict(zip(s["_no"], s["status"].astype(str)))
         return {
             "available": True,
             "baris": [
