@@ -20,7 +20,7 @@ import re
 import shutil
 import time
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, TypeVar
@@ -34,8 +34,9 @@ from core.findings import FINDING_COLUMNS
 from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
 from core.ringkasan import validate as validate_ringkasan
+from core.ringkasan import with_changes
 from core.safe_cells import write_csv
-from core.settings import Settings
+from core.settings import EVIDENCE_READ_BLOCK_BYTES, INDEX_TREND_RUNS, REPORT_TREND_POINTS, Settings
 from job import progress
 from job.lock import nightly_lock, out_dir_lock
 from ingest.export import Export
@@ -44,6 +45,7 @@ from ingest.readers import EXPORT_SUFFIXES
 if TYPE_CHECKING:
     from checks.metrics import Metrics
     from reports import ReportFiles, RunInfo
+    from store.history import RunRecord
 
 T = TypeVar("T")
 
@@ -105,6 +107,11 @@ class AuditResult:
     unaddressed: list[str] = field(default_factory=list)
     #: where delivery writes `.eml` files: the run's final folder, not its staging folder
     outbox_dir: Optional[Path] = None
+    #: each Pemda's trend (`store.history.TREND_COLUMNS`, ending with this run), once the
+    #: history is read; None when there is no history (the reports then draw no chart)
+    tren: Optional[pd.DataFrame] = None
+    #: Pemda rows of the latest national runs and this one (the index's distribution over runs)
+    tren_nasional: Optional[pd.DataFrame] = None
 
     @property
     def ringkasan(self) -> pd.DataFrame:
@@ -115,6 +122,16 @@ class AuditResult:
         if self.failures:
             return Outcome.PARTIAL
         return Outcome.FINDINGS if len(self.findings) else Outcome.CLEAN
+
+
+@dataclass
+class History:
+    """What the history says about a run in progress (plain values; see `store.history`)."""
+
+    changes: pd.DataFrame  # store.history.COMPARE_COLUMNS per Pemda
+    baru: pd.Series  # per finding row: new since its Pemda's previous run
+    tren: pd.DataFrame  # each Pemda's last distinct points, this run included
+    nation: pd.DataFrame  # Pemda rows of the latest earlier national runs
 
 
 @dataclass
@@ -221,23 +238,70 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
         docs = out_dir  # GX keeps its project in <out>/gx/
         shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
     findings, metrics, not_checked = audit_export(export, catalog, as_of, settings.lang, docs)
+    metrics = replace(metrics, ringkasan=with_changes(metrics.ringkasan))  # empty until the history says
     write_contract(out_dir, findings, metrics.ringkasan)
     return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of)
 
 
-def record_history(settings: Settings, run_id: str, result: AuditResult, source: str) -> pd.DataFrame:
-    """Store this run's per-Pemda scores and finding keys; what changed since the last run."""
+def run_record(run_id: str, started: datetime, request: JobRequest, result: AuditResult, export_path: Path,
+               finished: datetime | None = None) -> "RunRecord":
+    """What `audit_run` keeps about this execution: scope, catalog year, audit date, the
+    export's name and fingerprint, the code version."""
+    from store.history import SCOPE_NATIONAL, RunRecord
+
+    return RunRecord(run_id=run_id, started_at=started, finished_at=finished, tahun=int(result.catalog.tahun),
+                     as_of=result.as_of, source=Path(export_path).name, scope=request.region or SCOPE_NATIONAL,
+                     export_hash=export_fingerprint(export_path), code_version=code_version())
+
+
+def read_history(settings: Settings, run: "RunRecord", result: AuditResult) -> "History":
+    """This run against the stored history (reading only): what changed per Pemda, which
+    findings are new, each Pemda's trend, and the national distribution over runs."""
     from store.db import init_db, make_engine
-    from store.history import compare_with_previous, record_run
+    from store.history import SCOPE_NATIONAL, compare, national_runs, trend_points
 
     engine = init_db(make_engine(settings.database_url))
-    tahun = int(result.export.tahun_penilaian or result.catalog.tahun)
-    record_run(engine, run_id, result.metrics, result.findings, source=source, tahun=tahun, as_of=result.as_of)
-    return compare_with_previous(engine, run_id)
+    try:
+        cmp = compare(engine, run, result.metrics, result.findings)
+        nation = national_runs(engine, run.tahun, INDEX_TREND_RUNS - (run.scope == SCOPE_NATIONAL))
+    finally:
+        engine.dispose()
+    return History(cmp.per_pemda, cmp.baru, trend_points(cmp.tren, REPORT_TREND_POINTS), nation)
 
 
-def render_batch(result: AuditResult, codes: list[str], settings: Settings,
-                 previous: pd.DataFrame | None) -> dict[str, "ReportFiles"]:
+def apply_history(result: AuditResult, history: "History", run: "RunRecord") -> None:
+    """Put what changed where the outputs read it: `ringkasan` (and `ringkasan.csv`) gets the
+    change columns, each finding row `_baru`, the result the trends (reports take plain values)."""
+    from dataclasses import replace
+
+    from store.history import SCOPE_NATIONAL
+
+    result.metrics = replace(result.metrics, ringkasan=with_changes(result.metrics.ringkasan, history.changes))
+    result.findings = result.findings.assign(_baru=history.baru.reindex(result.findings.index, fill_value=False))
+    result.tren = history.tren
+    nation = history.nation
+    if run.scope == SCOPE_NATIONAL:  # this night is the newest point of the national distribution
+        now = result.ringkasan[["kode_pemda", "skor_terverifikasi", "persen_indikator_bermasalah",
+                                "predikat_terverifikasi"]].assign(run_id=run.run_id, started_at=run.started_at,
+                                                                  as_of=run.as_of)
+        nation = pd.concat([nation, now[nation.columns]], ignore_index=True) if len(nation) else now
+    result.tren_nasional = nation
+    write_csv(validate_ringkasan(result.ringkasan), result.out_dir / "ringkasan.csv")
+
+
+def save_history(settings: Settings, run: "RunRecord", result: AuditResult) -> None:
+    """The whole run into the history in one transaction (the job's last write before publishing)."""
+    from store.db import init_db, make_engine
+    from store.history import record_run
+
+    engine = init_db(make_engine(settings.database_url))
+    try:
+        record_run(engine, run, result.metrics, result.findings, keep_runs=settings.history_keep_runs)
+    finally:
+        engine.dispose()
+
+
+def render_batch(result: AuditResult, codes: list[str], settings: Settings) -> dict[str, "ReportFiles"]:
     """The reports of `codes` under `<out>/laporan/`. A Pemda whose report fails is recorded
     in `result.failures` and the others go on.
 
@@ -252,7 +316,7 @@ def render_batch(result: AuditResult, codes: list[str], settings: Settings,
     for kode in codes:  # one report per Pemda
         try:
             done[kode] = render_pemda(result, kode, result.out_dir, lang=settings.lang, run_info=None,
-                                      previous=previous, budget=settings.report_budget_bytes)
+                                      budget=settings.report_budget_bytes)
         except Exception as exc:  # noqa: BLE001 - one broken report must not stop the others
             result.failures.append(failure(kode, "laporan", error_text(exc)))
         progress.advance("laporan")
@@ -353,7 +417,7 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
     stage = _timed(stage, timings)
     as_of = request.as_of or today()
     started = datetime.now(ZoneInfo(TIMEZONE))
-    run_id = run_id_for(as_of, request.region)
+    run_id = run_id_for(started, request.region)
     export_path = find_export(request.source)
     out_dir = Path(request.out) / run_id if request.run_folder else Path(request.out)
     summary = RunSummary(run_id=run_id, flow=request.flow, export=str(export_path.resolve()),
@@ -385,9 +449,9 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                                  f"Pemda {request.only} (--only) is not among the audited Pemda")
 
             marker.at("riwayat")
-            previous = None
+            run = run_record(run_id, started, request, result, export_path)
             try:
-                previous = stage("riwayat", record_history, settings, run_id, result, str(export_path), retries=2)
+                apply_history(result, stage("riwayat", read_history, settings, run, result, retries=2), run)
             except Exception as exc:  # noqa: BLE001 - history is a nicety; the audit stands
                 result.failures.append(failure(None, "riwayat", error_text(exc)))
 
@@ -395,8 +459,7 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             progress.start("laporan", len(codes))
             reports: dict = {}
             for prov, batch in province_batches(codes):
-                reports.update(stage("laporan", render_batch, result, batch, settings, previous,
-                                     label=f"laporan {prov}"))
+                reports.update(stage("laporan", render_batch, result, batch, settings, label=f"laporan {prov}"))
             result.reports = reports
             todo = [k for k in codes if k in reports and (request.only is None or k == request.only)]
             marker.at("kirim")
@@ -409,6 +472,12 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                 summary.index = str((out_dir / "index.html").resolve())
             except Exception as exc:  # noqa: BLE001
                 result.failures.append(failure(None, "indeks", error_text(exc)))
+            marker.at("simpan")  # the history gets the run whole, or (dying before) not at all
+            try:
+                stage("simpan", save_history, settings, replace(run, finished_at=datetime.now(ZoneInfo(TIMEZONE))),
+                      result, retries=2)
+            except Exception as exc:  # noqa: BLE001
+                result.failures.append(failure(None, "riwayat", error_text(exc)))
 
             summary.pemda = len(codes)
             summary.findings = severity_counts(result.findings)
@@ -550,12 +619,40 @@ def find_export(source: str | Path) -> Path:
     return path
 
 
-def run_id_for(as_of: date, region: str | None = None) -> str:
-    """`nasional-20260701` or `pemda-35.04-20260701`: one id per scope and audit date, so a
-    rerun of a killed run is the same run (history replaces its rows; delivery does not mail
-    what that run already sent)."""
+def run_id_for(started: datetime, region: str | None = None) -> str:
+    """`20261130T012233.123Z-nasional` or `20261130T012233.123Z-pemda-35.04`: one id per
+    execution (its start in UTC to the millisecond, so ids sort in time order), never per day:
+    two audits of the same day are two runs, each kept in the history."""
     scope = f"pemda-{_safe(region)}" if region else "nasional"
-    return f"{scope}-{as_of:%Y%m%d}"
+    t = started.astimezone(ZoneInfo("UTC"))
+    return f"{t:%Y%m%dT%H%M%S}.{t.microsecond // 1000:03d}Z-{scope}"
+
+
+def export_fingerprint(path: Path) -> str:
+    """sha256 of the export's tables: the file itself, or a folder's files outside `bukti/`
+    (evidence files are fingerprinted one by one by the rules), by relative path and content."""
+    import hashlib
+
+    path = Path(path)
+    h = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(
+        p for p in path.rglob("*") if p.is_file() and "bukti" not in p.relative_to(path).parts[:1])
+    for f in files:
+        h.update(f"{f.relative_to(path).as_posix() if f != path else f.name}\0{f.stat().st_size}\0".encode())
+        with open(f, "rb") as fh:
+            while block := fh.read(EVIDENCE_READ_BLOCK_BYTES):
+                h.update(block)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """The installed iid-audit version (what made the run)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("iid-audit")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree without install
+        return "unknown"
 
 
 def _safe(text: str) -> str:
