@@ -278,15 +278,22 @@ def apply_history(result: AuditResult, history: "History", run: "RunRecord") -> 
 
     result.metrics = replace(result.metrics, ringkasan=with_changes(result.metrics.ringkasan, history.changes))
     result.findings = result.findings.assign(_baru=history.baru.reindex(result.findings.index, fill_value=False))
-    result.tren = history.tren
+    result.tren = _local_times(history.tren)
     nation = history.nation
     if run.scope == SCOPE_NATIONAL:  # this night is the newest point of the national distribution
         now = result.ringkasan[["kode_pemda", "skor_terverifikasi", "persen_indikator_bermasalah",
                                 "predikat_terverifikasi"]].assign(run_id=run.run_id, started_at=run.started_at,
                                                                   as_of=run.as_of)
         nation = pd.concat([nation, now[nation.columns]], ignore_index=True) if len(nation) else now
-    result.tren_nasional = nation
+    result.tren_nasional = _local_times(nation)
     write_csv(validate_ringkasan(result.ringkasan), result.out_dir / "ringkasan.csv")
+
+
+def _local_times(df: pd.DataFrame) -> pd.DataFrame:
+    """`started_at` in Jakarta time (the reports label trend points with it)."""
+    if not len(df):
+        return df
+    return df.assign(started_at=pd.to_datetime(df["started_at"], utc=True).dt.tz_convert(TIMEZONE))
 
 
 def save_history(settings: Settings, run: "RunRecord", result: AuditResult) -> None:
