@@ -257,10 +257,10 @@ def run_record(run_id: str, started: datetime, request: JobRequest, result: Audi
 def read_history(settings: Settings, run: "RunRecord", result: AuditResult) -> "History":
     """This run against the stored history (reading only): what changed per Pemda, which
     findings are new, each Pemda's trend, and the national distribution over runs."""
-    from store.db import init_db, make_engine
+    from store.db import open_db
     from store.history import SCOPE_NATIONAL, compare, national_runs, trend_points
 
-    engine = init_db(make_engine(settings.database_url))
+    engine = open_db(settings.database_url)
     try:
         cmp = compare(engine, run, result.metrics, result.findings)
         nation = national_runs(engine, run.tahun, INDEX_TREND_RUNS - (run.scope == SCOPE_NATIONAL))
@@ -298,10 +298,10 @@ def _local_times(df: pd.DataFrame) -> pd.DataFrame:
 
 def save_history(settings: Settings, run: "RunRecord", result: AuditResult) -> None:
     """The whole run into the history in one transaction (the job's last write before publishing)."""
-    from store.db import init_db, make_engine
+    from store.db import open_db
     from store.history import record_run
 
-    engine = init_db(make_engine(settings.database_url))
+    engine = open_db(settings.database_url)
     try:
         record_run(engine, run, result.metrics, result.findings, keep_runs=settings.history_keep_runs)
     finally:
@@ -338,7 +338,7 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     `result.unaddressed` (a failure only with `require_recipients`). Both are added only when
     the stage ends, so a retried stage (a database hiccup) does not list a problem twice."""
     from delivery import DeliveryAborted, deliver, recipients_from_profil, report_messages
-    from store.db import init_db, make_engine
+    from store.db import open_db
 
     book, _ = recipients_from_profil(result.export.tables.get("profil_pemda"), request.recipients,
                                      settings.kontak_path)
@@ -354,7 +354,7 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     ring = result.ringkasan[result.ringkasan["kode_pemda"].astype(str).isin(html)]
     items = report_messages(ring, tahun=int(result.export.tahun_penilaian or result.catalog.tahun), html=html,
                             recipients=book, attachments={k: reports[k].attachment for k in html})
-    engine = init_db(make_engine(settings.database_url))
+    engine = open_db(settings.database_url)
     try:
         summary = deliver(items, settings=settings, engine=engine, run_id=run_id,
                           outbox_dir=result.outbox_dir or result.out_dir / "outbox", send=request.send,

@@ -112,6 +112,22 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
     return schema_revision(engine)
 
 
+def open_db(url: str) -> sa.Engine:
+    """An engine for `url` at the newest schema; a database that cannot be reached or
+    migrated is one clear line (UsageError naming the URL without its password)."""
+    from core.outcomes import UsageError
+
+    engine = make_engine(url)
+    try:
+        return init_db(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        engine.dispose()
+        where = make_url(url).render_as_string(hide_password=True)
+        kind = type(getattr(exc, "orig", None) or exc).__name__
+        raise UsageError(f"Basis data {where} tidak dapat dibuka ({kind}); periksa IID_AUDIT_DB_URL",
+                         f"Database {where} cannot be opened ({kind}); check IID_AUDIT_DB_URL") from None
+
+
 def init_db(engine: sa.Engine) -> sa.Engine:
     """Bring the database to the newest schema (once per engine and process; idempotent)."""
     with _UPGRADE_LOCK:
