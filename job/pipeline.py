@@ -243,13 +243,13 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
     return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of)
 
 
-def run_record(run_id: str, started: datetime, request: JobRequest, result: AuditResult, export_path: Path,
-               finished: datetime | None = None) -> "RunRecord":
+def run_record(run_id: str, started: datetime, request: JobRequest, result: AuditResult,
+               export_path: Path) -> "RunRecord":
     """What `audit_run` keeps about this execution: scope, catalog year, audit date, the
     export's name and fingerprint, the code version."""
     from store.history import SCOPE_NATIONAL, RunRecord
 
-    return RunRecord(run_id=run_id, started_at=started, finished_at=finished, tahun=int(result.catalog.tahun),
+    return RunRecord(run_id=run_id, started_at=started, tahun=int(result.catalog.tahun),
                      as_of=result.as_of, source=Path(export_path).name, scope=request.region or SCOPE_NATIONAL,
                      export_hash=export_fingerprint(export_path), code_version=code_version())
 
@@ -272,8 +272,6 @@ def read_history(settings: Settings, run: "RunRecord", result: AuditResult) -> "
 def apply_history(result: AuditResult, history: "History", run: "RunRecord") -> None:
     """Put what changed where the outputs read it: `ringkasan` (and `ringkasan.csv`) gets the
     change columns, each finding row `_baru`, the result the trends (reports take plain values)."""
-    from dataclasses import replace
-
     from store.history import SCOPE_NATIONAL
 
     result.metrics = replace(result.metrics, ringkasan=with_changes(result.metrics.ringkasan, history.changes))
@@ -456,8 +454,9 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                                  f"Pemda {request.only} (--only) is not among the audited Pemda")
 
             marker.at("riwayat")
-            run = run_record(run_id, started, request, result, export_path)
+            run = None
             try:
+                run = run_record(run_id, started, request, result, export_path)
                 apply_history(result, stage("riwayat", read_history, settings, run, result, retries=2), run)
             except Exception as exc:  # noqa: BLE001 - history is a nicety; the audit stands
                 result.failures.append(failure(None, "riwayat", error_text(exc)))
@@ -481,8 +480,9 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                 result.failures.append(failure(None, "indeks", error_text(exc)))
             marker.at("simpan")  # the history gets the run whole, or (dying before) not at all
             try:
-                stage("simpan", save_history, settings, replace(run, finished_at=datetime.now(ZoneInfo(TIMEZONE))),
-                      result, retries=2)
+                if run is not None:
+                    stage("simpan", save_history, settings,
+                          replace(run, finished_at=datetime.now(ZoneInfo(TIMEZONE))), result, retries=2)
             except Exception as exc:  # noqa: BLE001
                 result.failures.append(failure(None, "riwayat", error_text(exc)))
 
