@@ -107,6 +107,9 @@ class AuditResult:
     unaddressed: list[str] = field(default_factory=list)
     #: where delivery writes `.eml` files: the run's final folder, not its staging folder
     outbox_dir: Optional[Path] = None
+    #: what changed per Pemda as its report shows it (`store.history.Comparison.shown`), once
+    #: the history is read; None: no history (the reports then show no change)
+    perubahan: Optional[pd.DataFrame] = None
     #: each Pemda's trend (`store.history.TREND_COLUMNS`, ending with this run), once the
     #: history is read; None when there is no history (the reports then draw no chart)
     tren: Optional[pd.DataFrame] = None
@@ -128,8 +131,9 @@ class AuditResult:
 class History:
     """What the history says about a run in progress (plain values; see `store.history`)."""
 
-    changes: pd.DataFrame  # store.history.COMPARE_COLUMNS per Pemda
-    baru: pd.Series  # per finding row: new since its Pemda's previous run
+    changes: pd.DataFrame  # store.history.COMPARE_COLUMNS per Pemda: against the previous run
+    shown: pd.DataFrame  # the same as the reports show it (an unchanged Pemda: what its last report showed)
+    baru: pd.Series  # per finding row: marked new in the report
     tren: pd.DataFrame  # each Pemda's last distinct points, this run included
     nation: pd.DataFrame  # Pemda rows of the latest earlier national runs
 
@@ -266,7 +270,7 @@ def read_history(settings: Settings, run: "RunRecord", result: AuditResult) -> "
         nation = national_runs(engine, run.tahun, INDEX_TREND_RUNS - (run.scope == SCOPE_NATIONAL))
     finally:
         engine.dispose()
-    return History(cmp.per_pemda, cmp.baru, trend_points(cmp.tren, REPORT_TREND_POINTS), nation)
+    return History(cmp.per_pemda, cmp.shown, cmp.baru, trend_points(cmp.tren, REPORT_TREND_POINTS), nation)
 
 
 def apply_history(result: AuditResult, history: "History", run: "RunRecord") -> None:
@@ -276,6 +280,7 @@ def apply_history(result: AuditResult, history: "History", run: "RunRecord") -> 
 
     result.metrics = replace(result.metrics, ringkasan=with_changes(result.metrics.ringkasan, history.changes))
     result.findings = result.findings.assign(_baru=history.baru.reindex(result.findings.index, fill_value=False))
+    result.perubahan = history.shown
     result.tren = _local_times(history.tren)
     nation = history.nation
     if run.scope == SCOPE_NATIONAL:  # this night is the newest point of the national distribution
@@ -301,7 +306,8 @@ def save_history(settings: Settings, run: "RunRecord", result: AuditResult) -> N
 
     engine = open_db(settings.database_url)
     try:
-        record_run(engine, run, result.metrics, result.findings, keep_runs=settings.history_keep_runs)
+        record_run(engine, run, result.metrics, result.findings, keep_runs=settings.history_keep_runs,
+                   shown=result.perubahan)
     finally:
         engine.dispose()
 

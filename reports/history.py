@@ -1,8 +1,9 @@
 """The audit history as the reports show it (templates: `_riwayat.html.j2`).
 
-Plain values in, template dictionaries out: the change columns of a `ringkasan` row, the
-trend rows the job puts on the result (`result.tren`, `result.tren_nasional`: columns of
-`store.history.TREND_COLUMNS`, and of its `national_runs`). Reports never read the store.
+Plain values in, template dictionaries out: what the job puts on the result from the history
+(`result.perubahan`: what changed per Pemda as the report shows it; `result.tren`,
+`result.tren_nasional`: columns of `store.history.TREND_COLUMNS`, and of its
+`national_runs`). Reports never read the store.
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ PREDICATE_COLOURS = ("#1a7f37", "#4ea96b", "#d29922", "#cf222e", "#8c959f", "#57
 NOT_COMPUTED_COLOUR = "#d0d7de"
 
 
-def changes_view(t: Translator, ring: dict[str, Any], any_new: bool) -> dict | None:
-    """What changed since the previous run, from the ringkasan row (None: first audit)."""
+def changes_view(t: Translator, perubahan: pd.DataFrame | None, kode: str, any_new: bool) -> dict | None:
+    """What changed since the previous run, from the job's `result.perubahan` (columns of
+    `store.history.COMPARE_COLUMNS`); None for a first audit, or without history."""
+    if perubahan is None or not len(perubahan):
+        return None
+    rows = perubahan[key_text(perubahan["kode_pemda"]) == kode]
+    ring = {k: (None if is_missing(v) else v) for k, v in rows.iloc[0].items()} if len(rows) else {}
     if is_missing(ring.get("run_sebelumnya")):
         return None
     selisih = ring.get("selisih_skor_terverifikasi")

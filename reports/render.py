@@ -131,7 +131,8 @@ class PemdaReport:
         self.pemda = text(self.ring.get("pemda")) or (
             text(findings["pemda"].dropna().iloc[0]) if len(findings) and findings["pemda"].notna().any() else self.kode
         )
-        self.changes = changes_view(t, self.ring, bool(findings.get("_baru", pd.Series(dtype=bool)).eq(True).any()))
+        self.changes = changes_view(t, getattr(result, "perubahan", None), self.kode,
+                                    bool(findings.get("_baru", pd.Series(dtype=bool)).eq(True).any()))
         self.trend = trend_view(t, getattr(result, "tren", None), self.kode)
         self.catalog = result.catalog
         self.indicators = result.catalog.indicators

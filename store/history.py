@@ -102,6 +102,13 @@ audit_pemda = sa.Table(
     sa.Column("jumlah_error", sa.Integer),
     sa.Column("jumlah_warning", sa.Integer),
     sa.Column("jumlah_info", sa.Integer),
+    # the change the run's report showed (see `Comparison.shown`)
+    sa.Column("laporan_baru", sa.Integer),
+    sa.Column("laporan_selesai", sa.Integer),
+    sa.Column("laporan_tetap", sa.Integer),
+    sa.Column("laporan_selisih_skor", sa.Float),
+    sa.Column("laporan_selisih_persen", sa.Float),
+    sa.Column("laporan_run_sebelumnya", sa.String(200)),
     sa.Index("ix_audit_pemda_kode", "kode_pemda"),
 )
 
@@ -113,7 +120,13 @@ audit_finding = sa.Table(
     sa.Column("finding_key", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("rule_id", sa.String(16), nullable=False),
     sa.Column("severity", sa.String(8)),
+    sa.Column("baru_di_laporan", sa.Boolean),  # the run's report marked it new
 )
+
+#: `audit_pemda.laporan_*` ↔ COMPARE_COLUMNS (what the report showed).
+_SHOWN = {"laporan_baru": "temuan_baru", "laporan_selesai": "temuan_selesai", "laporan_tetap": "temuan_tetap",
+          "laporan_selisih_skor": "selisih_skor_terverifikasi", "laporan_selisih_persen": "selisih_persen_bermasalah",
+          "laporan_run_sebelumnya": "run_sebelumnya"}
 
 
 @dataclass(frozen=True)
@@ -133,10 +146,16 @@ class RunRecord:
 
 @dataclass
 class Comparison:
-    """A run against the history before it (plain data for the reports and `ringkasan.csv`)."""
+    """A run against the history before it (plain data for the reports and `ringkasan.csv`).
+
+    `per_pemda` is against the previous run, exactly. `shown` and `baru` are what the report
+    shows: the same, except for a Pemda whose findings and scores did not change at all since
+    its previous run: its report shows again what the previous report showed (the change and
+    the "baru" marks), so it is the same bytes and is not mailed again."""
 
     per_pemda: pd.DataFrame  # COMPARE_COLUMNS, one row per Pemda of the run
-    baru: pd.Series  # bool per finding row (the findings' index): not in its Pemda's previous run
+    shown: pd.DataFrame  # COMPARE_COLUMNS as the report shows them
+    baru: pd.Series  # bool per finding row (the findings' index): marked new in the report
     tren: pd.DataFrame  # TREND_COLUMNS: each Pemda's earlier runs, then this one
 
 
@@ -235,20 +254,29 @@ def _earlier_points(conn, runs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return pts[TREND_COLUMNS].reset_index(drop=True)
 
 
-def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per Pemda of `current` (PEMDA_COLUMNS): COMPARE_COLUMNS against its latest point in
-    `earlier` (TREND_COLUMNS), and the previous run's keys (kode_pemda, finding_key)."""
+def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.DataFrame):
+    """Per Pemda of `current` (PEMDA_COLUMNS) against its latest point in `earlier`
+    (TREND_COLUMNS): COMPARE_COLUMNS; whether nothing at all changed (`sama`, by kode_pemda);
+    the previous run's keys (kode_pemda, finding_key, baru_di_laporan); and what the previous
+    run's report showed (kode_pemda + COMPARE_COLUMNS)."""
     prev = (earlier.drop_duplicates("kode_pemda", keep="last")
             .rename(columns={"run_id": "run_sebelumnya", "skor_terverifikasi": "_skor_dulu",
                              "persen_indikator_bermasalah": "_persen_dulu"})
             [["kode_pemda", "run_sebelumnya", "_skor_dulu", "_persen_dulu"]])
-    old_keys = pd.DataFrame(columns=["kode_pemda", "finding_key"])
-    for run_id, codes in prev.groupby("run_sebelumnya")["kode_pemda"]:  # one query per previous run
-        q = sa.select(audit_finding.c.kode_pemda, audit_finding.c.finding_key).where(
-            audit_finding.c.run_id == run_id, audit_finding.c.kode_pemda.in_(codes.tolist()))
-        old_keys = pd.concat([old_keys, _frame(conn, q, ["kode_pemda", "finding_key"])], ignore_index=True)
+    key_cols = ["kode_pemda", "finding_key", "baru_di_laporan"]
+    shown_cols = ["kode_pemda", *_SHOWN]
+    keys_parts, shown_parts = [pd.DataFrame(columns=key_cols)], [pd.DataFrame(columns=shown_cols)]
+    for run_id, codes in prev.groupby("run_sebelumnya")["kode_pemda"]:  # one query each per previous run
+        codes = codes.tolist()
+        keys_parts.append(_frame(conn, sa.select(*(audit_finding.c[c] for c in key_cols)).where(
+            audit_finding.c.run_id == run_id, audit_finding.c.kode_pemda.in_(codes)), key_cols))
+        shown_parts.append(_frame(conn, sa.select(*(audit_pemda.c[c] for c in shown_cols)).where(
+            audit_pemda.c.run_id == run_id, audit_pemda.c.kode_pemda.in_(codes)), shown_cols))
+    old_keys = pd.concat(keys_parts[1:], ignore_index=True) if len(keys_parts) > 1 else keys_parts[0]
+    old_shown = pd.concat(shown_parts[1:], ignore_index=True) if len(shown_parts) > 1 else shown_parts[0]
     both = (cur_keys[["kode_pemda", "finding_key"]].assign(kini=True)
-            .merge(old_keys.assign(dulu=True), on=["kode_pemda", "finding_key"], how="outer"))
+            .merge(old_keys[["kode_pemda", "finding_key"]].assign(dulu=True), on=["kode_pemda", "finding_key"],
+                   how="outer"))
     both = both[both["kode_pemda"].isin(prev["kode_pemda"])]
     kini, dulu = both["kini"].eq(True), both["dulu"].eq(True)
     counts = pd.DataFrame({
@@ -264,16 +292,21 @@ def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.Da
         col = counts[c].reindex(out.index).fillna(0) if c in counts.columns else pd.Series(0, index=out.index)
         out[c] = col.astype("Int64").where(has_prev, pd.NA)
     num = lambda c: pd.to_numeric(out[c], errors="coerce")  # noqa: E731
+    same = has_prev & out["temuan_baru"].eq(0).fillna(False) & out["temuan_selesai"].eq(0).fillna(False)
+    for now, dulu_ in (("skor_terverifikasi", "_skor_dulu"), ("persen_indikator_bermasalah", "_persen_dulu")):
+        same &= (num(now).round(2) == num(dulu_).round(2)) | (num(now).isna() & num(dulu_).isna())
     out["selisih_skor_terverifikasi"] = (num("skor_terverifikasi") - num("_skor_dulu")).round(2)
     out["selisih_persen_bermasalah"] = (num("persen_indikator_bermasalah") - num("_persen_dulu")).round(2)
     out["run_sebelumnya"] = out["run_sebelumnya"].astype(object).where(has_prev, None)
     per_pemda = out.reset_index()[COMPARE_COLUMNS].sort_values("kode_pemda").reset_index(drop=True)
-    return per_pemda, old_keys
+    old_shown = old_shown.rename(columns=_SHOWN)
+    return per_pemda, same, old_keys, old_shown
 
 
 def compare(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd.DataFrame) -> Comparison:
-    """`run` (not stored yet) against the stored history: what changed per Pemda, which finding
-    rows are new, and each Pemda's trend ending with this run. Reads only.
+    """`run` (not stored yet) against the stored history: what changed per Pemda, what its
+    report shows (see `Comparison`), which finding rows it marks new, and each Pemda's trend
+    ending with this run. Reads only.
 
     A Pemda audited for the first time (in this catalog year) has `run_sebelumnya` None and the
     other columns empty (NA), not "everything is new"; none of its findings is marked new.
@@ -286,18 +319,37 @@ def compare(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd.Da
         runs = _runs(conn, run.tahun)
         runs = runs[_before(runs, run.as_of, run.started_at, run.run_id)]
         earlier = _earlier_points(conn, runs, current["kode_pemda"].tolist())
-        per_pemda, old_keys = _changes(conn, current, cur_keys, earlier)
-    # a finding row is new when its Pemda had a previous run and that run did not have its key
+        per_pemda, same, old_keys, old_shown = _changes(conn, current, cur_keys, earlier)
+    kept = set(same.index[same])  # nothing changed: the report shows what the previous one showed
+    shown = pd.concat([per_pemda[~per_pemda["kode_pemda"].isin(kept)],
+                       old_shown[old_shown["kode_pemda"].isin(kept)]], ignore_index=True)
+    shown = with_dtypes_of(shown, per_pemda).sort_values("kode_pemda").reset_index(drop=True)
+    # a finding row is new when its Pemda had a previous run and that run did not have its key;
+    # for an unchanged Pemda, when the previous report marked it new
     kode = findings.loc[hashes.index, "kode_pemda"].astype(str).str.strip() if len(hashes) else pd.Series(dtype=object)
     with_prev = set(per_pemda.loc[per_pemda["run_sebelumnya"].notna(), "kode_pemda"])
-    known = pd.MultiIndex.from_frame(old_keys[["kode_pemda", "finding_key"]].astype({"finding_key": "int64"}))
     pairs = pd.MultiIndex.from_arrays([kode.to_numpy(), hashes.to_numpy()])
-    is_new = kode.isin(with_prev).to_numpy() & ~pairs.isin(known)
+    k = old_keys.astype({"finding_key": "int64"})
+    known = pd.MultiIndex.from_frame(k[["kode_pemda", "finding_key"]])
+    marked = pd.MultiIndex.from_frame(k.loc[k["baru_di_laporan"].eq(True), ["kode_pemda", "finding_key"]])
+    unchanged = kode.isin(kept).to_numpy()
+    is_new = np.where(unchanged, pairs.isin(marked), kode.isin(with_prev).to_numpy() & ~pairs.isin(known))
     baru = pd.Series(False, index=findings.index)
     baru.loc[hashes.index] = is_new
     now = current.assign(run_id=run.run_id, started_at=pd.Timestamp(run.started_at), as_of=run.as_of)[TREND_COLUMNS]
     tren = pd.concat([earlier, now], ignore_index=True) if len(earlier) else now.reset_index(drop=True)
-    return Comparison(per_pemda=per_pemda, baru=baru, tren=tren)
+    return Comparison(per_pemda=per_pemda, shown=shown, baru=baru, tren=tren)
+
+
+def with_dtypes_of(df: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
+    """`df` with the column dtypes of `like` (rows read back from the database come as objects)."""
+    out = df[list(like.columns)].copy()
+    for c in like.columns:
+        if like[c].dtype != object:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(like[c].dtype)
+        else:
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out
 
 
 def compare_with_previous(engine: sa.Engine, run_id: str) -> pd.DataFrame:
@@ -316,7 +368,7 @@ def compare_with_previous(engine: sa.Engine, run_id: str) -> pd.DataFrame:
         runs = _runs(conn, row.tahun)
         runs = runs[_before(runs, row.as_of, row.started_at, run_id)]
         earlier = _earlier_points(conn, runs, current["kode_pemda"].tolist())
-        per_pemda, _old = _changes(conn, current, cur_keys, earlier)
+        per_pemda, *_ = _changes(conn, current, cur_keys, earlier)
     return per_pemda
 
 
@@ -414,13 +466,24 @@ def _float(x) -> float | None:
 
 
 def record_run(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd.DataFrame,
-               keep_runs: int | None = None) -> None:
+               keep_runs: int | None = None, shown: pd.DataFrame | None = None) -> None:
     """Store one complete run (its Pemda scores and finding keys) in one transaction, then
     drop the finding keys of each of its Pemda beyond that Pemda's newest `keep_runs` runs
-    (scores are kept forever). Recording a run_id again replaces it."""
+    (scores are kept forever). Recording a run_id again replaces it.
+
+    `shown` (COMPARE_COLUMNS) and a `_baru` column of `findings` are what the run's reports
+    showed (`Comparison.shown`, `.baru`): kept, so an unchanged rerun can show them again."""
     init_db(engine)
     pemda = pemda_rows(metrics).assign(run_id=run.run_id)
+    if shown is not None and len(shown):
+        pemda = pemda.merge(shown.rename(columns={v: k for k, v in _SHOWN.items()}), on="kode_pemda", how="left")
+    else:
+        pemda = pemda.assign(**{c: None for c in _SHOWN})
     keys = finding_keys(findings).assign(run_id=run.run_id)
+    marked = findings.loc[findings["_baru"].eq(True)] if "_baru" in findings.columns else findings.iloc[0:0]
+    new_keys = finding_keys(marked)
+    keys["baru_di_laporan"] = pd.MultiIndex.from_frame(keys[["kode_pemda", "finding_key"]]).isin(
+        pd.MultiIndex.from_frame(new_keys[["kode_pemda", "finding_key"]])) if len(keys) else []
     with engine.begin() as conn:
         for t in (audit_finding, audit_pemda, audit_run):
             conn.execute(t.delete().where(t.c.run_id == run.run_id))
@@ -430,9 +493,10 @@ def record_run(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd
             "export_hash": run.export_hash, "code_version": run.code_version,
         }])
         if len(pemda):
-            conn.execute(audit_pemda.insert(), _records(pemda[["run_id", *PEMDA_COLUMNS]]))  # executemany
+            conn.execute(audit_pemda.insert(), _records(pemda[["run_id", *PEMDA_COLUMNS, *_SHOWN]]))  # executemany
         if len(keys):
-            conn.execute(audit_finding.insert(), _records(keys[["run_id", "kode_pemda", "finding_key", "rule_id", "severity"]]))
+            conn.execute(audit_finding.insert(), _records(
+                keys[["run_id", "kode_pemda", "finding_key", "rule_id", "severity", "baru_di_laporan"]]))
         if keep_runs is not None:
             _prune_findings(conn, pemda["kode_pemda"].tolist(), keep_runs)
 

@@ -92,15 +92,17 @@ def test_a_region_run_is_the_previous_run_of_the_next_national_night(settings, t
     assert night.run_id > kab.run_id
 
 
-def test_audits_with_nothing_changed_settle_on_one_pending_email_with_the_same_bytes(settings, tmp_path):
+def test_audits_with_nothing_changed_keep_the_same_report_and_one_pending_email(settings, tmp_path):
     fixed = fixed_copy(tmp_path / "perbaikan")
     out = tmp_path / "kab"
-    audit(settings, SAMPLE, out, region=KAB)
+    first = audit(settings, SAMPLE, out, region=KAB)
     audit(settings, fixed, out, region=KAB)  # 3 fixed
-    audit(settings, fixed, out, region=KAB)  # nothing changed since the one before
-    third = next((out / "laporan").glob(f"{KAB}-*.html")).read_bytes()
-    assert ID("laporan.perubahan.tidak_berubah") in page_text(out)
-    audit(settings, fixed, out, region=KAB)  # again nothing: the same report, the same email
-    assert next((out / "laporan").glob(f"{KAB}-*.html")).read_bytes() == third
-    assert len(pending_subjects(out)) == 1
-    assert len(list((out / "outbox" / "diganti").glob("*.eml"))) == 2  # the first two reports, kept
+    second = next((out / "laporan").glob(f"{KAB}-*.html")).read_bytes()
+    third = audit(settings, fixed, out, region=KAB)  # nothing changed since the one before
+    ring = ringkasan_of(out)
+    assert (ring["temuan_selesai"], ring["temuan_baru"], ring["selisih_skor_terverifikasi"]) == (0, 0, 0)
+    assert ring["run_sebelumnya"] != first.run_id  # exactly: against the second run
+    # the report still shows the last change (3 fixed): the same bytes, so it is not a new email
+    assert next((out / "laporan").glob(f"{KAB}-*.html")).read_bytes() == second
+    assert third.delivery["outbox"] == 1 and len(pending_subjects(out)) == 1
+    assert len(list((out / "outbox" / "diganti").glob("*.eml"))) == 1  # the first report, kept

@@ -3,14 +3,12 @@ chart and the national distribution over runs, all email-safe (tables, inline st
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pandas as pd
 from reports_test_builders import NationBuilder, Page, assert_no_script_or_external_loads
 
 from core.i18n import Translator
-from core.ringkasan import with_changes
 from reports import render_index, render_pemda
 
 ID = Translator("id")
@@ -18,13 +16,13 @@ KAB = "35.04"
 
 
 def audited_again(builder: NationBuilder, tmp_path, *, baru=2, selesai=5, tetap=3, selisih=1.25, new_rows=1):
-    """The builder's result as a run with a previous one: change columns in ringkasan, the
-    first `new_rows` findings of the Pemda marked new."""
+    """The builder's result as a run with a previous one: what changed (as the job hands it
+    over), the first `new_rows` findings of the Pemda marked new."""
     result = builder.build(tmp_path)
     changes = pd.DataFrame([{"kode_pemda": KAB, "temuan_baru": baru, "temuan_selesai": selesai, "temuan_tetap": tetap,
                              "selisih_skor_terverifikasi": selisih, "selisih_persen_bermasalah": -2.5,
                              "run_sebelumnya": "20261130T010000.000Z-nasional"}])
-    result.metrics = replace(result.metrics, ringkasan=with_changes(result.metrics.ringkasan, changes))
+    result.perubahan = changes
     mine = result.findings.index[result.findings["kode_pemda"] == KAB][:new_rows]
     result.findings = result.findings.assign(_baru=result.findings.index.isin(mine))
     return result

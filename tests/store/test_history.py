@@ -238,3 +238,32 @@ def test_record_run_stores_what_the_run_was(engine):
     assert (r["cakupan"], r["tahun"], r["tanggal_audit"], r["sidik_ekspor"], r["versi"]) == (
         KAB, 2026, "2026-11-30", "ab" * 32, "0.1.0")
     assert r["mulai"].startswith("2026-11-30T01:00:00")
+
+
+def audit_and_record(engine, run_id, metrics, items, minutes):
+    """What the job does: compare while running, then record the run with what its report showed."""
+    f = make_findings(items)
+    c = compare(engine, run_record(run_id, minutes=minutes), metrics, f)
+    record_run(engine, run_record(run_id, minutes=minutes), metrics, f.assign(_baru=c.baru), shown=c.shown)
+    return c
+
+
+def test_an_unchanged_rerun_shows_what_the_previous_report_showed_so_the_email_is_the_same(engine):
+    m = metrics_for(**{"35_04": (50.0, 40.0)})
+    audit_and_record(engine, "pagi", m, [bukti_kecil(KAB, "35.04-1", "16"), bukti_kecil(KAB, "35.04-1", "17")], 0)
+    fixed = [bukti_kecil(KAB, "35.04-1", "17"), bukti_kecil(KAB, "35.04-2", "20")]  # one fixed, one new
+    siang = audit_and_record(engine, "siang", metrics_for(**{"35_04": (50.0, 42.0)}), fixed, 60)
+    assert siang.shown.equals(siang.per_pemda) and siang.baru.tolist() == [False, True]
+
+    sore = audit_and_record(engine, "sore", metrics_for(**{"35_04": (50.0, 42.0)}), fixed, 120)  # nothing changed
+    r = row(sore.per_pemda, KAB)  # exactly: against the afternoon
+    assert (r["run_sebelumnya"], r["temuan_baru"], r["temuan_selesai"], r["selisih_skor_terverifikasi"]) == (
+        "siang", 0, 0, 0)
+    s = row(sore.shown, KAB)  # the report: what the afternoon's report showed
+    assert (s["run_sebelumnya"], s["temuan_baru"], s["temuan_selesai"], s["temuan_tetap"]) == ("pagi", 1, 1, 1)
+    assert s["selisih_skor_terverifikasi"] == 2.0
+    assert sore.baru.tolist() == [False, True]
+
+    malam = compare(engine, run_record("malam", minutes=180), metrics_for(**{"35_04": (50.0, 42.0)}),
+                    make_findings([bukti_kecil(KAB, "35.04-1", "17")]))  # now the new one is fixed too
+    assert row(malam.shown, KAB)["run_sebelumnya"] == "sore" and row(malam.shown, KAB)["temuan_selesai"] == 1

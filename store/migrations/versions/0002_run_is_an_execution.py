@@ -2,7 +2,9 @@
 
 `audit_run` gains the run's scope (`nasional` or a Pemda code), the export's fingerprint, the
 code version and when it finished; `audit_pemda` the verified predicate and the finding counts
-per severity (the national distribution and `iid-audit history` read them). Runs recorded
+per severity (the national distribution and `iid-audit history` read them), and the change its
+report showed (`laporan_*`); `audit_finding` whether the report marked the finding new. A
+rerun that changes nothing shows that same change again, so its report is the same bytes. Runs recorded
 before this step had day-based ids (`nasional-20261130`, `pemda-35.04-20261130`): their scope
 is read back from the id.
 
@@ -23,6 +25,8 @@ branch_labels = None
 depends_on = None
 
 _OLD_REGION_ID = re.compile(r"^pemda-(.+)-\d{8}$")
+REPORT_COLUMNS = ("laporan_baru", "laporan_selesai", "laporan_tetap", "laporan_selisih_skor", "laporan_selisih_persen",
+                  "laporan_run_sebelumnya")
 
 
 def upgrade() -> None:
@@ -36,6 +40,13 @@ def upgrade() -> None:
         b.add_column(sa.Column("jumlah_error", sa.Integer))
         b.add_column(sa.Column("jumlah_warning", sa.Integer))
         b.add_column(sa.Column("jumlah_info", sa.Integer))
+        for c in ("laporan_baru", "laporan_selesai", "laporan_tetap"):
+            b.add_column(sa.Column(c, sa.Integer))
+        b.add_column(sa.Column("laporan_selisih_skor", sa.Float))
+        b.add_column(sa.Column("laporan_selisih_persen", sa.Float))
+        b.add_column(sa.Column("laporan_run_sebelumnya", sa.String(200)))
+    with op.batch_alter_table("audit_finding") as b:
+        b.add_column(sa.Column("baru_di_laporan", sa.Boolean))
     run = sa.table("audit_run", sa.column("run_id", sa.String), sa.column("scope", sa.String))
     conn = op.get_bind()
     for (run_id,) in conn.execute(sa.select(run.c.run_id)).all():
@@ -46,8 +57,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_audit_run_tahun_order", "audit_run")
+    with op.batch_alter_table("audit_finding") as b:
+        b.drop_column("baru_di_laporan")
     with op.batch_alter_table("audit_pemda") as b:
-        for c in ("predikat_terverifikasi", "jumlah_error", "jumlah_warning", "jumlah_info"):
+        for c in ("predikat_terverifikasi", "jumlah_error", "jumlah_warning", "jumlah_info", *REPORT_COLUMNS):
             b.drop_column(c)
     with op.batch_alter_table("audit_run") as b:
         for c in ("scope", "export_hash", "code_version", "finished_at"):
