@@ -27,17 +27,17 @@ def changes_view(t: Translator, perubahan: pd.DataFrame | None, kode: str, any_n
     if perubahan is None or not len(perubahan):
         return None
     rows = perubahan[key_text(perubahan["kode_pemda"]) == kode]
-    ring = {k: (None if is_missing(v) else v) for k, v in rows.iloc[0].items()} if len(rows) else {}
-    if is_missing(ring.get("run_sebelumnya")):
+    row = {k: (None if is_missing(v) else v) for k, v in rows.iloc[0].items()} if len(rows) else {}
+    if is_missing(row.get("run_sebelumnya")):
         return None
-    selisih = ring.get("selisih_skor_terverifikasi")
-    baru, selesai = ring.get("temuan_baru"), ring.get("temuan_selesai")
+    selisih = row.get("selisih_skor_terverifikasi")
+    baru, selesai = row.get("temuan_baru"), row.get("temuan_selesai")
     return {
         "baru": t.int(baru),
         "selesai": t.int(selesai),
-        "tetap": t.int(ring.get("temuan_tetap")),
+        "tetap": t.int(row.get("temuan_tetap")),
         "selisih": t.signed(selisih),
-        "selisih_bermasalah": t.signed(ring.get("selisih_persen_bermasalah")),
+        "selisih_bermasalah": t.signed(row.get("selisih_persen_bermasalah")),
         "ada_perubahan": bool((baru or 0) or (selesai or 0)),
         "skor_berubah": not is_missing(selisih) and round(float(selisih), 2) != 0,
         "baru_ada": any_new,
