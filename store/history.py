@@ -321,8 +321,9 @@ def compare(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd.Da
         earlier = _earlier_points(conn, runs, current["kode_pemda"].tolist())
         per_pemda, same, old_keys, old_shown = _changes(conn, current, cur_keys, earlier)
     kept = set(same.index[same])  # nothing changed: the report shows what the previous one showed
-    shown = pd.concat([per_pemda[~per_pemda["kode_pemda"].isin(kept)],
-                       old_shown[old_shown["kode_pemda"].isin(kept)]], ignore_index=True)
+    parts = [p for p in (per_pemda[~per_pemda["kode_pemda"].isin(kept)],
+                         with_dtypes_of(old_shown[old_shown["kode_pemda"].isin(kept)], per_pemda)) if len(p)]
+    shown = pd.concat(parts, ignore_index=True) if parts else per_pemda.iloc[0:0]
     shown = with_dtypes_of(shown, per_pemda).sort_values("kode_pemda").reset_index(drop=True)
     # a finding row is new when its Pemda had a previous run and that run did not have its key;
     # for an unchanged Pemda, when the previous report marked it new
