@@ -8,9 +8,11 @@ fixed, new, still open, score and problem-share deltas. Three tables on the shar
   finished, its scope (`nasional` or the one Pemda code of an on-demand run), the catalog year,
   the audit date (`as_of`), the export's name and fingerprint, the code version;
 - `audit_pemda`: one row per Pemda audited in the run, with its scores, verified predicate and
-  finding counts (a Pemda with no finding is still recorded: it *was* audited). Kept forever;
-- `audit_finding`: one row per distinct finding key of the run and Pemda. Kept for the newest
-  `keep_runs` runs of each Pemda (`Settings.history_keep_runs`), then dropped.
+  finding counts (a Pemda with no finding is still recorded: it *was* audited), and the change
+  its report showed (`laporan_*`). Kept forever;
+- `audit_finding`: one row per distinct finding key of the run and Pemda, and whether the
+  report marked it new. Kept for the newest `keep_runs` runs of each Pemda
+  (`Settings.history_keep_runs`), then dropped.
 
 Only complete runs are stored: the job compares while it runs (`compare`, reading only) and
 writes the whole run at its end in one transaction (`record_run`), so a run that dies leaves
@@ -256,7 +258,7 @@ def _earlier_points(conn, runs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 
 def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.DataFrame):
     """Per Pemda of `current` (PEMDA_COLUMNS) against its latest point in `earlier`
-    (TREND_COLUMNS): COMPARE_COLUMNS; whether nothing at all changed (`sama`, by kode_pemda);
+    (TREND_COLUMNS): COMPARE_COLUMNS; whether nothing at all changed (bool by kode_pemda);
     the previous run's keys (kode_pemda, finding_key, baru_di_laporan); and what the previous
     run's report showed (kode_pemda + COMPARE_COLUMNS)."""
     prev = (earlier.drop_duplicates("kode_pemda", keep="last")
