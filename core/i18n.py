@@ -110,3 +110,9 @@ class Translator:
         if dt is None or _missing(dt):
             return self("umum.tidak_ada")
         return format_datetime(dt, "d MMMM y HH.mm" if self.lang == "id" else "d MMMM y HH:mm", locale=self.locale)
+
+    def datetime_short(self, dt: datetime | None) -> str:
+        """`30 Nov 2026 14.22`: a label in a narrow column (the trend charts)."""
+        if dt is None or _missing(dt):
+            return self("umum.tidak_ada")
+        return format_datetime(dt, "d MMM y HH.mm" if self.lang == "id" else "d MMM y HH:mm", locale=self.locale)

@@ -42,6 +42,13 @@ class RingkasanModel(pa.DataFrameModel):
     jumlah_penerapan: Series[int] = pa.Field(ge=0)
     slot_indikator: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)  # SPD rows + 20 x n
     slot_bermasalah: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    # -- change since the previous run of the Pemda (empty: first audit, or no history) --------
+    temuan_baru: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    temuan_selesai: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    temuan_tetap: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    selisih_skor_terverifikasi: Series[float] = pa.Field(nullable=True)  # now - previous
+    selisih_persen_bermasalah: Series[float] = pa.Field(nullable=True)  # now - previous, points
+    run_sebelumnya: Series[object] = pa.Field(nullable=True)  # the run compared against
 
     class Config:
         name = "ringkasan.csv"
@@ -54,8 +61,32 @@ _COLUMNS = list(RingkasanModel.to_schema().columns)
 
 #: `ringkasan.csv`: these columns first (the contract every consumer relies on) …
 RINGKASAN_CONTRACT: list[str] = _COLUMNS[: _COLUMNS.index("jumlah_info") + 1]
-#: … then these (score components, counts).
-RINGKASAN_EXTRA: list[str] = _COLUMNS[len(RINGKASAN_CONTRACT):]
+#: … last what changed since the previous run (`store.history.COMPARE_COLUMNS`, filled by
+#: the job from the audit history) …
+RINGKASAN_CHANGE: list[str] = _COLUMNS[_COLUMNS.index("temuan_baru"):]
+#: … and between them these (score components, counts).
+RINGKASAN_EXTRA: list[str] = _COLUMNS[len(RINGKASAN_CONTRACT): _COLUMNS.index("temuan_baru")]
+
+_CHANGE_DTYPES = {"temuan_baru": "Int64", "temuan_selesai": "Int64", "temuan_tetap": "Int64",
+                  "selisih_skor_terverifikasi": "float64", "selisih_persen_bermasalah": "float64",
+                  "run_sebelumnya": object}
+
+
+def with_changes(ringkasan: pd.DataFrame, changes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`ringkasan` with the RINGKASAN_CHANGE columns from `changes` (one row per kode_pemda;
+    None or a Pemda missing from it: empty, never 0)."""
+    out = ringkasan.drop(columns=[c for c in RINGKASAN_CHANGE if c in ringkasan.columns])
+    kode = out["kode_pemda"].astype(str)
+    for c in RINGKASAN_CHANGE:
+        if changes is None or c not in changes.columns:
+            values = pd.Series(pd.NA if _CHANGE_DTYPES[c] == "Int64" else None, index=out.index)
+        else:
+            values = kode.map(dict(zip(changes["kode_pemda"].astype(str), changes[c])))
+        if _CHANGE_DTYPES[c] is object:
+            out[c] = values.astype(object).where(values.notna(), None)
+        else:
+            out[c] = pd.to_numeric(values, errors="coerce").astype(_CHANGE_DTYPES[c])
+    return out
 
 
 def validate(df: pd.DataFrame) -> pd.DataFrame:

@@ -105,6 +105,21 @@ MAX_WORKBOOK_MEMBERS = 10_000
 #: "billion laughs"): OOXML never declares one, and it must stand in the prolog.
 WORKBOOK_PROLOG_BYTES = 4096
 
+#: Runs of a Pemda whose findings the history keeps (its scores are kept forever): the change
+#: since the previous run needs only the last one; two weeks of nightly runs plus the day's
+#: on-demand re-audits leave room to look back, while a national run stores ~200,000 keys.
+HISTORY_KEEP_RUNS = 14
+
+#: Points of a Pemda's trend chart in its report: a year of monthly checks, or the last
+#: dozen fixes, still readable as bars on a 375 px phone.
+REPORT_TREND_POINTS = 12
+
+#: National runs the index page shows the national distribution over.
+INDEX_TREND_RUNS = 12
+
+#: `iid-audit history` lists this many runs unless `--limit` says otherwise (one screen).
+HISTORY_LIST_LIMIT = 10
+
 #: Text kept from one PDF for BKT-10's fuzzy match: enough for several pages of a Perda.
 MAX_PDF_TEXT_CHARS = 100_000
 
@@ -186,6 +201,9 @@ class Settings(BaseSettings):
     #: The address book (`kontak.csv`: kode_pemda,nama,to,cc): default `<state_dir>/kontak.csv`
     #: when that file exists. The export rarely carries addresses; BSKDN's contacts outlive it.
     kontak: Optional[Path] = None
+    #: Runs per Pemda whose finding keys the history keeps (scores: forever); at least 2, so
+    #: the change since the previous run can always be computed.
+    history_keep_runs: int = Field(default=HISTORY_KEEP_RUNS, ge=2)
     #: Show tracebacks and debug logs (IID_AUDIT_DEBUG=1); off: one line per error.
     debug: bool = False
     #: Prefect's own `PREFECT_API_URL`: set, `iid-audit audit` runs as a flow run on that server

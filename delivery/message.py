@@ -55,6 +55,8 @@ class ReportMessage:
     text: str | None = None
     attachment: Path | None = None
     recipients: Recipients = field(default_factory=Recipients)
+    #: verified score now minus at the Pemda's previous audit (None: first audit)
+    selisih_skor_terverifikasi: float | None = None
 
 
 def _missing(x: object) -> bool:
@@ -126,7 +128,15 @@ def subject_for(item: ReportMessage) -> str:
     skor = format_angka(item.skor_terverifikasi)
     predikat = clean_header_text(item.predikat_terverifikasi, limit=40)
     tail = f" ({predikat})" if predikat else ""
-    return f"Hasil audit IID {tahun} {pemda}: skor terverifikasi {skor}{tail}"
+    return f"Hasil audit IID {tahun} {pemda}: skor terverifikasi {skor}{tail}{score_move(item)}"
+
+
+def score_move(item: ReportMessage) -> str:
+    """`, naik 3,50 sejak audit sebelumnya` when the verified score moved; else empty."""
+    d = item.selisih_skor_terverifikasi
+    if _missing(d) or round(float(d), 2) == 0:
+        return ""
+    return f", {'naik' if float(d) > 0 else 'turun'} {format_angka(abs(float(d)))} sejak audit sebelumnya"
 
 
 def default_text(item: ReportMessage) -> str:
@@ -249,6 +259,8 @@ def report_messages(
             skor_klaim=None if _missing(rec.get("skor_klaim")) else float(rec["skor_klaim"]),
             persen_indikator_bermasalah=None if _missing(rec.get("persen_indikator_bermasalah"))
             else float(rec["persen_indikator_bermasalah"]),
+            selisih_skor_terverifikasi=None if _missing(rec.get("selisih_skor_terverifikasi"))
+            else float(rec["selisih_skor_terverifikasi"]),
             html=html[kode],
             text=(text or {}).get(kode),
             attachment=(attachments or {}).get(kode),

@@ -272,10 +272,13 @@ def _transmit(
         return ItemResult(kode, STATUS_SENT, message_id=message_id, refused=dict(refused), attempted=True)
 
 
-def _supersede(ledger: Ledger, kode: str, keep_id: int | None) -> None:
-    """One pending message per Pemda: older unsent outbox messages are retired."""
+def _supersede(ledger: Ledger, kode: str, keep_id: int | None, keep_path: Path | None = None) -> None:
+    """One pending message per Pemda: older unsent outbox messages are retired. An older row
+    whose file is `keep_path` (the same report again, from a later run: same file name) is
+    retired in the ledger only; its file now holds the pending message."""
     for r in ledger.supersede_outbox(kode, keep_id):
-        retire(r.outbox_path)
+        if keep_path is None or r.outbox_path is None or Path(r.outbox_path) != Path(keep_path):
+            retire(r.outbox_path)
         log.info("deliver %s: older outbox message superseded", kode)
 
 
@@ -328,7 +331,7 @@ def deliver_one(
         else:
             row = ledger.insert(kode, run_id, digest, plan.seq, OUTBOX, message_id, str(path))
             keep = row.id if row else None
-        _supersede(ledger, kode, keep)
+        _supersede(ledger, kode, keep, path)
         log.info("deliver %s: written to outbox%s", kode, "" if item.recipients else " without recipient")
         return ItemResult(kode, STATUS_OUTBOX, message_id=message_id, path=path, unaddressed=not item.recipients)
 

@@ -7,6 +7,8 @@ English) and a non-zero exit code from `Outcome`; never a traceback.
   Prefect server when it is set, or on a temporary local server with `--prefect`.
 - `iid-audit serve --export SOURCE [--out DIR]` registers both deployments and runs them.
 - `iid-audit outbox send DIR` sends the `.eml` files a run left in `DIR/outbox/`.
+- `iid-audit history [--region KODE] [--limit N] [--json]` lists recent runs and what changed.
+- `iid-audit db upgrade` applies the database migrations (every command does so at start).
 
 Prefect is configured (`flows.embedded.configure_environment`) before it is imported: no
 telemetry, warnings only on the console. Without a Prefect run it is not imported at all.
@@ -21,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from core.outcomes import AuditError, Outcome, UsageError
+from core.settings import HISTORY_LIST_LIMIT
 
 log = logging.getLogger("iid_audit")
 
@@ -84,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     os_ = osub.add_parser("send", help="send the .eml files of DIR/outbox (or DIR) over SMTP")
     os_.add_argument("dir", type=Path, help="the run's output folder or its outbox folder")
     os_.add_argument("--resend", action="store_true", help="send again what was sent before")
+
+    h = sub.add_parser("history", help="recent audit runs and what changed since the run before each")
+    h.add_argument("--region", help="only the runs that audited this Pemda, with its scores and changes")
+    h.add_argument("--limit", type=int, default=HISTORY_LIST_LIMIT, help=f"how many runs (default {HISTORY_LIST_LIMIT})")
+    h.add_argument("--json", action="store_true", help="JSON for scripts instead of a table")
+
+    d = sub.add_parser("db", help="the database of the audit history and the send ledger")
+    dsub = d.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    dsub.add_parser("upgrade", help="apply the migrations up to the newest schema (done at every start anyway)")
     return p
 
 
@@ -289,12 +301,12 @@ def _kontak_check(args, settings) -> Outcome:
 
 def _outbox_send(args, settings) -> Outcome:
     from delivery import send_outbox
-    from store.db import init_db, make_engine
+    from store.db import open_db
 
     folder = args.dir / "outbox" if (args.dir / "outbox").is_dir() else args.dir
     if not folder.is_dir():
         raise UsageError(f"Folder outbox tidak ditemukan: {folder}", f"Outbox folder not found: {folder}")
-    engine = init_db(make_engine(settings.database_url))
+    engine = open_db(settings.database_url)
     summary = send_outbox(folder, settings=settings, engine=engine, resend=args.resend)
     c = summary.counts()
     print(f"Outbox {folder.resolve()}: terkirim / sent {c['sent']}, tidak berubah / unchanged "
@@ -302,6 +314,89 @@ def _outbox_send(args, settings) -> Outcome:
           f"{c['no_recipient']}, tidak pasti / uncertain {c['uncertain']}, diganti laporan lebih baru / "
           f"superseded {c['superseded']}")
     return summary.outcome
+
+
+def _history(args, settings) -> Outcome:
+    """Recent runs, newest first: a table on a terminal, `--json` for scripts."""
+    import json
+
+    from store.db import open_db
+    from store.history import list_runs
+
+    if args.limit < 1:
+        raise UsageError("--limit harus 1 atau lebih", "--limit must be 1 or more")
+    engine = open_db(settings.database_url)
+    try:
+        runs = list_runs(engine, region=args.region, limit=args.limit)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(runs, ensure_ascii=False, indent=2))
+        return Outcome.CLEAN
+    if not runs:
+        where = f" {args.region}" if args.region else ""
+        print(f"Belum ada audit tercatat{where} / no audit recorded{where} ({_db_where(settings)})")
+        return Outcome.CLEAN
+    print(_history_table(runs, region=args.region))
+    return Outcome.CLEAN
+
+
+def _history_table(runs: list[dict], region: str | None) -> str:
+    """One line per run; changes are `—` for a run with nothing before it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from job.pipeline import TIMEZONE
+
+    def n(x) -> str:
+        return "—" if x is None else str(x)
+
+    def d(x) -> str:
+        return "—" if x is None else f"{x:+.2f}"
+
+    head = ["run", "mulai (WIB) / started", "tgl audit / as-of", "cakupan / scope", "Pemda", "error", "warning",
+            "selesai / fixed", "baru / new", "tetap / open"]
+    if region:
+        head += ["skor terverifikasi / verified", "Δ skor", "bermasalah % / problem %", "Δ %"]
+    rows = []
+    for r in runs:
+        mulai = datetime.fromisoformat(r["mulai"]).astimezone(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%d %H:%M:%S")
+        row = [r["run_id"], mulai, r["tanggal_audit"], r["cakupan"] or "—", str(r["pemda"]), n(r["error"]),
+               n(r["warning"]), n(r["temuan_selesai"]), n(r["temuan_baru"]), n(r["temuan_tetap"])]
+        if region:
+            row += [n(r.get("skor_terverifikasi")), d(r.get("selisih_skor_terverifikasi")),
+                    n(r.get("persen_indikator_bermasalah")), d(r.get("selisih_persen_bermasalah"))]
+        rows.append(row)
+    widths = [max(len(h), *(len(x[i]) for x in rows)) for i, h in enumerate(head)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(head), *(line(r) for r in rows)])
+
+
+def _db_where(settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _db_upgrade(args, settings) -> Outcome:
+    from store.db import head_revision, make_engine, schema_revision, upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        before = schema_revision(engine)
+        after = upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 - unreachable server, bad URL: one line
+        import sqlalchemy as sa
+
+        if not isinstance(exc, sa.exc.SQLAlchemyError):
+            raise
+        raise UsageError(f"Basis data {_db_where(settings)} tidak dapat dimutakhirkan ({type(exc).__name__})",
+                         f"Database {_db_where(settings)} cannot be upgraded ({type(exc).__name__})") from None
+    finally:
+        engine.dispose()
+    state = "sudah terbaru / already current" if before == after else f"{before or 'kosong / empty'} → {after}"
+    print(f"iid-audit db: {_db_where(settings)}: revisi / revision {after} (terbaru / newest {head_revision()}): {state}")
+    return Outcome.CLEAN
 
 
 def threading_is_main() -> bool:
@@ -348,6 +443,10 @@ def main(argv: list[str] | None = None) -> int:
             outcome = _kontak_check(args, settings)
         elif args.command == "outbox":
             outcome = _outbox_send(args, settings)
+        elif args.command == "history":
+            outcome = _history(args, settings)
+        elif args.command == "db":
+            outcome = _db_upgrade(args, settings)
         else:  # pragma: no cover - argparse guards this
             parser.error(f"unknown command {args.command}")
     except AuditError as exc:

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -56,14 +57,29 @@ def export_files(path: Path) -> list[Path]:
                   and p.suffix.lower() in readers.EXPORT_SUFFIXES)
 
 
-def export_key(path: Path) -> str:
-    """SHA-256 over the reading code and the export's file names and bytes (streamed)."""
-    h = hashlib.sha256(_code_digest().encode())
-    for f in export_files(path):
+def export_digest(path: Path) -> str:
+    """The export's fingerprint: SHA-256 over the names and bytes of the files its raw read
+    reads (`export_files`; evidence files are fingerprinted one by one by the rules). Computed
+    once per run however often asked (the cache and the history both want it): remembered
+    while no file's size or modification time changed."""
+    files = export_files(path)
+    stamp = tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    return _digest(tuple(files), stamp)
+
+
+@lru_cache(maxsize=8)
+def _digest(files: tuple[Path, ...], stamp: tuple) -> str:
+    h = hashlib.sha256()
+    for f in files:
         h.update(f.name.encode("utf-8", "surrogateescape") + b"\0")
         with f.open("rb") as fh:
             h.update(hashlib.file_digest(fh, "sha256").digest())
     return h.hexdigest()
+
+
+def export_key(path: Path) -> str:
+    """The cache key: SHA-256 over the reading code and the export's fingerprint."""
+    return hashlib.sha256((_code_digest() + export_digest(path)).encode()).hexdigest()
 
 
 def read_raw_cached(path: Path, cache_dir: Path, region: str | None = None) -> RawExport:

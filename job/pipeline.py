@@ -20,7 +20,7 @@ import re
 import shutil
 import time
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, TypeVar
@@ -34,8 +34,9 @@ from core.findings import FINDING_COLUMNS
 from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
 from core.ringkasan import validate as validate_ringkasan
+from core.ringkasan import with_changes
 from core.safe_cells import write_csv
-from core.settings import EXPORT_CACHE_FOLDER, Settings
+from core.settings import EXPORT_CACHE_FOLDER, INDEX_TREND_RUNS, REPORT_TREND_POINTS, Settings
 from job import progress
 from job.lock import nightly_lock, out_dir_lock
 from ingest.export import Export
@@ -44,6 +45,7 @@ from ingest.readers import EXPORT_SUFFIXES
 if TYPE_CHECKING:
     from checks.metrics import Metrics
     from reports import ReportFiles, RunInfo
+    from store.history import RunRecord
 
 T = TypeVar("T")
 
@@ -107,6 +109,14 @@ class AuditResult:
     outbox_dir: Optional[Path] = None
     #: per rule and Pemda: items checked, failed, passed (`checks.coverage`, `cakupan.csv`)
     cakupan: Optional[pd.DataFrame] = None
+    #: what changed per Pemda as its report shows it (`store.history.Comparison.shown`), once
+    #: the history is read; None: no history (the reports then show no change)
+    perubahan: Optional[pd.DataFrame] = None
+    #: each Pemda's trend (`store.history.TREND_COLUMNS`, ending with this run), once the
+    #: history is read; None when there is no history (the reports then draw no chart)
+    tren: Optional[pd.DataFrame] = None
+    #: Pemda rows of the latest national runs and this one (the index's distribution over runs)
+    tren_nasional: Optional[pd.DataFrame] = None
 
     @property
     def ringkasan(self) -> pd.DataFrame:
@@ -117,6 +127,17 @@ class AuditResult:
         if self.failures:
             return Outcome.PARTIAL
         return Outcome.FINDINGS if len(self.findings) else Outcome.CLEAN
+
+
+@dataclass
+class History:
+    """What the history says about a run in progress (plain values; see `store.history`)."""
+
+    changes: pd.DataFrame  # store.history.COMPARE_COLUMNS per Pemda: against the previous run
+    shown: pd.DataFrame  # the same as the reports show it (an unchanged Pemda: what its last report showed)
+    baru: pd.Series  # per finding row: marked new in the report
+    tren: pd.DataFrame  # each Pemda's last distinct points, this run included
+    nation: pd.DataFrame  # Pemda rows of the latest earlier national runs
 
 
 @dataclass
@@ -233,24 +254,78 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
         docs = out_dir  # GX keeps its project in <out>/gx/
         shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
     findings, metrics, not_checked, cakupan = audit_export(export, catalog, as_of, settings.lang, docs)
+    metrics = replace(metrics, ringkasan=with_changes(metrics.ringkasan))  # empty until the history says
     write_contract(out_dir, findings, metrics.ringkasan)
     write_csv(cakupan, out_dir / "cakupan.csv")
     return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of, cakupan=cakupan)
 
 
-def record_history(settings: Settings, run_id: str, result: AuditResult, source: str) -> pd.DataFrame:
-    """Store this run's per-Pemda scores and finding keys; what changed since the last run."""
-    from store.db import init_db, make_engine
-    from store.history import compare_with_previous, record_run
+def run_record(run_id: str, started: datetime, request: JobRequest, result: AuditResult,
+               export_path: Path) -> "RunRecord":
+    """What `audit_run` keeps about this execution: scope, catalog year, audit date, the
+    export's name and fingerprint, the code version."""
+    from store.history import SCOPE_NATIONAL, RunRecord
 
-    engine = init_db(make_engine(settings.database_url))
-    tahun = int(result.export.tahun_penilaian or result.catalog.tahun)
-    record_run(engine, run_id, result.metrics, result.findings, source=source, tahun=tahun, as_of=result.as_of)
-    return compare_with_previous(engine, run_id)
+    return RunRecord(run_id=run_id, started_at=started, tahun=int(result.catalog.tahun),
+                     as_of=result.as_of, source=Path(export_path).name, scope=request.region or SCOPE_NATIONAL,
+                     export_hash=export_fingerprint(export_path), code_version=code_version())
 
 
-def render_batch(result: AuditResult, codes: list[str], settings: Settings,
-                 previous: pd.DataFrame | None) -> dict[str, "ReportFiles"]:
+def read_history(settings: Settings, run: "RunRecord", result: AuditResult) -> "History":
+    """This run against the stored history (reading only): what changed per Pemda, which
+    findings are new, each Pemda's trend, and the national distribution over runs."""
+    from store.db import open_db
+    from store.history import SCOPE_NATIONAL, compare, national_runs, trend_points
+
+    engine = open_db(settings.database_url)
+    try:
+        cmp = compare(engine, run, result.metrics, result.findings)
+        nation = national_runs(engine, run.tahun, INDEX_TREND_RUNS - (run.scope == SCOPE_NATIONAL))
+    finally:
+        engine.dispose()
+    return History(cmp.per_pemda, cmp.shown, cmp.baru, trend_points(cmp.tren, REPORT_TREND_POINTS), nation)
+
+
+def apply_history(result: AuditResult, history: "History", run: "RunRecord") -> None:
+    """Put what changed where the outputs read it: `ringkasan` (and `ringkasan.csv`) gets the
+    change columns, each finding row `_baru`, the result the trends (reports take plain values)."""
+    from store.history import SCOPE_NATIONAL
+
+    result.metrics = replace(result.metrics, ringkasan=with_changes(result.metrics.ringkasan, history.changes))
+    result.findings = result.findings.assign(_baru=history.baru.reindex(result.findings.index, fill_value=False))
+    result.perubahan = history.shown
+    result.tren = _local_times(history.tren)
+    nation = history.nation
+    if run.scope == SCOPE_NATIONAL:  # this night is the newest point of the national distribution
+        now = result.ringkasan[["kode_pemda", "skor_terverifikasi", "persen_indikator_bermasalah",
+                                "predikat_terverifikasi"]].assign(run_id=run.run_id, started_at=run.started_at,
+                                                                  as_of=run.as_of)
+        nation = pd.concat([nation, now[nation.columns]], ignore_index=True) if len(nation) else now
+    result.tren_nasional = _local_times(nation)
+    write_csv(validate_ringkasan(result.ringkasan), result.out_dir / "ringkasan.csv")
+
+
+def _local_times(df: pd.DataFrame) -> pd.DataFrame:
+    """`started_at` in Jakarta time (the reports label trend points with it)."""
+    if not len(df):
+        return df
+    return df.assign(started_at=pd.to_datetime(df["started_at"], utc=True).dt.tz_convert(TIMEZONE))
+
+
+def save_history(settings: Settings, run: "RunRecord", result: AuditResult) -> None:
+    """The whole run into the history in one transaction (the job's last write before publishing)."""
+    from store.db import open_db
+    from store.history import record_run
+
+    engine = open_db(settings.database_url)
+    try:
+        record_run(engine, run, result.metrics, result.findings, keep_runs=settings.history_keep_runs,
+                   shown=result.perubahan)
+    finally:
+        engine.dispose()
+
+
+def render_batch(result: AuditResult, codes: list[str], settings: Settings) -> dict[str, "ReportFiles"]:
     """The reports of `codes` under `<out>/laporan/`. A Pemda whose report fails is recorded
     in `result.failures` and the others go on.
 
@@ -266,7 +341,7 @@ def render_batch(result: AuditResult, codes: list[str], settings: Settings,
         for kode in codes:  # one report per Pemda
             try:
                 done[kode] = render_pemda(result, kode, result.out_dir, lang=settings.lang, run_info=None,
-                                          previous=previous, budget=settings.report_budget_bytes)
+                                          budget=settings.report_budget_bytes)
             except Exception as exc:  # noqa: BLE001 - one broken report must not stop the others
                 result.failures.append(failure(kode, "laporan", error_text(exc)))
             progress.advance("laporan")
@@ -281,7 +356,7 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     `result.unaddressed` (a failure only with `require_recipients`). Both are added only when
     the stage ends, so a retried stage (a database hiccup) does not list a problem twice."""
     from delivery import DeliveryAborted, deliver, recipients_from_profil, report_messages
-    from store.db import init_db, make_engine
+    from store.db import open_db
 
     book, _ = recipients_from_profil(result.export.tables.get("profil_pemda"), request.recipients,
                                      settings.kontak_path)
@@ -298,7 +373,7 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     items = report_messages(ring, tahun=int(result.export.tahun_penilaian or result.catalog.tahun), html=html,
                             recipients=book, attachments={k: reports[k].attachment for k in html},
                             text={k: reports[k].text for k in html if reports[k].text})
-    engine = init_db(make_engine(settings.database_url))
+    engine = open_db(settings.database_url)
     try:
         summary = deliver(items, settings=settings, engine=engine, run_id=run_id,
                           outbox_dir=result.outbox_dir or result.out_dir / "outbox", send=request.send,
@@ -368,7 +443,7 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
     stage = _timed(stage, timings)
     as_of = request.as_of or today()
     started = datetime.now(ZoneInfo(TIMEZONE))
-    run_id = run_id_for(as_of, request.region)
+    run_id = run_id_for(started, request.region)
     export_path = find_export(request.source)
     out_dir = Path(request.out) / run_id if request.run_folder else Path(request.out)
     summary = RunSummary(run_id=run_id, flow=request.flow, export=str(export_path.resolve()),
@@ -400,9 +475,10 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                                  f"Pemda {request.only} (--only) is not among the audited Pemda")
 
             marker.at("riwayat")
-            previous = None
+            run = None
             try:
-                previous = stage("riwayat", record_history, settings, run_id, result, str(export_path), retries=2)
+                run = run_record(run_id, started, request, result, export_path)
+                apply_history(result, stage("riwayat", read_history, settings, run, result, retries=2), run)
             except Exception as exc:  # noqa: BLE001 - history is a nicety; the audit stands
                 result.failures.append(failure(None, "riwayat", error_text(exc)))
 
@@ -410,8 +486,7 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             progress.start("laporan", len(codes))
             reports: dict = {}
             for prov, batch in province_batches(codes):
-                reports.update(stage("laporan", render_batch, result, batch, settings, previous,
-                                     label=f"laporan {prov}"))
+                reports.update(stage("laporan", render_batch, result, batch, settings, label=f"laporan {prov}"))
             result.reports = reports
             todo = [k for k in codes if k in reports and (request.only is None or k == request.only)]
             marker.at("kirim")
@@ -424,6 +499,13 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                 summary.index = str((out_dir / "index.html").resolve())
             except Exception as exc:  # noqa: BLE001
                 result.failures.append(failure(None, "indeks", error_text(exc)))
+            marker.at("simpan")  # the history gets the run whole, or (dying before) not at all
+            try:
+                if run is not None:
+                    stage("simpan", save_history, settings,
+                          replace(run, finished_at=datetime.now(ZoneInfo(TIMEZONE))), result, retries=2)
+            except Exception as exc:  # noqa: BLE001
+                result.failures.append(failure(None, "riwayat", error_text(exc)))
 
             summary.pemda = len(codes)
             summary.findings = severity_counts(result.findings)
@@ -565,12 +647,31 @@ def find_export(source: str | Path) -> Path:
     return path
 
 
-def run_id_for(as_of: date, region: str | None = None) -> str:
-    """`nasional-20260701` or `pemda-35.04-20260701`: one id per scope and audit date, so a
-    rerun of a killed run is the same run (history replaces its rows; delivery does not mail
-    what that run already sent)."""
+def run_id_for(started: datetime, region: str | None = None) -> str:
+    """`20261130T012233.123Z-nasional` or `20261130T012233.123Z-pemda-35.04`: one id per
+    execution (its start in UTC to the millisecond, so ids sort in time order), never per day:
+    two audits of the same day are two runs, each kept in the history."""
     scope = f"pemda-{_safe(region)}" if region else "nasional"
-    return f"{scope}-{as_of:%Y%m%d}"
+    t = started.astimezone(ZoneInfo("UTC"))
+    return f"{t:%Y%m%dT%H%M%S}.{t.microsecond // 1000:03d}Z-{scope}"
+
+
+def export_fingerprint(path: Path) -> str:
+    """The export's fingerprint for the history (`ingest.cache.export_digest`: the files the
+    audit reads, by name and content; the same hash keys the export cache)."""
+    from ingest.cache import export_digest
+
+    return export_digest(path)
+
+
+def code_version() -> str:
+    """The installed iid-audit version (what made the run)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("iid-audit")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree without install
+        return "unknown"
 
 
 def _safe(text: str) -> str:

@@ -45,6 +45,7 @@ from reports.data import (
     slugify,
     text,
 )
+from reports.history import changes_view, national_view, trend_view
 from reports.i18n import Translator
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -113,7 +114,7 @@ def _record(row: pd.Series | dict) -> dict[str, Any]:
 class PemdaReport:
     """Everything the template needs about one Pemda, independent of how much is shown."""
 
-    def __init__(self, result, kode: str, t: Translator, run_info: RunInfo | None, previous: pd.DataFrame | None):
+    def __init__(self, result, kode: str, t: Translator, run_info: RunInfo | None):
         self.result = result
         self.kode = str(kode)
         self.t = t
@@ -136,7 +137,9 @@ class PemdaReport:
         self.pemda = text(self.ring.get("pemda")) or (
             text(findings["pemda"].dropna().iloc[0]) if len(findings) and findings["pemda"].notna().any() else self.kode
         )
-        self.previous = self._previous(previous)
+        self.changes = changes_view(t, getattr(result, "perubahan", None), self.kode,
+                                    bool(findings.get("_baru", pd.Series(dtype=bool)).eq(True).any()))
+        self.trend = trend_view(t, getattr(result, "tren", None), self.kode)
         self.catalog = result.catalog
         self.indicators = result.catalog.indicators
         self.lang = t.lang
@@ -144,23 +147,6 @@ class PemdaReport:
         self._fixes: tuple[list[dict], int, dict | None] | None = None
 
     # -- pieces ----------------------------------------------------------------------------
-    def _previous(self, previous: pd.DataFrame | None) -> dict | None:
-        if previous is None or not len(previous):
-            return None
-        df = previous
-        if "kode_pemda" in df.columns:
-            df = df[key_text(df["kode_pemda"]) == self.kode]
-            if not len(df):
-                return None
-        r = _record(df.iloc[0])
-        t = self.t
-        return {
-            "baru": t.int(r.get("temuan_baru")),
-            "selesai": t.int(r.get("temuan_selesai")),
-            "tetap": t.int(r.get("temuan_tetap")),
-            "selisih": t.signed(r.get("selisih_skor_terverifikasi")),
-        }
-
     def _innovations(self) -> list[dict]:
         """Innovations in report order: rank (most score lost first), then by findings."""
         info: dict[str, dict] = {}
@@ -240,6 +226,7 @@ class PemdaReport:
             "cara": t.fix_hint(rule_id),
             "bukti": bukti,
             "poin": None if is_missing(r.get("poin")) or not r.get("poin") else t.num(r["poin"]),
+            "baru": bool(r.get("_baru") is True),  # new since the previous run (the job marks it)
         }
 
     def fix_first(self) -> tuple[list[dict], int, dict | None]:
@@ -472,7 +459,8 @@ class PemdaReport:
             "total_teks": t.int(total),
             "shown": len(shown),
             "attachment": attachment_name,
-            "perubahan": self.previous,
+            "perubahan": self.changes,
+            "tren": self.trend,
             "fix_rows": fix_rows,
             "fix_more": max(0, fix_total - len(fix_rows)),
             "what_if": what_if,
@@ -564,7 +552,6 @@ def render_pemda_html(
     lang: str = "id",
     run_info: RunInfo | None = None,
     attachment_name: str | None = None,
-    previous: pd.DataFrame | None = None,
     budget: int = REPORT_BODY_BUDGET_BYTES,
 ) -> str:
     """The inlined report of one Pemda as a string (the email body), within `budget` bytes.
@@ -572,7 +559,7 @@ def render_pemda_html(
     `attachment_name` is the file the text points to when findings are cut (pass
     `ReportFiles.attachment.name`); `render_pemda` writes the same body to disk.
     """
-    report = PemdaReport(result, kode_pemda, Translator(lang), run_info, previous)
+    report = PemdaReport(result, kode_pemda, Translator(lang), run_info)
     html, _shown = fit_to_budget(report, attachment_name, budget)
     return html
 
@@ -584,7 +571,6 @@ def render_pemda(
     *,
     lang: str = "id",
     run_info: RunInfo | None = None,
-    previous: pd.DataFrame | None = None,
     budget: int = REPORT_BODY_BUDGET_BYTES,
 ) -> ReportFiles:
     """Write `laporan/<kode>-<slug>.html` and, when the Pemda has findings, the
@@ -592,7 +578,7 @@ def render_pemda(
     from reports.attachment import write_attachment
 
     t = Translator(lang)
-    report = PemdaReport(result, kode_pemda, t, run_info, previous)
+    report = PemdaReport(result, kode_pemda, t, run_info)
     html_path, xlsx_path = _paths(out_dir, report.kode, report.pemda)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     attachment = None
@@ -710,6 +696,7 @@ def render_index(
         dist.append({"nama": nama, "klaim": t.int(k), "terverifikasi": t.int(v),
                      "w_klaim": round(100 * k / n_all), "w_terverifikasi": round(100 * v / n_all)})
     tidak = int(ring["skor_terverifikasi"].isna().sum())
+    tren_nasional, tren_legenda = national_view(t, getattr(result, "tren_nasional", None), names)
     names_by_kode = dict(zip(ring["_kode"], ring["pemda"].astype("string").fillna("")))
     fails = []
     for f in failures if failures is not None else (result.failures or []):
@@ -726,6 +713,8 @@ def render_index(
         "orders": orders,
         "dist": dist,
         "tidak_dihitung": t.int(tidak) if tidak else None,
+        "tren_nasional": tren_nasional,
+        "tren_legenda": tren_legenda,
         "failures": fails,
         "unaddressed": [f"{names_by_kode.get(k) or k} ({k})" for k in (unaddressed or [])],
         "not_checked": _not_checked_rows(result, t),

@@ -1,15 +1,21 @@
 """The project's one database: engine factory and the shared `metadata` every table registers on.
 
 Modules that keep state (`store.ledger` for email sends, `store.history` for run history)
-declare their `sqlalchemy.Table`s on `metadata` at import time; `init_db(engine)` imports
-them and creates whatever is missing. The default URL is `Settings.database_url`: a SQLite
-file in a stable state folder (never inside a run folder, so reruns and the next night see
-the same ledger). Production can point `IID_AUDIT_DB_URL` at PostgreSQL or any SQLAlchemy URL.
+declare their `sqlalchemy.Table`s on `metadata` at import time (what queries use). The
+schema itself is made only by the Alembic migrations in `store/migrations/` (shipped in the
+package): `init_db(engine)` applies them up to the newest at start, once per engine, and
+`iid-audit db upgrade` does the same by hand. A database made before migrations existed
+(`metadata.create_all`) is taken over by the baseline step, which creates only what is missing.
+The default URL is `Settings.database_url`: a SQLite file in a stable state folder (never
+inside a run folder, so reruns and the next night see the same ledger). Production points
+`IID_AUDIT_DB_URL` at PostgreSQL (`postgresql+psycopg://…`).
 """
 
 from __future__ import annotations
 
 import importlib
+import threading
+import weakref
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -55,13 +61,77 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True, future=True)
 
 
-def init_db(engine: sa.Engine) -> sa.Engine:
-    """Create every table registered on `metadata` (idempotent)."""
+#: The Alembic scripts (env.py, versions/): inside the package, so an installed copy has them.
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+#: Engines already brought to the newest schema by this process (upgrade runs once each).
+_UPGRADED: "weakref.WeakSet[sa.Engine]" = weakref.WeakSet()
+_UPGRADE_LOCK = threading.Lock()
+
+
+def _import_tables() -> None:
     for name in TABLE_MODULES:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name != name:  # a real import error inside the module: don't hide it
                 raise
-    metadata.create_all(engine)
+
+
+def _alembic_config(connection):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def schema_revision(engine: sa.Engine) -> str | None:
+    """The Alembic revision the database is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision the code knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
+    """Apply the migrations up to `revision` in one transaction; returns the revision reached."""
+    from alembic import command
+
+    _import_tables()
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+    return schema_revision(engine)
+
+
+def open_db(url: str) -> sa.Engine:
+    """An engine for `url` at the newest schema; a database that cannot be reached or
+    migrated is one clear line (UsageError naming the URL without its password)."""
+    from core.outcomes import UsageError
+
+    engine = make_engine(url)
+    try:
+        return init_db(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        engine.dispose()
+        where = make_url(url).render_as_string(hide_password=True)
+        kind = type(getattr(exc, "orig", None) or exc).__name__
+        raise UsageError(f"Basis data {where} tidak dapat dibuka ({kind}); periksa IID_AUDIT_DB_URL",
+                         f"Database {where} cannot be opened ({kind}); check IID_AUDIT_DB_URL") from None
+
+
+def init_db(engine: sa.Engine) -> sa.Engine:
+    """Bring the database to the newest schema (once per engine and process; idempotent)."""
+    with _UPGRADE_LOCK:
+        if engine not in _UPGRADED:
+            upgrade(engine)
+            _UPGRADED.add(engine)
     return engine

@@ -111,8 +111,9 @@ class Ledger:
     """Typed access to `send_ledger`. Every state change is one short transaction."""
 
     def __init__(self, engine: sa.Engine):
-        self.engine = engine
-        metadata.create_all(engine, tables=[send_ledger])
+        from store.db import init_db
+
+        self.engine = init_db(engine)
 
     # ---- reads -------------------------------------------------------------------------
     def _select(self, *where, order=None) -> list[LedgerRow]:

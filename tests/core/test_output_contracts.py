@@ -8,7 +8,8 @@ import pytest
 from pandera.errors import SchemaErrors
 
 from core.findings import ALL_COLUMNS, FINDING_COLUMNS, Finding, findings, validate
-from core.ringkasan import RINGKASAN_CONTRACT, validate as validate_ringkasan
+from core.ringkasan import RINGKASAN_CHANGE, RINGKASAN_CONTRACT, with_changes
+from core.ringkasan import validate as validate_ringkasan
 
 
 def one(**over) -> pd.DataFrame:
@@ -58,16 +59,22 @@ def ringkasan_row(**over) -> pd.DataFrame:
     df = pd.DataFrame([row])
     df["slot_indikator"] = pd.array([over.get("slot_indikator", 252)], dtype="Int64")
     df["slot_bermasalah"] = pd.array([over.get("slot_bermasalah", 63)], dtype="Int64")
-    return df
+    changes = {k: over[k] for k in RINGKASAN_CHANGE if k in over}
+    return with_changes(df, pd.DataFrame([{"kode_pemda": row["kode_pemda"], **changes}]) if changes else None)
 
 
 def test_ringkasan_contract_and_refusals():
     validate_ringkasan(ringkasan_row())
     validate_ringkasan(ringkasan_row(skor_klaim=float("nan"), predikat_klaim=None))  # cannot compute: empty
-    for bad in (dict(jumlah_error=-1), dict(persen_indikator_bermasalah=130.0), dict(kode_pemda="3504")):
+    validate_ringkasan(ringkasan_row(temuan_baru=3, temuan_selesai=12, temuan_tetap=40, selisih_skor_terverifikasi=-1.5,
+                                     selisih_persen_bermasalah=2.0, run_sebelumnya="20261130T010000.000Z-nasional"))
+    for bad in (dict(jumlah_error=-1), dict(persen_indikator_bermasalah=130.0), dict(kode_pemda="3504"),
+                dict(temuan_baru=-1)):
         with pytest.raises(SchemaErrors):
             validate_ringkasan(ringkasan_row(**bad))
     assert RINGKASAN_CONTRACT[:3] == ["kode_pemda", "pemda", "jumlah_inovasi"]
+    assert RINGKASAN_CHANGE == ["temuan_baru", "temuan_selesai", "temuan_tetap", "selisih_skor_terverifikasi",
+                                "selisih_persen_bermasalah", "run_sebelumnya"]
 
 
 def test_the_catalog_is_typed_and_a_wrong_threshold_is_one_clear_error(tmp_path, monkeypatch):

@@ -120,3 +120,24 @@ def test_report_messages_from_ringkasan_subject_and_missing_recipient(engine, tm
     assert read_eml(paths["35.05"])["To"] is None
     path = paths["35.04"]
     assert read_eml(path)["Subject"] == "Hasil audit IID 2026 Kab. Tulungagung: skor terverifikasi 38,13 (Kurang Inovatif)"
+
+
+def test_subject_says_how_far_the_score_moved_since_the_previous_audit():
+    from delivery import Recipients, report_messages
+    from delivery.message import subject_for
+
+    ringkasan = pd.DataFrame({
+        "kode_pemda": ["35.04", "35.05", "35.06", "35.07"],
+        "pemda": ["Kab. Tulungagung", "Kab. Blitar", "Kab. Kediri", "Kab. Malang"],
+        "skor_terverifikasi": [43.5, 60.0, 50.0, 20.0],
+        "predikat_terverifikasi": ["Inovatif", "Inovatif", "Inovatif", "Kurang Inovatif"],
+        "selisih_skor_terverifikasi": [5.374, -1.25, 0.0, float("nan")],  # up, down, same, first audit
+    })
+    items = report_messages(ringkasan, tahun=2026, html={k: "<p>x</p>" for k in ringkasan["kode_pemda"]},
+                            recipients={"35.04": Recipients(to=("admin@tulungagungkab.go.id",))})
+    subjects = {i.kode_pemda: subject_for(i) for i in items}
+    assert subjects["35.04"] == ("Hasil audit IID 2026 Kab. Tulungagung: skor terverifikasi 43,50 (Inovatif), "
+                                 "naik 5,37 sejak audit sebelumnya")
+    assert subjects["35.05"].endswith("skor terverifikasi 60,00 (Inovatif), turun 1,25 sejak audit sebelumnya")
+    assert subjects["35.06"].endswith("skor terverifikasi 50,00 (Inovatif)")
+    assert subjects["35.07"].endswith("skor terverifikasi 20,00 (Kurang Inovatif)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -77,7 +78,8 @@ def test_nightly_hands_every_report_to_delivery_as_an_outbox_email_without_send(
 def test_nightly_run_summary_is_written_and_names_the_run(nightly):
     out, summary = nightly
     on_disk = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert on_disk["run_id"] == summary["run_id"] == "nasional-20260701"
+    assert on_disk["run_id"] == summary["run_id"] == out.name  # <out>/<run-id>/
+    assert re.fullmatch(r"\d{8}T\d{6}\.\d{3}Z-nasional", summary["run_id"])  # an execution, stamped in UTC
     assert on_disk["findings"] == summary["findings"]
     assert on_disk["outcome"] == "temuan" and on_disk["exit_code"] == 0  # a word, not the enum's number
     assert Outcome.from_word(on_disk["outcome"]) is Outcome.FINDINGS
@@ -86,7 +88,7 @@ def test_nightly_run_summary_is_written_and_names_the_run(nightly):
 def test_region_run_produces_only_that_pemdas_outputs(sample, tmp_path):
     summary = audit_region(kode_pemda="35.04", source=str(sample), out=str(tmp_path), as_of=AS_OF)
     out = Path(summary["out_dir"])
-    assert out == tmp_path / "pemda-35.04-20260701"
+    assert out.parent == tmp_path and out.name == summary["run_id"] and out.name.endswith("Z-pemda-35.04")
     assert set(report_pages(out)) == {"35.04"}
     ring = read_csv(out / "ringkasan.csv")
     assert list(ring["kode_pemda"]) == ["35.04"]
@@ -165,7 +167,7 @@ def test_a_second_nightly_run_is_refused_while_one_holds_the_lock(sample, tmp_pa
     with nightly_lock(state_dir):
         with pytest.raises(RunLocked):
             nightly_audit(source=str(sample), out=str(tmp_path / "out"), as_of=AS_OF)
-    assert not (tmp_path / "out" / "nasional-20260701" / "findings.csv").exists()
+    assert not list((tmp_path / "out").glob("*/findings.csv"))
 
 
 def test_a_run_killed_half_way_is_rerun_to_completion(sample, tmp_path):

@@ -34,24 +34,39 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             if not any(part.startswith(".") or part == "outbox" for part in p.relative_to(folder).parts)}
 
 
-@pytest.mark.parametrize("tahap", ["laporan", "kirim", "indeks"])
-def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole_and_says_where_it_died(tmp_path, tahap):
+def recorded_runs(settings: Settings) -> list[str]:
+    from store.db import open_db
+    from store.history import list_runs
+
+    engine = open_db(settings.database_url)
+    try:
+        return [r["run_id"] for r in list_runs(engine, limit=100)]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("tahap", ["laporan", "kirim", "indeks", "simpan"])
+def test_a_run_killed_mid_way_leaves_the_previous_outputs_and_history_whole_and_says_where_it_died(tmp_path, tahap):
     settings = Settings(state_dir=tmp_path / "state")
     out = tmp_path / "keluaran"
-    run_job(JobRequest(source=str(SAMPLE), out=out, region="35.04", as_of=date(2026, 7, 1)), settings)
+    first = run_job(JobRequest(source=str(SAMPLE), out=out, region="35.04", as_of=date(2026, 7, 1)), settings)
     before = snapshot(out)
+    assert recorded_runs(settings) == [first.run_id]
     with pytest.raises(Killed):
         run_job(JobRequest(source=str(SAMPLE), out=out, region="35.04", as_of=date(2026, 7, 2)), settings,
                 stage=dies_at(tahap))
     assert snapshot(out) == before  # findings.csv, ringkasan.csv, laporan/, index.html, run.json: the old run's
+    assert recorded_runs(settings) == [first.run_id]  # the history is at the previous complete run
     marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
-    assert marker["run_id"] == "pemda-35.04-20260702" and marker["tahap"] == tahap
+    assert marker["run_id"].endswith("-pemda-35.04") and marker["run_id"] > first.run_id
+    assert marker["tahap"] == tahap
 
     again = run_job(JobRequest(source=str(SAMPLE), out=out, region="35.04", as_of=date(2026, 7, 2)), settings)
-    assert again.run_sebelumnya_terputus["tahap"] == tahap
+    assert again.run_sebelumnya_terputus == {"run_id": marker["run_id"], "tahap": tahap, "mulai": marker["mulai"]}
     assert not (out / MARKER).exists() and not list(out.glob(".staging-*"))
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert run["run_id"] == "pemda-35.04-20260702" and run["run_sebelumnya_terputus"]["tahap"] == tahap
+    assert run["run_id"] == again.run_id != marker["run_id"] and run["run_sebelumnya_terputus"]["tahap"] == tahap
+    assert recorded_runs(settings) == [again.run_id, first.run_id]
 
 
 def test_a_run_refused_cleanly_leaves_no_marker_and_no_staging(tmp_path):

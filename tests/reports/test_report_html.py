@@ -224,16 +224,6 @@ def test_scores_that_cannot_be_computed_are_explained(tmp_path):
     assert "Tidak ada video" in text
 
 
-def test_change_since_previous_audit(tulungagung, tmp_path):
-    previous = pd.DataFrame([{"kode_pemda": "35.04", "temuan_baru": 2, "temuan_selesai": 5,
-                              "temuan_tetap": 3, "selisih_skor_terverifikasi": 1.25}])
-    text = Page(report_html(tulungagung, tmp_path, previous=previous)).text
-    assert ID("laporan.perubahan.judul") in text
-    assert "+1,25" in text
-    without = Page(report_html(tulungagung, tmp_path / "b")).text
-    assert ID("laporan.perubahan.judul") not in without
-
-
 def test_footer_says_how_the_audit_was_made(tulungagung, tmp_path):
     result = tulungagung.build(tmp_path)
     text = Page(render_pemda(result, "35.04", tmp_path).html.read_text(encoding="utf-8")).text

@@ -1,4 +1,4 @@
-"""The project database (store.db) and the send ledger on a real SQLite file."""
+"""The project database (store.db) and the send ledger on real databases (SQLite; PostgreSQL too when there is a server)."""
 
 from __future__ import annotations
 
