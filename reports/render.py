@@ -81,6 +81,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
     )
 
 
@@ -315,7 +316,8 @@ class PemdaReport:
         for v in invs[: total if limit is None else limit]:
             rows.append({"no": v["no"], "judul": v["judul"],
                          "sel": [cell_status(status.get((v["id"], no), "kosong"), no in wajib) for no in sid]})
-        return {"available": True, "kolom": sid, "baris": rows, "total": total, "shown": len(rows)}
+        statuses = sorted({c for r in rows for c in r["sel"]})
+        return {"available": True, "kolom": sid, "baris": rows, "total": total, "shown": len(rows), "statuses": statuses}
 
     def spd(self) -> dict:
         available = self.result.export.has("indikator_pemda") and len(self.slot) > 0
