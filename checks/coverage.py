@@ -56,8 +56,8 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype("string").str.strip()
 
 
-def _rows_per_pemda(tables: dict[str, pd.DataFrame], keys: list[str]) -> pd.Series:
-    counts = [_text(tables[k]["kode_pemda"]).value_counts() for k in keys if k in tables and "kode_pemda" in tables[k]]
+def _rows_per_pemda(per_table: dict[str, pd.Series], keys: list[str]) -> pd.Series:
+    counts = [per_table[k] for k in keys if k in per_table]
     return pd.concat(counts).groupby(level=0).sum() if counts else pd.Series(dtype="int64")
 
 
@@ -77,6 +77,7 @@ def rule_coverage(tables: dict[str, pd.DataFrame], innovations: pd.DataFrame, pe
     whole_run = set(not_checked.loc[not_checked["kode_pemda"].isna(), "rule_id"])
     skipped = pd.MultiIndex.from_arrays([not_checked["rule_id"].astype(object), _text(not_checked["kode_pemda"])])
     sid, spd = set(catalog.sid_numbers), set(catalog.spd_numbers)
+    rows = {k: _text(df["kode_pemda"]).value_counts() for k, df in tables.items() if "kode_pemda" in df}
     per_rule = f.groupby(["rule_id", "kode_pemda"]).size()
     all_of_rule = {rid: s.droplevel(0).reindex(pemda, fill_value=0) for rid, s in per_rule.groupby(level=0)}
     none = pd.Series(0, index=pemda)
@@ -103,7 +104,7 @@ def rule_coverage(tables: dict[str, pd.DataFrame], innovations: pd.DataFrame, pe
             items = ["kode_pemda"]
         else:  # baris: the rows of the tables the rule reads (every table when it names none)
             needs = [n.split(".")[0] for n in rule.needs] or list(tables)
-            checked = _rows_per_pemda(tables, needs).reindex(pemda, fill_value=0)
+            checked = _rows_per_pemda(rows, needs).reindex(pemda, fill_value=0)
             mine = mine[mine["baris"].notna()]
             items = ["kode_pemda", "tabel", "baris"]
         failed = mine.drop_duplicates(items)["kode_pemda"].value_counts().reindex(pemda, fill_value=0)

@@ -27,7 +27,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from core.settings import EXPORT_CACHE_KEPT
 from ingest import normalize, pemda, readers, region as regions
@@ -121,11 +120,17 @@ def _store(raw: RawExport, entry: Path) -> None:
     meta = {"notes": list(raw.notes), "tables": {}}
     for i, (key, t) in enumerate(raw.tables.items()):
         df = t.frame
-        text = [c for c in df.columns if c != "baris"]
-        frame = pd.concat([df[text].astype("string"), region_keys(df)], axis=1)
-        frame["baris"] = df["baris"].astype("int64").to_numpy()
+        keys = region_keys(df)
+        # Arrow arrays straight from the object columns (missing → null): a non-text cell fails
+        # here and the entry is not written, rather than stored as something it was not
+        columns = {c: pa.array(df[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+                   for c in df.columns if c != "baris"}
+        columns.update({c: pa.array(keys[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+                        for c in (KODE, NAMA)})
+        columns[SEMUA] = pa.array(keys[SEMUA].to_numpy(dtype=bool))
+        columns["baris"] = pa.array(df["baris"].to_numpy(dtype="int64"))
         name = f"{i}.parquet"
-        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp / name, row_group_size=64_000)
+        pq.write_table(pa.table(columns), tmp / name, row_group_size=64_000)
         meta["tables"][key] = {"file": name, "source": t.source, "columns": list(df.columns)}
     (tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     try:
