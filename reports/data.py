@@ -106,6 +106,7 @@ class NationIndex:
             "inovasi": result.metrics.inovasi,
             "slot": result.metrics.slot,
             "daftar": result.export.tables.get("daftar_inovasi"),
+            "cakupan": getattr(result, "cakupan", None),
         }
         cached = result.__dict__.get("_reports_index")
         ids = tuple(id(f) for f in frames.values())  # before the derived frames are added

@@ -341,10 +341,26 @@ class PemdaReport:
         g = f.groupby(["rule_id", "severity"], sort=False).size().reset_index(name="n")
         g["_sev"] = g["severity"].astype("string").map({s: i for i, s in enumerate(SEVERITIES)}).fillna(9)
         g = g.sort_values(["_sev", "n", "rule_id"], ascending=[True, False, True], kind="mergesort")
+        checked = self._checked()
+        t = self.t
         return [
-            {"rule_id": r["rule_id"], "judul": self.t.rule_title(str(r["rule_id"])), "severity": r["severity"], "n": self.t.int(r["n"])}
+            {"rule_id": r["rule_id"], "judul": t.rule_title(str(r["rule_id"])), "severity": r["severity"], "n": t.int(r["n"]),
+             "lolos": checked.get(str(r["rule_id"]))}
             for r in g.to_dict("records")
         ]
+
+    def _checked(self) -> dict[str, str]:
+        """Per rule with a failed item: "2.950 dari 3.000 indikator inovasi lolos" (`checks.coverage`)."""
+        c = NationIndex.of(self.result).rows("cakupan", self.kode)
+        t = self.t
+        return {str(r["rule_id"]): t("laporan.aturan.lolos", lolos=t.int(r["lolos"]), diperiksa=t.int(r["diperiksa"]),
+                                     satuan=t(f"indeks.cakupan.satuan.{r['satuan']}"))
+                for r in c[c["gagal"] > 0].to_dict("records")} if len(c) else {}
+
+    def rules_passed(self) -> int | None:
+        """How many rules checked this Pemda and found nothing (None: not counted)."""
+        c = NationIndex.of(self.result).rows("cakupan", self.kode)
+        return int((c["gagal"] == 0).sum()) if len(c) else None
 
     def not_checked(self) -> list[dict]:
         nc = self.result.not_checked
@@ -473,6 +489,7 @@ class PemdaReport:
             "matrix": self.matrix(n_matrix),
             "spd": self.spd(),
             "per_rule": self.per_rule(),
+            "aturan_lolos": self.rules_passed(),
             "not_checked": self.not_checked(),
             "legend": LEGEND_STATUSES,
             "catalog": self.catalog,

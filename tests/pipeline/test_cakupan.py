@@ -42,3 +42,20 @@ def test_sample_run_counts_checks_per_rule_and_pemda(tmp_path):
     assert t("indeks.cakupan.judul") in html
     lkp02_checked = int(c.loc[c["rule_id"] == "LKP-02", "diperiksa"].sum())
     assert t.int(lkp02_checked) in html
+
+
+def test_a_pemda_report_says_how_many_items_of_each_failing_rule_passed(tmp_path):
+    out = tmp_path / "keluaran"
+    run_job(JobRequest(source=str(SAMPLE), out=out, region="35.04", as_of=date(2026, 11, 30)),
+            Settings(state_dir=tmp_path / "state"))
+    c = pd.read_csv(out / "cakupan.csv", dtype={"kode_pemda": str})
+    (report,) = (out / "laporan").glob("35.04-*.html")
+    html = report.read_text(encoding="utf-8")
+    t = Translator("id")
+    failing = c[c["gagal"] > 0]
+    assert len(failing) >= 5
+    for r in failing.itertuples():
+        line = t("laporan.aturan.lolos", lolos=t.int(r.lolos), diperiksa=t.int(r.diperiksa),
+                 satuan=t(f"indeks.cakupan.satuan.{r.satuan}"))
+        assert line in html, r.rule_id
+    assert t("laporan.aturan.lainnya", n=int((c["gagal"] == 0).sum())) in html
