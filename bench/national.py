@@ -24,7 +24,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,11 +39,15 @@ TARGET_2X = 2.1
 
 
 def generate(out: Path, pemda: int, *, xlsx: bool = False, spread: tuple[int, int] | None = None) -> Path:
+    """The export, generated once in a child process: a parent grown by generating 1.5 M rows
+    would lend its size to every later child's peak RSS (Linux counts it from the fork)."""
     if not (out / "profil_pemda.csv").exists() and not list(out.glob("*.xlsx")):
-        from synthetic import generate_export
-
-        generate_export(out, n_pemda=pemda, fmt="xlsx" if xlsx else "csv", innovations_per_pemda=spread,
-                        as_of=date.fromisoformat(AS_OF))
+        cmd = [sys.executable, "-m", "synthetic", "--pemda", str(pemda), "--out", str(out), "--as-of", AS_OF]
+        if xlsx:
+            cmd.append("--xlsx")
+        if spread:
+            cmd += ["--min-inovasi", str(spread[0]), "--max-inovasi", str(spread[1])]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     books = list(out.glob("*.xlsx"))
     return books[0] if xlsx and books else out
 
