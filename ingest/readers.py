@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -220,23 +221,56 @@ def read_workbook_text(path: Path) -> dict[str, pd.DataFrame]:
         raise _workbook_error(path, "berkas rusak atau bukan workbook Excel (.xlsx)", "the file is damaged or not an Excel workbook (.xlsx)")
     if is_zip:
         check_workbook_container(path)
+    try:
+        return _calamine_text(path)
+    except Exception:  # noqa: BLE001 - any library error: openpyxl may still read it, else "cannot read"
+        pass
     kwargs = dict(sheet_name=None, header=None, dtype=str, keep_default_na=False, na_filter=False)
-    errors = []
-    for engine in ("calamine", "openpyxl"):
-        if is_ole and engine == "openpyxl":
-            break
+    if not is_ole:
         try:
-            return pd.read_excel(path, engine=engine, **kwargs)
-        except ImportError as exc:  # engine not installed: try the next one
-            errors.append(exc)
-        except Exception as exc:  # noqa: BLE001 - any library error means "cannot read"
-            errors.append(exc)
+            return pd.read_excel(path, engine="openpyxl", **kwargs)
+        except Exception:  # noqa: BLE001 - any library error means "cannot read"
+            pass
     if is_ole and path.suffix.lower() != ".xls":
         raise _workbook_error(
             path, "workbook terkunci kata sandi (terenkripsi). Buka di Excel, hapus kata sandinya, lalu simpan ulang",
             "the workbook is password-protected (encrypted). Open it in Excel, remove the password and save again",
         )
     raise _workbook_error(path, "berkas rusak atau bukan workbook Excel (.xlsx)", "the file is damaged or not an Excel workbook (.xlsx)")
+
+
+def _cell_text(value: object) -> str:
+    """One workbook cell as pandas' `read_excel(dtype=str)` writes it: a whole float as an
+    integer (`2026.0` → `2026`), dates and durations as pandas prints them
+    (`2024-02-27 00:00:00`), everything else as `str`."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, (datetime, date)):
+        return str(pd.Timestamp(value))
+    if isinstance(value, timedelta):
+        return str(pd.Timedelta(value))
+    return str(value)
+
+
+def _calamine_text(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet through python-calamine directly, cells as text. The same text as pandas'
+    `read_excel(engine="calamine", dtype=str)` (tested), without its Python conversion of each of
+    a national workbook's 11 million cells: only columns holding a non-text cell are converted."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    sheets: dict[str, pd.DataFrame] = {}
+    for name in wb.sheet_names:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        df = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+        for c in df.columns:
+            col = df[c]
+            if pd.api.types.infer_dtype(col, skipna=False) != "string":
+                df[c] = col.map(_cell_text, na_action="ignore").where(col.notna(), "")
+        sheets[name] = df
+    return sheets
 
 
 # ----------------------------------------------------------------------------- header
