@@ -120,6 +120,11 @@ class NationIndex:
         # their keys and costs, and only the innovation-list columns a report shows (not the
         # long Rancang Bangun text of 37,000 innovations)
         frames["findings"] = order_findings(result.findings, result.metrics.slot, result.metrics.inovasi)
+        f = frames["findings"]
+        frames["temuan_inovasi"] = (  # per innovation: how many findings, the worst, a title
+            f[f["_inov"] != ""].groupby(["_kode", "_inov"], sort=False)
+            .agg(n=("rule_id", "size"), sev=("_sev", "max"), judul=("judul_inovasi", "first"))
+            .reset_index().rename(columns={"_kode": "kode_pemda"}))
         daftar = frames["daftar"]
         if daftar is not None:
             frames["daftar"] = daftar[[c for c in REPORT_DAFTAR_COLUMNS if c in daftar.columns]]

@@ -158,16 +158,14 @@ class PemdaReport:
         if len(self.inovasi):
             for r in self.inovasi.drop_duplicates("_id").to_dict("records"):
                 ranks[r["_id"]] = r
-        fcount = self.findings[self.findings["_inov"] != ""].groupby("_inov").agg(
-            n=("rule_id", "size"), sev=("_sev", "max"), judul=("judul_inovasi", "first")
-        )
-        ids = list(dict.fromkeys([*ranks.keys(), *fcount.index.tolist(), *info.keys()]))
+        fcount = NationIndex.of(self.result).rows("temuan_inovasi", self.kode).set_index("_inov").to_dict("index")
+        ids = list(dict.fromkeys([*ranks.keys(), *fcount.keys(), *info.keys()]))
         ids = [i for i in ids if i]
         out = []
         for i in ids:
             rk = ranks.get(i, {})
             inf = info.get(i, {})
-            fc = fcount.loc[i] if i in fcount.index else None
+            fc = fcount.get(i)
             judul = text(rk.get("judul_inovasi")) or text(inf.get("judul_inovasi")) or (
                 text(fc["judul"]) if fc is not None else None
             ) or i
