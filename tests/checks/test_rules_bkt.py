@@ -231,11 +231,9 @@ def test_bkt11_kemanfaatan_with_parameter_needs_basis_a_to_f():
 
 def test_bkt09_a_file_too_large_to_read_is_a_warning_and_is_never_read(tmp_path, monkeypatch):
     """Memory bounded by design: over MAX_EVIDENCE_BYTES the file is not opened at all."""
-    from checks import rulekit
     from core import settings
 
     monkeypatch.setattr(settings, "MAX_EVIDENCE_BYTES", 5 * 1024 * 1024)
-    rulekit.file_facts.cache_clear()
     export = tulungagung().inovasi().build(bukti_dir=tmp_path / "bukti")
     row = export.tables["indikator_inovasi"].query("no_indikator == '20'").iloc[0]
     huge = tmp_path / "bukti" / row["data_pendukung"]
@@ -248,7 +246,6 @@ def test_bkt09_a_file_too_large_to_read_is_a_warning_and_is_never_read(tmp_path,
                                                  "severity": "warning"})], rules=("BKT-09",))
     assert "terlalu besar untuk diperiksa (lebih dari 5 MB)" in found["pesan"].iloc[0]
     assert str(huge) not in opened
-    rulekit.file_facts.cache_clear()
 
 
 def test_bkt09_hashing_a_large_file_streams_it_in_bounded_memory(tmp_path):
@@ -260,11 +257,11 @@ def test_bkt09_hashing_a_large_file_streams_it_in_bounded_memory(tmp_path):
     big = tmp_path / "besar.bin"
     with open(big, "wb") as fh:
         fh.truncate(150 * 1024 * 1024)
-    code = ("import resource, sys; from checks.rulekit import file_facts; "
+    code = ("import resource, sys; from pathlib import Path; from checks.evidence import read_facts; "
             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-            f"facts = file_facts({str(big)!r}); "
+            f"facts = read_facts(Path({str(big)!r}), 'besar.bin', {150 * 1024 * 1024}, 0); "
             "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-            "print(facts[1], (after - before) // 1024)")
+            "print(facts.sha256, (after - before) // 1024)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     import hashlib
 

@@ -1,0 +1,200 @@
+"""Evidence files read once: the facts BKT-09/BKT-10 judge (type by content, SHA256, PDF pages
+and text, blank image), computed per distinct file and remembered across nights.
+
+`evidence_facts(ctx, names)` stats every distinct name (a stat does not open the file), asks
+the run's memo and then the cross-night cache (`ctx.evidence_cache`, one query per batch of
+`EVIDENCE_CACHE_BATCH`) for the (name, size, mtime) keys, reads only the files neither knows,
+and stores what it read (one insert per batch). A file changed in place has a new size or
+mtime, so it is read again; facts computed by older code (`FACTS_VERSION`) are recomputed.
+`opened_count()` counts the files this process actually opened (tests and the benchmark read it).
+
+Memory is bounded by design: the hash streams the file in EVIDENCE_READ_BLOCK_BYTES blocks; a
+file over MAX_EVIDENCE_BYTES is not read at all; a PDF over MAX_EVIDENCE_PDF_BYTES is hashed but
+not parsed, and a parsed one is read for its first MAX_PDF_PAGES_READ pages; an image is
+decoded reduced (JPEG at 1/8 scale) and never beyond MAX_EVIDENCE_IMAGE_PIXELS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from core import settings as limits
+from core.evidence import EvidenceFacts, FactsKey
+
+#: Bump when what `read_facts` computes changes: cached facts of another version are read again.
+FACTS_VERSION = 2
+
+#: problem codes
+TOO_LARGE = "too_large"
+UNREADABLE = "unreadable"
+PDF_EMPTY = "pdf_empty"
+IMAGE_BLANK = "image_blank"
+
+#: Types recognised by content, as `Jenis File` writes them.
+KNOWN_KINDS = ("pdf", "png", "jpg", "mp4")
+
+_opened = 0
+
+
+def opened_count() -> int:
+    """Evidence files this process has opened so far (`read_facts` calls): what the warm-cache
+    test and the benchmark count."""
+    return _opened
+
+
+def kind_of(head: bytes) -> str | None:
+    """The file type its first bytes sign (magic bytes), or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    if b"%PDF-" in head[: limits.EVIDENCE_MAGIC_BYTES]:
+        return "pdf"
+    return None
+
+
+def read_facts(path: Path, name: str, size: int, mtime_ns: int, *, with_text: bool = False) -> EvidenceFacts:
+    """Open `path` once and judge it (see the module doc); never raises for a bad file."""
+    global _opened
+    _opened += 1
+
+    def facts(sha=None, problem=None, kind=None, pages=None, text=None) -> EvidenceFacts:
+        return EvidenceFacts(name, size, mtime_ns, sha, problem, kind, pages, with_text, text, FACTS_VERSION)
+
+    if size > limits.MAX_EVIDENCE_BYTES:
+        return facts(problem=TOO_LARGE)
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(limits.EVIDENCE_MAGIC_BYTES)
+            h.update(head)
+            for block in iter(lambda: fh.read(limits.EVIDENCE_READ_BLOCK_BYTES), b""):
+                h.update(block)
+    except OSError:
+        return facts(problem=UNREADABLE)
+    sha = h.hexdigest()
+    kind = kind_of(head)
+    suffix = path.suffix.lower().lstrip(".")
+    if kind is None and suffix in ("png", "jpg", "jpeg"):
+        return facts(sha, UNREADABLE)  # an image by name whose bytes sign nothing known
+    if kind == "pdf" or (kind is None and suffix == "pdf"):
+        if size > limits.MAX_EVIDENCE_PDF_BYTES:
+            return facts(sha, None, kind)
+        problem, pages, text = _read_pdf(path, with_text)
+        return facts(sha, problem, kind, pages, text)
+    if kind in ("png", "jpg"):
+        return facts(sha, _image_problem(path), kind)
+    return facts(sha, None, kind)
+
+
+def _read_pdf(path: Path, with_text: bool) -> tuple[str | None, int | None, str | None]:
+    """(problem, page count, text of the first pages when `with_text`)."""
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:  # noqa: BLE001
+                return UNREADABLE, None, None
+        pages = len(reader.pages)
+        parts: list[str] = []
+        filled = False
+        chars = 0
+        for i in range(min(pages, limits.MAX_PDF_PAGES_READ)):
+            page = reader.pages[i]
+            text = page.extract_text() or ""
+            if with_text:
+                parts.append(text)
+                chars += len(text)
+            if not filled:
+                filled = bool(text.strip()) or _has_images(page)
+            if filled and (not with_text or chars >= limits.MAX_PDF_TEXT_CHARS):
+                break
+        text = "\n".join(parts)[: limits.MAX_PDF_TEXT_CHARS] if with_text else None
+        return (None if filled else PDF_EMPTY), pages, text
+    except Exception:  # noqa: BLE001 - a corrupt file is a finding, not a crash
+        return UNREADABLE, None, None
+
+
+def _has_images(page) -> bool:
+    try:
+        return len(page.images) > 0
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _image_problem(path: Path) -> str | None:
+    """UNREADABLE when the image does not decode (or is a decompression bomb), IMAGE_BLANK when
+    its grey levels barely vary (`EVIDENCE_BLANK_STDDEV`), else None."""
+    import warnings
+
+    from PIL import Image, ImageStat
+
+    side = limits.EVIDENCE_IMAGE_SAMPLE_PX
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = limits.MAX_EVIDENCE_IMAGE_PIXELS
+            with Image.open(path) as img:
+                if img.width * img.height > limits.MAX_EVIDENCE_IMAGE_PIXELS:
+                    return UNREADABLE
+                img.draft("L", (side, side))  # JPEG: decode reduced, in grey
+                img.load()
+                grey = img.convert("L")
+                grey.thumbnail((side, side))
+                spread = ImageStat.Stat(grey).stddev[0]
+    except Exception:  # noqa: BLE001 - truncated, corrupt or a bomb: a finding, not a crash
+        return UNREADABLE
+    return IMAGE_BLANK if spread < limits.EVIDENCE_BLANK_STDDEV else None
+
+
+def _batches(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def evidence_facts(ctx, names: pd.Series, *, with_text: bool = False) -> pd.Series:
+    """Per value of `names` (file names in `ctx.export.bukti_dir`): its `EvidenceFacts`, or None
+    when the file is missing or the name escapes the folder. Each distinct file is opened at most
+    once per run and, with `ctx.evidence_cache`, once across runs while it is unchanged."""
+    from checks.rulekit import safe_path
+
+    bukti = ctx.export.bukti_dir
+    memo: dict[str, EvidenceFacts | None] = ctx.evidence_memo
+    wanted: dict[FactsKey, Path] = {}
+    out: dict[str, EvidenceFacts | None] = {}
+    for name in pd.unique(names.dropna()):
+        hit = memo.get(name, False)
+        if hit is None or (hit and (hit.text_read or not with_text)):
+            out[name] = hit
+            continue
+        p = safe_path(bukti, name)
+        try:
+            st = os.stat(p) if p is not None else None
+        except OSError:
+            st = None
+        if st is None or not p.is_file():
+            out[name] = memo[name] = None
+            continue
+        wanted[(name, st.st_size, st.st_mtime_ns)] = p
+    cache = ctx.evidence_cache
+    for batch in _batches(list(wanted), limits.EVIDENCE_CACHE_BATCH):
+        known = cache.get(batch, FACTS_VERSION) if cache is not None else {}
+        fresh = []
+        for key in batch:
+            f = known.get(key)
+            if f is None or (with_text and not f.text_read):
+                f = read_facts(wanted[key], *key, with_text=with_text)
+                fresh.append(f)
+            out[key[0]] = memo[key[0]] = f
+        if fresh and cache is not None:
+            cache.put(fresh)
+    return names.map(out)
