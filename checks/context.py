@@ -29,6 +29,8 @@ class RuleContext:
     evidence_cache: FactsCache | None = None
     #: This run's facts per file name in bukti/ (`checks.evidence.evidence_facts`).
     evidence_memo: dict[str, EvidenceFacts | None] = field(default_factory=dict, repr=False)
+    #: Names of Regulasi PDFs whose text BKT-10 reads (`checks.evidence`), once per run.
+    evidence_text_names: set[str] | None = field(default=None, repr=False)
 
     @property
     def tahun(self) -> int:

@@ -161,13 +161,31 @@ def _batches(items: list, n: int):
         yield items[i:i + n]
 
 
+def regulasi_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of Indikator Inovasi whose evidence is a Regulasi PDF (indicator 16): BKT-10 reads
+    their text."""
+    return df[(df["no_indikator"].astype(str) == "16") & df["data_pendukung"].notna()
+              & df["data_pendukung"].astype(str).str.lower().str.strip().str.endswith(".pdf")]
+
+
+def _text_wanted(ctx) -> set[str]:
+    """Names whose text BKT-10 will ask for: read it on the file's first opening, whoever opens it."""
+    if ctx.evidence_text_names is None:
+        ok = ctx.has("indikator_inovasi", "data_pendukung") and ctx.has("indikator_inovasi", "no_indikator")
+        ctx.evidence_text_names = (set(regulasi_rows(ctx.table("indikator_inovasi"))["data_pendukung"].astype(str))
+                                   if ok else set())
+    return ctx.evidence_text_names
+
+
 def evidence_facts(ctx, names: pd.Series, *, with_text: bool = False) -> pd.Series:
     """Per value of `names` (file names in `ctx.export.bukti_dir`): its `EvidenceFacts`, or None
     when the file is missing or the name escapes the folder. Each distinct file is opened at most
-    once per run and, with `ctx.evidence_cache`, once across runs while it is unchanged."""
+    once per run and, with `ctx.evidence_cache`, once across runs while it is unchanged; a
+    Regulasi PDF's text is read on that same opening."""
     from checks.rulekit import safe_path
 
     bukti = ctx.export.bukti_dir
+    text_names = _text_wanted(ctx)
     memo: dict[str, EvidenceFacts | None] = ctx.evidence_memo
     wanted: dict[FactsKey, Path] = {}
     out: dict[str, EvidenceFacts | None] = {}
@@ -191,8 +209,9 @@ def evidence_facts(ctx, names: pd.Series, *, with_text: bool = False) -> pd.Seri
         fresh = []
         for key in batch:
             f = known.get(key)
-            if f is None or (with_text and not f.text_read):
-                f = read_facts(wanted[key], *key, with_text=with_text)
+            text = with_text or key[0] in text_names
+            if f is None or (text and not f.text_read):
+                f = read_facts(wanted[key], *key, with_text=text)
                 fresh.append(f)
             out[key[0]] = memo[key[0]] = f
         if fresh and cache is not None:

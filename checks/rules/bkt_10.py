@@ -16,13 +16,12 @@ def check(ctx):
     from rapidfuzz import fuzz
 
     from checks.context import rows_to_findings
-    from checks.evidence import PDF_EMPTY, evidence_facts
+    from checks.evidence import PDF_EMPTY, evidence_facts, regulasi_rows
     from ingest.normalize import normalize_title
 
     skor_min = float(ctx.catalog.ambang.regulasi_judul_min_skor)
     df = ctx.table("indikator_inovasi")
-    rows = df[(df["no_indikator"].astype(str) == "16") & df["data_pendukung"].notna()
-              & df["data_pendukung"].astype(str).str.lower().str.strip().str.endswith(".pdf")]
+    rows = regulasi_rows(df)
     daftar = ctx.table("daftar_inovasi").dropna(subset=["id_inovasi"]).drop_duplicates("id_inovasi")
     titles = daftar.set_index("id_inovasi")["judul_inovasi"]
     rows = rows.assign(_judul=rows["id_inovasi"].map(titles))
