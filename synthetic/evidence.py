@@ -74,15 +74,16 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def png_bytes(lines: list[str], size: int, *, seed: int = 0) -> bytes:
-    """A 64x48 RGB gradient PNG with `lines` in a tEXt chunk, padded (tEXt) to `size` bytes."""
+def png_bytes(lines: list[str], size: int, *, seed: int = 0, blank: bool = False) -> bytes:
+    """A 64x48 RGB gradient PNG with `lines` in a tEXt chunk, padded (tEXt) to `size` bytes;
+    `blank`: an all-white page instead (a blank scan, BKT-09)."""
     w, h = 64, 48
     r0, g0, b0 = (seed * 37) % 200, (seed * 91) % 200, (seed * 53) % 200
     rows = []
     for y in range(h):
         row = bytearray([0])
         for x in range(w):
-            row += bytes(((r0 + x * 3) % 256, (g0 + y * 4) % 256, (b0 + x + y) % 256))
+            row += b"\xff\xff\xff" if blank else bytes(((r0 + x * 3) % 256, (g0 + y * 4) % 256, (b0 + x + y) % 256))
         rows.append(bytes(row))
     idat = _png_chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
     ihdr = _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))

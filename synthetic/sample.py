@@ -32,6 +32,7 @@ def build_ekspor(root: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     if out.exists():
         shutil.rmtree(out)
     write_bukti(tables, out / "bukti", text_override=planted.text_override, skip=planted.skip)
+    planted.write_own_bytes(tables, out / "bukti")
     planted.apply_after_bukti(tables)
     write_tables(tables, out, "csv")
     planted.log.to_csv(root / "masalah-tertanam.csv", index=False, lineterminator="\n")
