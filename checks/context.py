@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ class RuleContext:
     #: Evidence facts remembered across nights (`store.evidence`, wired by the pipeline); None:
     #: every evidence file is read in this run (still once per distinct file).
     evidence_cache: FactsCache | None = None
+    #: How batches of evidence files are read: `map(read_batch, batches)` → results in order.
+    #: None: in this process; `flows.evidence` maps them as Prefect tasks (Dask included).
+    evidence_map: Callable[[Callable, list], list] | None = None
     #: This run's facts per file name in bukti/ (`checks.evidence.evidence_facts`).
     evidence_memo: dict[str, EvidenceFacts | None] = field(default_factory=dict, repr=False)
     #: Names of Regulasi PDFs whose text BKT-10 reads (`checks.evidence`), once per run.

@@ -177,11 +177,24 @@ def _text_wanted(ctx) -> set[str]:
     return ctx.evidence_text_names
 
 
+def read_batch(items: list[tuple[str, str, int, int, bool]]) -> list[EvidenceFacts]:
+    """One unit of work: the facts of a batch of files, each item (path, name, size, mtime_ns,
+    with_text). A plain function of picklable values, so a Prefect task on any runner (Dask
+    included) can run it where `bukti/` is readable."""
+    return [read_facts(Path(path), name, size, mtime, with_text=text) for path, name, size, mtime, text in items]
+
+
+def map_in_process(fn, batches: list) -> list:
+    """The default way batches are read: one after the other, in this process."""
+    return [fn(b) for b in batches]
+
+
 def evidence_facts(ctx, names: pd.Series, *, with_text: bool = False) -> pd.Series:
     """Per value of `names` (file names in `ctx.export.bukti_dir`): its `EvidenceFacts`, or None
     when the file is missing or the name escapes the folder. Each distinct file is opened at most
     once per run and, with `ctx.evidence_cache`, once across runs while it is unchanged; a
-    Regulasi PDF's text is read on that same opening."""
+    Regulasi PDF's text is read on that same opening. The files to read go in batches of
+    `EVIDENCE_BATCH_FILES` through `ctx.evidence_map` (default: in this process)."""
     from checks.rulekit import safe_path
 
     bukti = ctx.export.bukti_dir
@@ -204,16 +217,21 @@ def evidence_facts(ctx, names: pd.Series, *, with_text: bool = False) -> pd.Seri
             continue
         wanted[(name, st.st_size, st.st_mtime_ns)] = p
     cache = ctx.evidence_cache
+    todo: list[tuple[str, str, int, int, bool]] = []
     for batch in _batches(list(wanted), limits.EVIDENCE_CACHE_BATCH):
         known = cache.get(batch, FACTS_VERSION) if cache is not None else {}
-        fresh = []
         for key in batch:
             f = known.get(key)
             text = with_text or key[0] in text_names
             if f is None or (text and not f.text_read):
-                f = read_facts(wanted[key], *key, with_text=text)
-                fresh.append(f)
-            out[key[0]] = memo[key[0]] = f
-        if fresh and cache is not None:
-            cache.put(fresh)
+                todo.append((str(wanted[key]), *key, text))
+            else:
+                out[key[0]] = memo[key[0]] = f
+    mapper = ctx.evidence_map or map_in_process
+    fresh = [f for part in mapper(read_batch, list(_batches(todo, limits.EVIDENCE_BATCH_FILES))) for f in part]
+    for f in fresh:
+        out[f.name] = memo[f.name] = f
+    if cache is not None:
+        for batch in _batches(fresh, limits.EVIDENCE_CACHE_BATCH):
+            cache.put(batch)
     return names.map(out)
