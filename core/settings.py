@@ -229,6 +229,9 @@ class Settings(BaseSettings):
     lang: Literal["id", "en"] = "id"
     db_url: str = ""
     state_dir: Path = Field(default_factory=_default_state_dir)
+    #: Dask scheduler for the evidence stage (`IID_AUDIT_DASK_ADDRESS`, e.g. `tcp://10.0.0.5:8786`):
+    #: nationally ~750,000 files outgrow one machine. Empty: the batches run in this process.
+    dask_address: str = ""
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     send_rate_per_second: float = Field(default=SEND_RATE_PER_SECOND, ge=0,
                                         validation_alias=AliasChoices("IID_AUDIT_SEND_RATE", "send_rate_per_second"))

@@ -53,3 +53,8 @@ def evidence_map(address: str | None = None, **local_cluster: Any) -> Callable[[
         return evidence_batches.with_options(task_runner=task_runner(address, **local_cluster))(batches)
 
     return run
+
+
+def evidence_map_for(address: str) -> Callable[[Callable, list], list] | None:
+    """What the job uses for `Settings.dask_address`: None (in this process) when empty."""
+    return evidence_map(address) if address else None
