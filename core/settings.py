@@ -129,11 +129,11 @@ MAX_PDF_TEXT_CHARS = 100_000
 #: one batch of a national run (750,000 files) is a short transaction.
 EVIDENCE_CACHE_BATCH = 500
 
-#: Evidence files read per unit of work (one Prefect task, on Dask one task per worker at a
-#: time): small files take ~1-5 ms each, so 200 make a task of about a second, long enough
-#: that scheduling (~10 ms a task on Dask) stays a few per cent, short enough that 750,000
-#: files make ~3,700 tasks to spread over workers.
-EVIDENCE_BATCH_FILES = 200
+#: Evidence files read per unit of work (one Prefect task; on Dask one task per worker at a
+#: time): a small file takes ~0.7 ms, so 1,000 make a task of about a second. Each Prefect task
+#: costs 0.1-0.5 s of its own (API calls, measured in bench/evidence.py: 200 a batch ran at 337
+#: files/s on 2 local Dask workers, 1,000 at 506); 750,000 files still make 750 tasks to spread.
+EVIDENCE_BATCH_FILES = 1000
 
 #: Text of a Regulasi PDF kept in the evidence cache for BKT-10 (zlib-compressed): the fuzzy
 #: match needs the first pages; a national run keeps ~30,000 of them, so the cap bounds the

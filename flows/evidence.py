@@ -13,20 +13,27 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from checks.evidence import read_batch
 
 
-@task(name="bukti-batch", persist_result=False)
+@task(name="bukti-batch", persist_result=False, cache_policy=NO_CACHE)
 def read_batch_task(items: list) -> list:
     return read_batch(items)
 
 
-@flow(name="bukti", persist_result=False, log_prints=False)
-def evidence_batches(batches: list) -> list:
-    """Each batch one task; results in the batches' order."""
-    futures = read_batch_task.map(batches)
-    return [f.result() for f in futures]
+def evidence_batches(batches: list, runner) -> list:
+    """The `bukti` flow: each batch one task on `runner`; results in the batches' order. The
+    batches reach the tasks by closure, not as flow parameters: Prefect refuses flow
+    parameters over 512 KB, and 750,000 file names are far more."""
+
+    @flow(name="bukti", persist_result=False, log_prints=False, task_runner=runner)
+    def bukti() -> list:
+        futures = read_batch_task.map(batches)
+        return [f.result() for f in futures]
+
+    return bukti()
 
 
 def task_runner(address: str | None, **local_cluster: Any):
@@ -50,7 +57,7 @@ def evidence_map(address: str | None = None, **local_cluster: Any) -> Callable[[
             raise ValueError("the bukti flow maps checks.evidence.read_batch only")
         if not batches:
             return []
-        return evidence_batches.with_options(task_runner=task_runner(address, **local_cluster))(batches)
+        return evidence_batches(batches, task_runner(address, **local_cluster))
 
     return run
 
