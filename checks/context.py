@@ -3,13 +3,15 @@ ingested table into findings (vectorized: a whole-nation frame in, a findings fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from core.catalog import Catalog
+from core.evidence import EvidenceFacts, FactsCache
 from ingest.export import Export
 from core.tables import TABLES
 
@@ -23,6 +25,16 @@ class RuleContext:
     export: Export
     catalog: Catalog
     as_of: date
+    #: Evidence facts remembered across nights (`store.evidence`, wired by the pipeline); None:
+    #: every evidence file is read in this run (still once per distinct file).
+    evidence_cache: FactsCache | None = None
+    #: How batches of evidence files are read: `map(read_batch, batches)` → results in order.
+    #: None: in this process; `flows.evidence` maps them as Prefect tasks (Dask included).
+    evidence_map: Callable[[Callable, list], list] | None = None
+    #: This run's facts per file name in bukti/ (`checks.evidence.evidence_facts`).
+    evidence_memo: dict[str, EvidenceFacts | None] = field(default_factory=dict, repr=False)
+    #: Names of Regulasi PDFs whose text BKT-10 reads (`checks.evidence`), once per run.
+    evidence_text_names: set[str] | None = field(default=None, repr=False)
 
     @property
     def tahun(self) -> int:

@@ -15,11 +15,13 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from core.catalog import Catalog
 from checks.context import RuleContext
+from core.evidence import FactsCache
 from core.findings import ALL_COLUMNS, validate
 from core.findings import findings as as_findings
 from core.i18n import Translator
@@ -86,11 +88,15 @@ def _fill_names(df: pd.DataFrame, export: Export) -> pd.DataFrame:
 
 
 def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id",
-              data_docs: Path | None = None) -> RuleRun:
-    """Every non-contract rule once over the whole export, plus the export's SKM findings."""
+              data_docs: Path | None = None, evidence_cache: FactsCache | None = None,
+              evidence_map: Callable[[Callable, list], list] | None = None) -> RuleRun:
+    """Every non-contract rule once over the whole export, plus the export's SKM findings.
+    With `evidence_cache` the evidence rules open only files not read on an earlier run;
+    `evidence_map` runs their batches of files elsewhere (`flows.evidence`, Dask)."""
     from checks.gx_engine import run_gx
 
-    ctx = RuleContext(export=export, catalog=catalog, as_of=as_of)
+    ctx = RuleContext(export=export, catalog=catalog, as_of=as_of, evidence_cache=evidence_cache,
+                      evidence_map=evidence_map)
     tr = Translator(lang)
     rules = all_rules()
     not_checked: list[dict] = []

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import weakref
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -13,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from checks.context import RuleContext
-from core import settings as limits
 
 #: The two tables of indicator rows: SID (per innovation) and SPD (per Pemda).
 INDIKATOR_TABLES: tuple[str, ...] = ("indikator_inovasi", "indikator_pemda")
@@ -126,96 +123,6 @@ def safe_path(bukti_dir: Path, name: object) -> Path | None:
     except ValueError:
         return None
     return p
-
-
-#: file_facts' problem codes
-TOO_LARGE = "too_large"
-UNREADABLE = "unreadable"
-PDF_EMPTY = "pdf_empty"
-
-_MAGIC = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}  # a PDF may start after junk: pypdf judges it
-
-
-@lru_cache(maxsize=65536)
-def file_facts(path: str) -> tuple[bool, str | None, str | None]:
-    """(exists, sha256, problem) for one evidence file; problem ∈ {None, TOO_LARGE,
-    UNREADABLE, PDF_EMPTY}. Read once per distinct file (cached), never once per table row.
-
-    Memory is bounded by design: the hash streams the file in EVIDENCE_READ_BLOCK_BYTES blocks;
-    a file over MAX_EVIDENCE_BYTES is not read at all; a PDF over MAX_EVIDENCE_PDF_BYTES is
-    hashed but not parsed, and a parsed one is read for its first MAX_PDF_PAGES_READ pages."""
-    p = Path(path)
-    try:
-        st = p.stat()
-    except OSError:
-        return False, None, None
-    if not p.is_file():
-        return False, None, None
-    if st.st_size > limits.MAX_EVIDENCE_BYTES:
-        return True, None, TOO_LARGE
-    h = hashlib.sha256()
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(16)
-            h.update(head)
-            for block in iter(lambda: fh.read(limits.EVIDENCE_READ_BLOCK_BYTES), b""):
-                h.update(block)
-    except OSError:
-        return True, None, UNREADABLE
-    suffix = p.suffix.lower()
-    magic = _MAGIC.get(suffix)
-    if magic is not None and not head.startswith(magic):
-        return True, h.hexdigest(), UNREADABLE
-    if suffix == ".pdf" and st.st_size <= limits.MAX_EVIDENCE_PDF_BYTES:
-        return True, h.hexdigest(), _pdf_problem(p)
-    return True, h.hexdigest(), None
-
-
-def _pdf_problem(p: Path) -> str | None:
-    try:
-        from pypdf import PdfReader
-
-        reader = PdfReader(str(p))
-        if reader.is_encrypted:
-            try:
-                reader.decrypt("")
-            except Exception:  # noqa: BLE001
-                return UNREADABLE
-        for i in range(min(len(reader.pages), limits.MAX_PDF_PAGES_READ)):
-            page = reader.pages[i]
-            if (page.extract_text() or "").strip():
-                return None
-            try:
-                if len(page.images) > 0:
-                    return None
-            except Exception:  # noqa: BLE001
-                continue
-        return PDF_EMPTY
-    except Exception:  # noqa: BLE001 - a corrupt file is a finding, not a crash
-        return UNREADABLE
-
-
-@lru_cache(maxsize=16384)
-def pdf_text(path: str) -> str | None:
-    """The text of a PDF's first MAX_PDF_PAGES_READ pages, at most MAX_PDF_TEXT_CHARS (None
-    when unreadable or over MAX_EVIDENCE_PDF_BYTES), read once per distinct file."""
-    try:
-        if Path(path).stat().st_size > limits.MAX_EVIDENCE_PDF_BYTES:
-            return None
-        from pypdf import PdfReader
-
-        reader = PdfReader(path)
-        parts: list[str] = []
-        size = 0
-        for i in range(min(len(reader.pages), limits.MAX_PDF_PAGES_READ)):
-            text = reader.pages[i].extract_text() or ""
-            parts.append(text)
-            size += len(text)
-            if size >= limits.MAX_PDF_TEXT_CHARS:
-                break
-        return "\n".join(parts)[: limits.MAX_PDF_TEXT_CHARS]
-    except Exception:  # noqa: BLE001
-        return None
 
 
 def distinct_map(values: pd.Series, fn) -> pd.Series:

@@ -123,6 +123,41 @@ HISTORY_LIST_LIMIT = 10
 #: Text kept from one PDF for BKT-10's fuzzy match: enough for several pages of a Perda.
 MAX_PDF_TEXT_CHARS = 100_000
 
+#: Evidence facts (type by content, hash, pages, blank) are remembered across nights in the
+#: store (`evidence_facts`), keyed by the file's name in `bukti/`, its size and mtime: at most
+#: this many names per query/insert, under SQLite's bound-parameter limit and small enough that
+#: one batch of a national run (750,000 files) is a short transaction.
+EVIDENCE_CACHE_BATCH = 500
+
+#: Evidence files read per unit of work (one Prefect task; on Dask one task per worker at a
+#: time): a small file takes ~0.7 ms, so 1,000 make a task of about a second. Each Prefect task
+#: costs 0.1-0.5 s of its own (API calls, measured in bench/evidence.py: 200 a batch ran at 337
+#: files/s on 2 local Dask workers, 1,000 at 506); 750,000 files still make 750 tasks to spread.
+EVIDENCE_BATCH_FILES = 1000
+
+#: Text of a Regulasi PDF kept in the evidence cache for BKT-10 (zlib-compressed): the fuzzy
+#: match needs the first pages; a national run keeps ~30,000 of them, so the cap bounds the
+#: table to a few hundred MB. Text beyond it is not cached, and BKT-10 then reads only this much.
+EVIDENCE_CACHE_TEXT_CHARS = MAX_PDF_TEXT_CHARS
+
+#: An image is decoded only up to this many pixels (Pillow's decompression-bomb guard): a
+#: 100-megapixel phone photo is 4x the largest scan IID needs; beyond it the image is
+#: "terlalu besar" in memory terms and is judged unreadable rather than decoded.
+MAX_EVIDENCE_IMAGE_PIXELS = 100_000_000
+
+#: The blank test looks at a grey copy of the image reduced to fit this square (JPEG decodes
+#: at 1/8 scale directly): enough to see any text or photo, memory a few hundred KB.
+EVIDENCE_IMAGE_SAMPLE_PX = 256
+
+#: An image whose grey levels (0-255) have a standard deviation below this is blank or
+#: near-blank: a white page scanned with sensor noise measures 1-3, a photo or a printed page
+#: 20+; a faint pencil note on white ~6, so 4 flags only what a verifier would call empty.
+EVIDENCE_BLANK_STDDEV = 4.0
+
+#: Bytes read from a file's start to judge its type by content (magic bytes): a PDF may carry
+#: junk before `%PDF-` (pypdf accepts up to 1 KB), PNG/JPEG/MP4 sign within the first 12 bytes.
+EVIDENCE_MAGIC_BYTES = 1024
+
 
 def _default_state_dir() -> Path:
     """Stable home for history and the send ledger: not inside a run folder, so reruns see it."""
@@ -194,6 +229,9 @@ class Settings(BaseSettings):
     lang: Literal["id", "en"] = "id"
     db_url: str = ""
     state_dir: Path = Field(default_factory=_default_state_dir)
+    #: Dask scheduler for the evidence stage (`IID_AUDIT_DASK_ADDRESS`, e.g. `tcp://10.0.0.5:8786`):
+    #: nationally ~750,000 files outgrow one machine. Empty: the batches run in this process.
+    dask_address: str = ""
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     send_rate_per_second: float = Field(default=SEND_RATE_PER_SECOND, ge=0,
                                         validation_alias=AliasChoices("IID_AUDIT_SEND_RATE", "send_rate_per_second"))

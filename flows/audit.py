@@ -190,7 +190,10 @@ def _markdown(result: AuditResult, summary: RunSummary) -> str:
 
 
 def _run(request: JobRequest) -> dict:
-    summary = pipeline.run_job(request, load_settings(), stage=PrefectStages())
+    from flows.evidence import evidence_map_for
+
+    settings = load_settings()
+    summary = pipeline.run_job(request, settings, stage=PrefectStages(), evidence_map=evidence_map_for(settings.dask_address))
     if summary.result is not None:
         _artifacts(summary.result, summary, request.region)
     if summary.failures:

@@ -196,7 +196,12 @@ def _audit(args, settings) -> Outcome:
         if tracked:
             summary = _audit_flow_run(request, settings)
         else:
-            summary = run_job(request, settings).as_dict()
+            evidence_map = None
+            if settings.dask_address:  # the evidence stage on a Dask cluster (flows.evidence)
+                from flows.evidence import evidence_map_for
+
+                evidence_map = evidence_map_for(settings.dask_address)
+            summary = run_job(request, settings, evidence_map=evidence_map).as_dict()
     finally:
         progress.set_reporter(None)
         bar.close()

@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -44,6 +44,7 @@ from ingest.readers import EXPORT_SUFFIXES
 
 if TYPE_CHECKING:
     from checks.metrics import Metrics
+    from core.evidence import FactsCache
     from reports import ReportFiles, RunInfo
     from store.history import RunRecord
 
@@ -214,13 +215,18 @@ def resolve_year(export: Export, year: int | None, settings: Settings) -> int:
     return int(year or export.tahun_penilaian or settings.year)
 
 
-def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id", data_docs: Path | None = None):
+def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id", data_docs: Path | None = None,
+                 evidence_cache: "FactsCache | None" = None,
+                 evidence_map: Callable[[Callable, list], list] | None = None):
     """Rules over the whole nation at once, then region metrics. With `data_docs` (a folder)
-    the GX validation also builds GX Data Docs there."""
+    the GX validation also builds GX Data Docs there; with `evidence_cache` the evidence rules
+    open only the files not read on an earlier night, and `evidence_map` reads the others'
+    batches elsewhere (`flows.evidence`: Prefect tasks, Dask)."""
     from checks.engine import run_rules
     from checks.metrics import region_metrics
 
-    result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs)
+    result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs, evidence_cache=evidence_cache,
+                       evidence_map=evidence_map)
     metrics = region_metrics(export, result.findings, catalog)
     return result.findings, metrics, result.not_checked, coverage_of(export, metrics, result.findings, result.not_checked, catalog)
 
@@ -241,7 +247,8 @@ def write_contract(out_dir: Path, findings: pd.DataFrame, ringkasan: pd.DataFram
 
 
 def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str | None = None,
-              year: int | None = None, as_of: date | None = None, data_docs: bool = False) -> AuditResult:
+              year: int | None = None, as_of: date | None = None, data_docs: bool = False,
+              evidence_map: Callable[[Callable, list], list] | None = None) -> AuditResult:
     """Read, validate, run every rule, compute the metrics, write findings.csv + ringkasan.csv.
     (No retry anywhere: an unreadable export fails the same way every time.)"""
     export = load(export_path, region, year, settings.state_dir / EXPORT_CACHE_FOLDER)
@@ -253,11 +260,30 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
     if data_docs:
         docs = out_dir  # GX keeps its project in <out>/gx/
         shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
-    findings, metrics, not_checked, cakupan = audit_export(export, catalog, as_of, settings.lang, docs)
+    with evidence_cache(settings, export) as cache:
+        findings, metrics, not_checked, cakupan = audit_export(export, catalog, as_of, settings.lang, docs, cache,
+                                                               evidence_map)
     metrics = replace(metrics, ringkasan=with_changes(metrics.ringkasan))  # empty until the history says
     write_contract(out_dir, findings, metrics.ringkasan)
     write_csv(cakupan, out_dir / "cakupan.csv")
     return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of, cakupan=cakupan)
+
+
+@contextmanager
+def evidence_cache(settings: Settings, export: Export):
+    """The cross-night evidence cache on the project's database (`store.evidence`), or None
+    when the export has no bukti/ folder (nothing to open)."""
+    if export.bukti_dir is None:
+        yield None
+        return
+    from store.db import open_db
+    from store.evidence import DbFactsCache
+
+    engine = open_db(settings.database_url)
+    try:
+        yield DbFactsCache(engine)
+    finally:
+        engine.dispose()
 
 
 def run_record(run_id: str, started: datetime, request: JobRequest, result: AuditResult,
@@ -432,7 +458,8 @@ def write_index(result: AuditResult, reports: dict[str, "ReportFiles"], lang: st
 # ---------------------------------------------------------------------------------------------
 
 
-def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_process) -> RunSummary:
+def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_process,
+            evidence_map: Callable[[Callable, list], list] | None = None) -> RunSummary:
     """Run one audit end to end; `stage` decides how each stage call is made (see module doc).
 
     Raises AuditError (usage, unreadable export, lock held) before anything is written;
@@ -461,7 +488,7 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             marker.at("analisis")
             try:
                 result = stage("analisis", run_audit, export_path, staging, settings, request.region, request.year,
-                               as_of, request.data_docs)
+                               as_of, request.data_docs, evidence_map)
             except AuditError:  # refused cleanly (unreadable export, bad argument): nothing died
                 shutil.rmtree(staging, ignore_errors=True)
                 marker.done()

@@ -26,7 +26,7 @@ metadata = sa.MetaData()
 
 #: Modules that declare tables on `metadata`; imported by `init_db` so all tables exist.
 #: Missing optional modules are skipped (e.g. while a module is still being written).
-TABLE_MODULES: tuple[str, ...] = ("store.ledger", "store.history")
+TABLE_MODULES: tuple[str, ...] = ("store.ledger", "store.history", "store.evidence")
 
 #: Seconds a SQLite writer waits for a lock held by another process (parallel Prefect tasks).
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0

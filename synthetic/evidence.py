@@ -1,4 +1,4 @@
-"""Small, valid evidence files written by hand (no imaging library): PDF, PNG, JPEG, MP4.
+"""Small, valid evidence files written by hand (JPEG pixels by Pillow): PDF, PNG, JPEG, MP4.
 
 Each writer produces exactly `size` bytes, so `Ukuran File (KB)` can be made to match the
 file, and embeds the given text lines (the innovation title, Pemda, document number) so the
@@ -74,15 +74,16 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def png_bytes(lines: list[str], size: int, *, seed: int = 0) -> bytes:
-    """A 64x48 RGB gradient PNG with `lines` in a tEXt chunk, padded (tEXt) to `size` bytes."""
+def png_bytes(lines: list[str], size: int, *, seed: int = 0, blank: bool = False) -> bytes:
+    """A 64x48 RGB gradient PNG with `lines` in a tEXt chunk, padded (tEXt) to `size` bytes;
+    `blank`: an all-white page instead (a blank scan, BKT-09)."""
     w, h = 64, 48
     r0, g0, b0 = (seed * 37) % 200, (seed * 91) % 200, (seed * 53) % 200
     rows = []
     for y in range(h):
         row = bytearray([0])
         for x in range(w):
-            row += bytes(((r0 + x * 3) % 256, (g0 + y * 4) % 256, (b0 + x + y) % 256))
+            row += b"\xff\xff\xff" if blank else bytes(((r0 + x * 3) % 256, (g0 + y * 4) % 256, (b0 + x + y) % 256))
         rows.append(bytes(row))
     idat = _png_chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
     ihdr = _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
@@ -95,27 +96,26 @@ def png_bytes(lines: list[str], size: int, *, seed: int = 0) -> bytes:
     return sig + ihdr + text + pad + idat + iend
 
 
-def jpeg_bytes(lines: list[str], size: int) -> bytes:
-    """An 8x8 mid-grey baseline JPEG (one DC-only block), text and padding in COM segments."""
-    soi, eoi = b"\xff\xd8", b"\xff\xd9"
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    dqt = b"\xff\xdb" + struct.pack(">H", 67) + b"\x00" + b"\x01" * 64
-    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 8, 8, 1) + b"\x01\x11\x00"
-    # One-symbol Huffman tables: DC category 0 and AC end-of-block, both coded "0".
-    dht_dc = b"\xff\xc4" + struct.pack(">H", 20) + b"\x00" + b"\x01" + b"\x00" * 15 + b"\x00"
-    dht_ac = b"\xff\xc4" + struct.pack(">H", 20) + b"\x10" + b"\x01" + b"\x00" * 15 + b"\x00"
-    sos = b"\xff\xda" + struct.pack(">H", 8) + b"\x01\x01\x00\x00\x3f\x00"
-    scan = b"\x3f"  # bits 0 (DC diff 0) 0 (EOB), padded with ones
+def jpeg_bytes(lines: list[str], size: int, *, seed: int = 0) -> bytes:
+    """A 64x48 gradient baseline JPEG (Pillow), text and padding in COM segments after SOI."""
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (64, 48))
+    r0, g0 = (seed * 37) % 200, (seed * 91) % 200
+    img.putdata([((r0 + x * 3) % 256, (g0 + y * 4) % 256, (x + y) % 256) for y in range(48) for x in range(64)])
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=75)
+    soi, rest = buf.getvalue()[:2], buf.getvalue()[2:]
 
     def com(data: bytes) -> bytes:
         return b"\xff\xfe" + struct.pack(">H", len(data) + 2) + data
 
     label = " | ".join(lines).encode("latin-1", errors="replace")[:4000]
-    bare = soi + app0 + com(label) + dqt + sof + dht_dc + dht_ac + sos + scan + eoi
-    need = size - len(bare)
+    need = size - len(soi + com(label) + rest)
     if 0 < need < 4:  # too little for a segment of its own: lengthen the text comment
         label, need = label + b" " * need, 0
-    text = com(label)
     filler = _PAD_LINE.encode() * 800
     pads = b""
     while need > 0:
@@ -124,7 +124,7 @@ def jpeg_bytes(lines: list[str], size: int) -> bytes:
             chunk -= 4
         pads += com(filler[: chunk - 4])
         need -= chunk
-    return soi + app0 + text + pads + dqt + sof + dht_dc + dht_ac + sos + scan + eoi
+    return soi + com(label) + pads + rest
 
 
 def mp4_bytes(lines: list[str], size: int) -> bytes:
@@ -144,7 +144,7 @@ def evidence_bytes(ext: str, lines: list[str], size: int, *, seed: int = 0) -> b
     if ext == "png":
         return png_bytes(lines, size, seed=seed)
     if ext in ("jpg", "jpeg"):
-        return jpeg_bytes(lines, size)
+        return jpeg_bytes(lines, size, seed=seed)
     if ext == "mp4":
         return mp4_bytes(lines, size)
     body = ("\n".join(lines) + "\n").encode("utf-8")

@@ -11,11 +11,13 @@ Deterministic: the only randomness is a numpy Generator seeded by `seed`.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from synthetic.evidence import jpeg_bytes, png_bytes
 from synthetic.generator import EMPTY
 
 LOG_COLUMNS = ["rule_id", "severity", "kode_pemda", "pemda", "id_inovasi", "judul_inovasi", "no_indikator", "kolom", "nilai", "masalah"]
@@ -47,6 +49,17 @@ class PlantedProblems:
     text_override: dict[str, list[str]] = field(default_factory=dict)  # file -> PDF text lines
     skip: list[str] = field(default_factory=list)  # files named but not written (BKT-09)
     sha_mismatch: list[tuple[str, int]] = field(default_factory=list)  # (table, row) digest ≠ file
+    own_bytes: dict[str, bytes] = field(default_factory=dict)  # file -> its exact bytes (blank, wrong type, corrupt)
+
+    def write_own_bytes(self, tables: dict[str, pd.DataFrame], bukti_dir: Path) -> None:
+        """Write the files whose bytes are the problem; the rows naming them get their true
+        SHA256 and size, so the content is the only thing wrong."""
+        sid = tables["indikator_inovasi"]
+        for name, data in self.own_bytes.items():
+            (Path(bukti_dir) / name).write_bytes(data)
+            rows = sid["Data Pendukung"] == name
+            sid.loc[rows, "SHA256"] = hashlib.sha256(data).hexdigest()
+            sid.loc[rows, "Ukuran File (KB)"] = str(round(len(data) / 1024))
 
     def apply_after_bukti(self, tables: dict[str, pd.DataFrame]) -> None:
         """Problems that must be planted after the files were written (digest mismatch)."""
@@ -127,7 +140,8 @@ def plant_problems(tables: dict[str, pd.DataFrame], *, seed: int = 2026) -> Plan
     """Edit `tables` (from `build_tables(..., with_bukti=True)` over `SAMPLE_PEMDA`) in place.
 
     Returns the log and the evidence-file instructions; call `write_bukti(tables, dir,
-    text_override=p.text_override, skip=p.skip)` and then `p.apply_after_bukti(tables)`.
+    text_override=p.text_override, skip=p.skip)`, then `p.write_own_bytes(tables, dir)` and
+    `p.apply_after_bukti(tables)`.
     """
     missing = set(SAMPLE_PEMDA) - set(tables["profil_pemda"]["Kode Pemda"])
     if missing:
@@ -254,6 +268,17 @@ def _plant_jatim(p: _Planter) -> None:
     name = p.own_file(jid(10), "21", "pdf", 25)
     p.out.sha_mismatch.append(("indikator_inovasi", p.srow(jid(10), "21")))
     p.log("BKT-09", k, "SHA256 di tabel berbeda dari berkas", iid=jid(10), no="21", kolom="SHA256", nilai=name)
+    # Evidence judged from the file's content (checks.evidence): a blank scan, a PNG declared
+    # as pdf, a JPEG cut off half-way.
+    name = p.own_file(jid(18), "25", "png", 30)
+    p.out.own_bytes[name] = png_bytes([name], 30 * 1024, blank=True)
+    p.log("BKT-09", k, "pindaian kosong (gambar satu warna)", iid=jid(18), no="25", kolom="Data Pendukung", nilai=name)
+    name = p.own_file(jid(19), "20", "pdf", 40)
+    p.out.own_bytes[name] = png_bytes([name], 40 * 1024, seed=19)
+    p.log("BKT-09", k, "Jenis File pdf, isinya PNG", iid=jid(19), no="20", kolom="Jenis File", nilai=name, severity="warning")
+    name = p.own_file(jid(20), "27", "jpg", 20)
+    p.out.own_bytes[name] = jpeg_bytes([name], 60 * 1024, seed=20)[: 20 * 1024]
+    p.log("BKT-09", k, "JPEG terpotong (rusak)", iid=jid(20), no="27", kolom="Data Pendukung", nilai=name)
     p.set_sid(jid(11), "33", Basis=EMPTY)
     p.log("BKT-11", k, "Kemanfaatan tanpa Basis", iid=jid(11), no="33", kolom="Basis", nilai=EMPTY)
     near = p.d.loc[p.inn(jid(13)), "Judul Inovasi"] + " 2"

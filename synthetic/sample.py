@@ -32,6 +32,7 @@ def build_ekspor(root: Path) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     if out.exists():
         shutil.rmtree(out)
     write_bukti(tables, out / "bukti", text_override=planted.text_override, skip=planted.skip)
+    planted.write_own_bytes(tables, out / "bukti")
     planted.apply_after_bukti(tables)
     write_tables(tables, out, "csv")
     planted.log.to_csv(root / "masalah-tertanam.csv", index=False, lineterminator="\n")
@@ -113,7 +114,11 @@ python -m synthetic.sample          # rewrites sample_data/ (README included)
   PDF (`<ID>_berkas-bukti.pdf`) and its image evidence one PNG (`<ID>_tangkapan-layar.png`);
   the video is a YouTube link. Reusing one file across *different* indicators of one
   innovation is allowed (rules.md, BKT-06). Files are real (PDF text readable by pypdf,
-  PNG/JPEG decodable), their sizes and SHA256 match the tables except where planted.
+  PNG/JPEG decodable), their sizes and SHA256 match the tables except where planted. Three
+  files of Provinsi Jawa Timur are wrong by their content alone (BKT-09, found from the file):
+  a blank scan (`35-0018_25_sosialisasi.png`, one white colour), a PNG declared as pdf
+  (`35-0019_20_bimtek.pdf`) and a JPEG cut off after 20 KB (`35-0020_27_kemudahan.jpg`); a
+  Regulasi that does not name its innovation is BKT-10's.
 
 ## Planted problems (one by one)
 

@@ -1,9 +1,11 @@
 """BKT-09: (evidence files present) the file named in `Data Pendukung` is missing from
-`bukti/`, unreadable, its SHA256 differs from the export's, or a PDF has no page with text
-or an image; a warning when it is too large to be read at all (`MAX_EVIDENCE_BYTES`).
+`bukti/`, unreadable, its SHA256 differs from the export's, a PDF has no page with text or an
+image, or an image is blank; warnings when it is too large to be read at all
+(`MAX_EVIDENCE_BYTES`) or its type by content (magic bytes) is not the declared `Jenis File`.
 
-Pandas, not GX: file-system facts. Each distinct file is read and hashed once (cached);
-names that escape `bukti/` (`../`) count as missing. Links are not files and are skipped.
+Pandas, not GX: file facts (`checks.evidence`), each distinct file read once per run and,
+through the evidence cache, once across nights while unchanged; names that escape `bukti/`
+(`../`) count as missing. Links are not files and are skipped.
 """
 
 from core.findings import Severity
@@ -13,21 +15,26 @@ _MASALAH = {
     "hilang": ("tidak ada di folder bukti/", "is missing from the bukti/ folder"),
     "rusak": ("tidak dapat dibaca (rusak atau terenkripsi)", "cannot be read (corrupt or encrypted)"),
     "kosong": ("adalah PDF tanpa halaman berisi teks atau gambar", "is a PDF with no page holding text or an image"),
+    "gambar_kosong": ("adalah gambar kosong (satu warna, seperti pindaian halaman kosong)",
+                      "is a blank image (one colour, like a scan of an empty page)"),
     "hash": ("isinya berbeda dari SHA256 di ekspor (berkas diganti atau rusak)",
              "differs from the SHA256 in the export (replaced or damaged)"),
     "besar": ("terlalu besar untuk diperiksa (lebih dari {mb} MB)", "is too large to check (over {mb} MB)"),
+    "jenis": ("menurut isinya berjenis {isi}, bukan {jenis} seperti tertulis di Jenis File",
+              "is by its content a {isi} file, not the {jenis} its Jenis File says"),
 }
+_VARIAN = {"besar": "terlalu_besar", "jenis": "jenis_berbeda"}
+_KOLOM = {"hash": "SHA256", "jenis": "Jenis File"}
 
 
 def check(ctx):
     import pandas as pd
 
     from checks.context import rows_to_findings
-    from checks.rulekit import (PDF_EMPTY, TOO_LARGE, UNREADABLE, distinct_map, evidence_type, file_facts,
-                                safe_path, tables_with)
+    from checks.evidence import IMAGE_BLANK, KNOWN_KINDS, PDF_EMPTY, TOO_LARGE, UNREADABLE, evidence_facts
+    from checks.rulekit import evidence_type, tables_with
     from core.settings import MAX_EVIDENCE_BYTES
 
-    bukti = ctx.export.bukti_dir
     parts = []
     for t in tables_with(ctx, "data_pendukung"):
         df = ctx.table(t)
@@ -35,32 +42,38 @@ def check(ctx):
         rows = df[df["data_pendukung"].notna() & tipe.ne("link")]
         if rows.empty:
             continue
-
-        def facts(name):
-            p = safe_path(bukti, name)
-            return (False, None, None) if p is None else file_facts(str(p))
-
-        f = distinct_map(rows["data_pendukung"].astype(str), facts)
-        exists = f.map(lambda x: x[0]).astype(bool)
-        digest = f.map(lambda x: x[1])
-        problem = f.map(lambda x: x[2])
+        f = evidence_facts(ctx, rows["data_pendukung"].astype(str))
+        exists = f.notna()
+        field = lambda name: f.map(lambda x: None if x is None else getattr(x, name))  # noqa: E731
+        digest, problem, kind = field("sha256"), field("problem"), field("kind")
+        declared = tipe[rows.index]
         masalah = pd.Series(None, index=rows.index, dtype=object)
         masalah[~exists] = "hilang"
-        masalah[exists & problem.eq(UNREADABLE)] = "rusak"
-        masalah[exists & problem.eq(PDF_EMPTY)] = "kosong"
         masalah[exists & problem.eq(TOO_LARGE)] = "besar"
+        masalah[exists & problem.eq(UNREADABLE)] = "rusak"
+        # Type by content against the declared one: only types we recognise, only a file we could read.
+        wrong_type = (exists & masalah.isna() & declared.isin(KNOWN_KINDS) & problem.ne(TOO_LARGE)
+                      & kind.ne(declared).fillna(True))
+        masalah[wrong_type] = "jenis"
+        masalah[exists & masalah.isna() & problem.eq(PDF_EMPTY)] = "kosong"
+        masalah[exists & masalah.isna() & problem.eq(IMAGE_BLANK)] = "gambar_kosong"
         if "sha256" in rows:
             given = rows["sha256"].astype(object).str.lower().str.strip()
             mismatch = exists & masalah.isna() & given.notna() & digest.notna() & (given != digest)
             masalah[mismatch] = "hash"
         bad = masalah.notna()
         r = rows[bad]
-        out = rows_to_findings(r, t, "BKT-09", kolom=masalah[bad].map(lambda m: "SHA256" if m == "hash" else "Data Pendukung"),
+        m = masalah[bad]
+        out = rows_to_findings(r, t, "BKT-09", kolom=m.map(lambda x: _KOLOM.get(x, "Data Pendukung")),
                                nilai=r["data_pendukung"])
         mb = str(MAX_EVIDENCE_BYTES // (1024 * 1024))
-        out["masalah_id"] = masalah[bad].map(lambda m: _MASALAH[m][0].format(mb=mb)).to_numpy()
-        out["masalah_en"] = masalah[bad].map(lambda m: _MASALAH[m][1].format(mb=mb)).to_numpy()
-        out["varian"] = masalah[bad].map({"besar": "terlalu_besar"}).to_numpy()
+        isi = kind[bad].fillna("")
+        jenis = declared[bad].fillna("")
+        for lang, i in (("id", 0), ("en", 1)):
+            unknown = "tidak dikenal" if lang == "id" else "unrecognised"
+            out[f"masalah_{lang}"] = [_MASALAH[x][i].format(mb=mb, isi=k or unknown, jenis=j)
+                                      for x, k, j in zip(m, isi, jenis)]
+        out["varian"] = m.map(_VARIAN).to_numpy()
         parts.append(out)
     parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -90,6 +103,14 @@ RULE = PandasRule(
             "sehingga tidak diperiksa. Unggah versi yang lebih kecil (pindai ulang dengan resolusi lebih rendah).",
             "Indicator {no_indikator} ({indikator}) of {subject}: evidence file '{nilai}' "
             "{masalah_en}, so it was not checked. Upload a smaller version (scan again at a lower resolution).",
+        ),
+        # The file opens, but as another type than declared: the IID app and the verifier go by Jenis File.
+        "jenis_berbeda": Variant(
+            Severity.WARNING,
+            "Indikator {no_indikator} ({indikator}) {subjek}: berkas bukti '{nilai}' {masalah_id}. "
+            "Perbaiki Jenis File, atau unggah berkas berjenis yang tertulis.",
+            "Indicator {no_indikator} ({indikator}) of {subject}: evidence file '{nilai}' {masalah_en}. "
+            "Correct Jenis File, or upload a file of the type it names.",
         ),
     },
     needs=("bukti", "indikator_inovasi.data_pendukung"),

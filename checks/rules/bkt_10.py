@@ -3,7 +3,8 @@ innovation's name. Fuzzy: rapidfuzz `partial_ratio` of the normalized title (and
 after a `:` acronym prefix) against the normalized PDF text must reach catalog
 `ambang.regulasi_judul_min_skor` (default 85, `core.catalog.Ambang`).
 
-Pandas, not GX: PDF text extraction (pypdf), once per distinct file. Unreadable or missing
+Pandas, not GX: PDF text extraction (pypdf), once per distinct file and, through the
+evidence cache (`checks.evidence`), once across nights while the file is unchanged. Unreadable or missing
 files are BKT-09's finding, not this one's.
 """
 
@@ -15,29 +16,23 @@ def check(ctx):
     from rapidfuzz import fuzz
 
     from checks.context import rows_to_findings
-    from checks.rulekit import distinct_map, pdf_text, safe_path
+    from checks.evidence import PDF_EMPTY, evidence_facts, regulasi_rows
     from ingest.normalize import normalize_title
 
     skor_min = float(ctx.catalog.ambang.regulasi_judul_min_skor)
     df = ctx.table("indikator_inovasi")
-    rows = df[(df["no_indikator"].astype(str) == "16") & df["data_pendukung"].notna()
-              & df["data_pendukung"].astype(str).str.lower().str.strip().str.endswith(".pdf")]
+    rows = regulasi_rows(df)
     daftar = ctx.table("daftar_inovasi").dropna(subset=["id_inovasi"]).drop_duplicates("id_inovasi")
     titles = daftar.set_index("id_inovasi")["judul_inovasi"]
     rows = rows.assign(_judul=rows["id_inovasi"].map(titles))
     rows = rows[rows["_judul"].notna()]
     if rows.empty:
         return pd.DataFrame()
-    bukti = ctx.export.bukti_dir
-
-    def text_of(name):
-        p = safe_path(bukti, name)
-        if p is None or not p.is_file():
-            return None
-        t = pdf_text(str(p))
-        return None if t is None else " ".join(normalize_title(pd.Series([t])).iloc[0].split())
-
-    text = distinct_map(rows["data_pendukung"].astype(str), text_of)
+    facts = evidence_facts(ctx, rows["data_pendukung"].astype(str), with_text=True)
+    raw = facts.map(lambda f: None if f is None or f.problem not in (None, PDF_EMPTY) else f.text)
+    uniq = pd.Series(pd.unique(raw.dropna()), dtype=object)
+    norm = dict(zip(uniq, normalize_title(uniq).str.split().str.join(" "))) if len(uniq) else {}
+    text = raw.map(norm)
     judul = normalize_title(rows["_judul"])
     inti = normalize_title(rows["_judul"].astype(str).str.split(":", n=1).str[-1])
     pairs = pd.DataFrame({"text": text, "judul": judul, "inti": inti}).dropna(subset=["text"])

@@ -24,6 +24,7 @@ import pandas as pd
 
 from core.catalog import load_catalog
 from ingest.export import Export
+from synthetic.evidence import jpeg_bytes, png_bytes
 
 CATALOG = load_catalog(2026)
 
@@ -129,12 +130,6 @@ def blank_pdf() -> bytes:
     buf = BytesIO()
     w.write(buf)
     return buf.getvalue()
-
-
-PNG_1PX = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
 
 
 class ExportBuilder:
@@ -325,9 +320,9 @@ class ExportBuilder:
                 isi = r.get("_isi") or f"Dokumen {r.get('nomor_dokumen') or ''} berkas {name} tentang {titles.get(r.get('id_inovasi'), 'Pemda')}"
                 data = minimal_pdf(isi)
             elif str(name).endswith(".png"):
-                data = PNG_1PX + str(name).encode()  # trailing bytes keep every file distinct
+                data = png_bytes([str(name)], 0)  # a real gradient image; the name keeps every file distinct
             else:
-                data = b"\xff\xd8\xff\xe0" + str(name).encode() + b"\xff\xd9"
+                data = jpeg_bytes([str(name)], 0)
             (d / name).write_bytes(data)
             if not r.get("_sha_tetap"):
                 r["sha256"] = hashlib.sha256(data).hexdigest()

@@ -231,11 +231,9 @@ def test_bkt11_kemanfaatan_with_parameter_needs_basis_a_to_f():
 
 def test_bkt09_a_file_too_large_to_read_is_a_warning_and_is_never_read(tmp_path, monkeypatch):
     """Memory bounded by design: over MAX_EVIDENCE_BYTES the file is not opened at all."""
-    from checks import rulekit
     from core import settings
 
     monkeypatch.setattr(settings, "MAX_EVIDENCE_BYTES", 5 * 1024 * 1024)
-    rulekit.file_facts.cache_clear()
     export = tulungagung().inovasi().build(bukti_dir=tmp_path / "bukti")
     row = export.tables["indikator_inovasi"].query("no_indikator == '20'").iloc[0]
     huge = tmp_path / "bukti" / row["data_pendukung"]
@@ -248,7 +246,6 @@ def test_bkt09_a_file_too_large_to_read_is_a_warning_and_is_never_read(tmp_path,
                                                  "severity": "warning"})], rules=("BKT-09",))
     assert "terlalu besar untuk diperiksa (lebih dari 5 MB)" in found["pesan"].iloc[0]
     assert str(huge) not in opened
-    rulekit.file_facts.cache_clear()
 
 
 def test_bkt09_hashing_a_large_file_streams_it_in_bounded_memory(tmp_path):
@@ -260,11 +257,11 @@ def test_bkt09_hashing_a_large_file_streams_it_in_bounded_memory(tmp_path):
     big = tmp_path / "besar.bin"
     with open(big, "wb") as fh:
         fh.truncate(150 * 1024 * 1024)
-    code = ("import resource, sys; from checks.rulekit import file_facts; "
+    code = ("import resource, sys; from pathlib import Path; from checks.evidence import read_facts; "
             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-            f"facts = file_facts({str(big)!r}); "
+            f"facts = read_facts(Path({str(big)!r}), 'besar.bin', {150 * 1024 * 1024}, 0); "
             "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-            "print(facts[1], (after - before) // 1024)")
+            "print(facts.sha256, (after - before) // 1024)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     import hashlib
 
@@ -274,3 +271,99 @@ def test_bkt09_hashing_a_large_file_streams_it_in_bounded_memory(tmp_path):
             want.update(block)
     assert out[0] == want.hexdigest()
     assert int(out[1]) < 32, f"peak memory grew by {out[1]} MB while hashing 150 MB"
+
+
+# BKT-09 from the file's content: type by magic bytes, blank scans, corrupt images ---------------
+
+def _image(kind: str, *, fill: int = 255, noise: int = 0, mark: int | None = None, size=(400, 300)) -> bytes:
+    """A grey page of `fill`, with ±`noise` sensor noise and, when `mark` is given, a block of
+    that grey covering a tenth of the page (a note or a stamp)."""
+    import io
+    import random
+
+    from PIL import Image
+
+    w, h = size
+    rnd = random.Random(7)
+    img = Image.new("L", size, fill)
+    if noise:
+        img.putdata([max(0, min(255, fill + rnd.randint(-noise, noise))) for _ in range(w * h)])
+    if mark is not None:
+        img.paste(mark, (0, 0, w, h // 10))
+    buf = io.BytesIO()
+    img.save(buf, format={"png": "PNG", "jpg": "JPEG"}[kind])
+    return buf.getvalue()
+
+
+def test_bkt09_type_by_content_must_be_the_declared_jenis_file(tmp_path):
+    from synthetic.evidence import jpeg_bytes, mp4_bytes, png_bytes
+
+    export = (tulungagung().inovasi()
+              .indikator("20", data_pendukung="laporan.pdf", jenis_file="pdf", _bytes=png_bytes(["x"], 0))
+              .indikator("21", data_pendukung="foto.jpg", jenis_file="jpg", _bytes=png_bytes(["y"], 0, seed=3))
+              .indikator("23", data_pendukung="rekaman.mp4", jenis_file="mp4", _bytes=minimal_pdf("bukan video"))
+              # near misses: jpeg is jpg; mp4 with its ftyp box; a type we do not recognise is not judged
+              .indikator("24", data_pendukung="foto2.jpeg", jenis_file="jpeg", _bytes=jpeg_bytes(["z"], 0))
+              .indikator("25", data_pendukung="video.mp4", jenis_file="mp4", _bytes=mp4_bytes(["v"], 2000))
+              .indikator("26", data_pendukung="tabel.xlsx", jenis_file="xlsx", _bytes=b"PK\x03\x04 spreadsheet")
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-09", {"no_indikator": "20", "kolom": "Jenis File", "severity": "warning"}),
+        ("BKT-09", {"no_indikator": "21", "kolom": "Jenis File", "severity": "warning"}),
+        ("BKT-09", {"no_indikator": "23", "kolom": "Jenis File", "severity": "warning"}),
+    ], rules=("BKT-09",))
+    pesan = dict(zip(found["no_indikator"], found["pesan"]))
+    assert "menurut isinya berjenis png, bukan pdf" in pesan["20"]
+    assert "menurut isinya berjenis pdf, bukan mp4" in pesan["23"]
+
+
+def test_bkt09_a_blank_scan_is_found_and_a_faint_note_is_not(tmp_path):
+    export = (tulungagung().inovasi()
+              .indikator("20", data_pendukung="pindai.png", jenis_file="png", _bytes=_image("png", noise=2))
+              .indikator("21", data_pendukung="pindai.jpg", jenis_file="jpg", _bytes=_image("jpg", fill=250))
+              # near misses: a faint grey note (230 on white) on a tenth of the page; a dark page with a stamp
+              .indikator("23", data_pendukung="catatan.png", jenis_file="png", _bytes=_image("png", noise=2, mark=230))
+              .indikator("24", data_pendukung="stempel.jpg", jenis_file="jpg", _bytes=_image("jpg", fill=40, mark=200))
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-09", {"no_indikator": "20", "kolom": "Data Pendukung", "severity": "error"}),
+        ("BKT-09", {"no_indikator": "21", "kolom": "Data Pendukung", "severity": "error"}),
+    ], rules=("BKT-09",))
+    assert found["pesan"].str.contains("adalah gambar kosong").all()
+
+
+def test_bkt09_a_corrupt_image_is_unreadable_but_trailing_bytes_are_not_corruption(tmp_path):
+    png, jpg = _image("png", mark=0), _image("jpg", mark=0)
+    export = (tulungagung().inovasi()
+              .indikator("20", data_pendukung="potong.png", jenis_file="png", _bytes=png[: len(png) // 2])
+              .indikator("21", data_pendukung="potong.jpg", jenis_file="jpg", _bytes=jpg[: len(jpg) // 3])
+              .indikator("23", data_pendukung="utuh.jpg", jenis_file="jpg", _bytes=jpg + b"trailing bytes")  # near miss
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-09", {"no_indikator": "20", "severity": "error"}),
+        ("BKT-09", {"no_indikator": "21", "severity": "error"}),
+    ], rules=("BKT-09",))
+    assert found["pesan"].str.contains("tidak dapat dibaca").all()
+
+
+def test_evidence_facts_count_a_pdfs_pages_and_read_only_the_first_pages(tmp_path, monkeypatch):
+    from io import BytesIO
+    from pathlib import Path
+
+    from pypdf import PdfReader, PdfWriter
+
+    from checks.evidence import read_facts
+    from core import settings
+
+    w = PdfWriter()
+    page = PdfReader(BytesIO(minimal_pdf("Peraturan Bupati Nomor 7"))).pages[0]
+    for _ in range(12):
+        w.add_page(page)
+    buf = BytesIO()
+    w.write(buf)
+    p = tmp_path / "dua-belas.pdf"
+    p.write_bytes(buf.getvalue())
+    monkeypatch.setattr(settings, "MAX_PDF_PAGES_READ", 3)
+    f = read_facts(Path(p), p.name, p.stat().st_size, 0, with_text=True)
+    assert (f.kind, f.problem, f.pages) == ("pdf", None, 12)
+    assert f.text.count("Peraturan Bupati Nomor 7") == 3
