@@ -111,6 +111,14 @@ class Translator:
             return self("umum.tidak_ada")
         return format_datetime(dt, "d MMMM y HH.mm" if self.lang == "id" else "d MMMM y HH:mm", locale=self.locale)
 
+    def date_short(self, d: date | datetime | None) -> str:
+        """`30 Nov 2026`: a date in a narrow column."""
+        if d is None or _missing(d):
+            return self("umum.tidak_ada")
+        if isinstance(d, datetime):
+            d = d.date()
+        return format_date(d, "d MMM y", locale=self.locale)
+
     def datetime_short(self, dt: datetime | None) -> str:
         """`30 Nov 2026 14.22`: a label in a narrow column (the trend charts)."""
         if dt is None or _missing(dt):

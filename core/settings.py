@@ -74,6 +74,9 @@ EVIDENCE_READ_BLOCK_BYTES = 1024 * 1024
 EXPORT_CACHE_KEPT = 3
 #: The cache's folder under the state folder.
 EXPORT_CACHE_FOLDER = "ekspor-cache"
+#: A half-written cache folder older than this is a killed writer's, removed by the next run
+#: (a national entry takes seconds to write; an hour never cuts a live one short).
+EXPORT_CACHE_STALE_SECONDS = 3600
 
 #: An evidence file larger than this is not read at all: BKT-09 says "terlalu besar untuk
 #: diperiksa" (a warning). IID uploads are limited to a few MB; 200 MB is a scan gone wrong,

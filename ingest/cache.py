@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.settings import EXPORT_CACHE_KEPT
+from core.settings import EXPORT_CACHE_KEPT, EXPORT_CACHE_STALE_SECONDS
 from ingest import normalize, pemda, readers, region as regions
 from ingest.readers import RawExport, RawTable
 from ingest.region import KODE, NAMA, SEMUA, narrow_raw, region_keys
@@ -111,12 +111,24 @@ def _narrow(raw: RawExport, region: str | None) -> RawExport:
 
 
 def _store(raw: RawExport, entry: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    try:
+        _write_entry(raw, tmp)
+    except BaseException:  # a failed or killed write leaves nothing behind (150 MB nationally)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
+        tmp.rename(entry)
+    except OSError:  # another run stored the same export first
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_entry(raw: RawExport, tmp: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     meta = {"notes": list(raw.notes), "tables": {}}
     for i, (key, t) in enumerate(raw.tables.items()):
         df = t.frame
@@ -133,10 +145,6 @@ def _store(raw: RawExport, entry: Path) -> None:
         pq.write_table(pa.table(columns), tmp / name, row_group_size=64_000)
         meta["tables"][key] = {"file": name, "source": t.source, "columns": list(df.columns)}
     (tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    try:
-        tmp.rename(entry)
-    except OSError:  # another run stored the same export first
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _load(entry: Path, path: Path, region: str | None) -> RawExport:
@@ -161,8 +169,14 @@ def _load(entry: Path, path: Path, region: str | None) -> RawExport:
 
 
 def _prune(cache_dir: Path) -> None:
-    """Keep the newest `EXPORT_CACHE_KEPT` entries (by the time they were written)."""
+    """Keep the newest `EXPORT_CACHE_KEPT` entries (by the time they were written), and remove
+    the half-written folders of writers killed over an hour ago (`EXPORT_CACHE_STALE_SECONDS`)."""
+    import time
+
     entries = sorted((p for p in cache_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
                      key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[EXPORT_CACHE_KEPT:]:
         shutil.rmtree(old, ignore_errors=True)
+    for tmp in cache_dir.glob(".*.tmp"):
+        if time.time() - tmp.stat().st_mtime > EXPORT_CACHE_STALE_SECONDS:
+            shutil.rmtree(tmp, ignore_errors=True)

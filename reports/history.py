@@ -54,13 +54,17 @@ def trend_view(t: Translator, tren: pd.DataFrame | None, kode: str) -> list[dict
     if tren is None or not len(tren):
         return []
     pts = tren[key_text(tren["kode_pemda"]) == kode]
+    # labelled by audit date and its order within that date, never by the wall clock: a rerun
+    # after a run that died while mailing must draw the same bytes, or the ledger would see a
+    # new report and mail the Pemda twice
+    nth = pts.groupby(pts["as_of"].astype(str), sort=False).cumcount() + 1
     return [
         {
-            "label": t.datetime_short(r["started_at"]),
+            "label": t.date_short(r["as_of"]) + (f" ({k})" if k > 1 else ""),
             "skor": _bar(r["skor_terverifikasi"], t.num(r["skor_terverifikasi"])),
             "bermasalah": _bar(r["persen_indikator_bermasalah"], t.pct(r["persen_indikator_bermasalah"], 1)),
         }
-        for r in pts.to_dict("records")
+        for r, k in zip(pts.to_dict("records"), nth.tolist())
     ]
 
 

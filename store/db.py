@@ -16,7 +16,9 @@ from __future__ import annotations
 import importlib
 import threading
 import weakref
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -128,10 +130,53 @@ def open_db(url: str) -> sa.Engine:
                          f"Database {where} cannot be opened ({kind}); check IID_AUDIT_DB_URL") from None
 
 
+#: Any fixed number: the PostgreSQL advisory lock that serializes migrations across processes.
+_PG_MIGRATION_LOCK = 0x11D_A0D17
+
+
+@contextmanager
+def _migration_lock(engine: sa.Engine) -> Iterator[None]:
+    """Across processes (five audits started at once on a new database must not all migrate
+    it): a lock file beside a SQLite file, an advisory lock on PostgreSQL; nothing for an
+    in-memory database, which no other process sees."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            yield
+            return
+        import fcntl
+
+        lock = Path(url.database).with_name(Path(url.database).name + ".migrasi.lock")
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock, "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        return
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                conn.commit()
+        return
+    yield
+
+
 def init_db(engine: sa.Engine) -> sa.Engine:
-    """Bring the database to the newest schema (once per engine and process; idempotent)."""
+    """Bring the database to the newest schema (once per engine and process; idempotent). A
+    database already at the newest revision is only read; otherwise one process at a time
+    migrates it, and the others find it done."""
     with _UPGRADE_LOCK:
         if engine not in _UPGRADED:
-            upgrade(engine)
+            head = head_revision()
+            if schema_revision(engine) != head:
+                with _migration_lock(engine):
+                    if schema_revision(engine) != head:  # another process may have done it meanwhile
+                        upgrade(engine)
             _UPGRADED.add(engine)
     return engine

@@ -105,3 +105,25 @@ def test_the_key_is_the_content_not_the_name_or_time(tmp_path):
     assert cache.export_key(a) == cache.export_key(b)
     (b / "profil_pemda.csv").write_bytes((b / "profil_pemda.csv").read_bytes() + b"\r\n")
     assert cache.export_key(a) != cache.export_key(b)
+
+
+def test_a_write_that_fails_leaves_no_half_entry_and_old_leftovers_go(tmp_path):
+    import os
+    import time
+
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    stale = cache_dir / ".deadbeef.123.tmp"
+    stale.mkdir()
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    fresh = cache_dir / ".cafe.456.tmp"  # a live writer's: kept
+    fresh.mkdir()
+    path = write_csv(tmp_path / "daftar.csv", daftar(innovation(judul_inovasi="Satu")))
+    raw = readers.read_raw(path)
+    raw.tables["daftar_inovasi"].frame.loc[0, "jenis"] = object()  # no text: Arrow refuses it mid-write
+    with pytest.raises(Exception):
+        cache._store(raw, cache_dir / "entri")
+    assert not (cache_dir / "entri").exists() and not list(cache_dir.glob(".entri.*"))
+    read_export(path, cache_dir=cache_dir)  # a good write, which also prunes
+    assert not stale.exists() and fresh.exists()

@@ -71,12 +71,22 @@ def test_trend_chart_has_a_bar_per_distinct_run_email_safe(tulungagung, tmp_path
     html = html_of(result, tmp_path)
     text = Page(html).text
     assert ID("laporan.tren.judul") in text
-    assert "30 Nov 2026 08.00" in text and "30 Nov 2026 14.30" in text
+    assert "30 Nov 2026" in text and "30 Nov 2026 (2)" in text  # by audit date, the second of the day numbered
     assert "36,85" in text and "38,10" in text
     assert 'width="37%"' in html and 'width="38%"' in html  # bars on a 0-100 scale
     assert_no_script_or_external_loads(html)
     assert "<svg" not in html.lower() and "<img" not in html.lower()
     assert len(html.encode()) < 100_000
+
+
+def test_a_rerun_after_a_run_that_died_draws_the_same_report(tulungagung, tmp_path):
+    """The dead run never reached the history; its rerun starts later, the same day, over the
+    same data: the report must be the same bytes, or the send ledger would mail it again."""
+    first = audited_again(tulungagung, tmp_path / "a")
+    first.tren = trend(("08:00", 36.85, 35.88), ("14:30", 38.1, 33.38))
+    rerun = audited_again(tulungagung, tmp_path / "b")
+    rerun.tren = trend(("08:00", 36.85, 35.88), ("14:47", 38.1, 33.38))
+    assert html_of(first, tmp_path / "a") == html_of(rerun, tmp_path / "b")
 
 
 def test_a_single_point_is_no_trend(tulungagung, tmp_path):
