@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from checks.metrics import key_text
 from checks.registry import Rule, all_rules
 from core.catalog import Catalog
 
@@ -52,10 +53,6 @@ def unit_of(rule: Rule) -> str | None:
     return None
 
 
-def _text(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.strip()
-
-
 def _rows_per_pemda(per_table: dict[str, pd.Series], keys: list[str]) -> pd.Series:
     counts = [per_table[k] for k in keys if k in per_table]
     return pd.concat(counts).groupby(level=0).sum() if counts else pd.Series(dtype="int64")
@@ -68,16 +65,17 @@ def rule_coverage(tables: dict[str, pd.DataFrame], innovations: pd.DataFrame, pe
     `tables`: the export's typed tables; `innovations`: one row per innovation (`kode_pemda`,
     `id_inovasi`, as `checks.metrics` counts them); `findings`: the run's findings;
     `not_checked`: rule_id, kode_pemda (None = the whole run)."""
-    pemda = pd.Index(_text(pd.Series(pemda, dtype=object)).dropna().unique(), name="kode_pemda")
-    inov = pd.DataFrame({"kode_pemda": _text(innovations["kode_pemda"]), "id_inovasi": _text(innovations["id_inovasi"])})
+    codes = key_text(pd.Series(pemda, dtype=object))
+    pemda = pd.Index(codes[codes != ""].unique(), name="kode_pemda")
+    inov = pd.DataFrame({"kode_pemda": key_text(innovations["kode_pemda"]), "id_inovasi": key_text(innovations["id_inovasi"])})
     n_inov = inov["kode_pemda"].value_counts().reindex(pemda, fill_value=0)
-    f = findings.assign(kode_pemda=_text(findings["kode_pemda"]), id_inovasi=_text(findings["id_inovasi"]),
-                        no_indikator=_text(findings["no_indikator"]))
+    f = findings.assign(kode_pemda=key_text(findings["kode_pemda"]), id_inovasi=key_text(findings["id_inovasi"]),
+                        no_indikator=key_text(findings["no_indikator"]))
     f = f[f["kode_pemda"].isin(pemda)]
     whole_run = set(not_checked.loc[not_checked["kode_pemda"].isna(), "rule_id"])
-    skipped = pd.MultiIndex.from_arrays([not_checked["rule_id"].astype(object), _text(not_checked["kode_pemda"])])
+    skipped = pd.MultiIndex.from_arrays([not_checked["rule_id"].astype(object), key_text(not_checked["kode_pemda"])])
     sid, spd = set(catalog.sid_numbers), set(catalog.spd_numbers)
-    rows = {k: _text(df["kode_pemda"]).value_counts() for k, df in tables.items() if "kode_pemda" in df}
+    rows = {k: key_text(df["kode_pemda"]).value_counts() for k, df in tables.items() if "kode_pemda" in df}
     per_rule = f.groupby(["rule_id", "kode_pemda"]).size()
     all_of_rule = {rid: s.droplevel(0).reindex(pemda, fill_value=0) for rid, s in per_rule.groupby(level=0)}
     none = pd.Series(0, index=pemda)

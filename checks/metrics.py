@@ -98,8 +98,9 @@ def _norm_text(s: pd.Series) -> pd.Series:
     return s.astype("string").str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
 
 
-def _key(s: pd.Series) -> pd.Series:
-    """Join key: stripped text, missing → "" (SPD slots have no innovation).
+def key_text(s: pd.Series) -> pd.Series:
+    """Join key: stripped text, missing → "" (SPD slots have no innovation). The one key form
+    of metrics, coverage and reports.
 
     Cleans the distinct values only (37,000 ids, not 750,000 rows), then spreads them back.
     """
@@ -118,7 +119,7 @@ def _pemda_names(kodes: pd.Index) -> pd.DataFrame:
 
 def _pemda_codes(export: Export) -> pd.Index:
     codes = [
-        _key(df["kode_pemda"].dropna())
+        key_text(df["kode_pemda"].dropna())
         for t in _PEMDA_TABLES
         if (df := export.tables.get(t)) is not None and "kode_pemda" in df.columns
     ]
@@ -142,8 +143,8 @@ def _innovations(export: Export) -> pd.DataFrame:
         if d is None or "id_inovasi" not in d.columns:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     inv = pd.DataFrame({
-        "kode_pemda": _key(d["kode_pemda"]) if "kode_pemda" in d.columns else "",
-        "id_inovasi": _key(d["id_inovasi"]),
+        "kode_pemda": key_text(d["kode_pemda"]) if "kode_pemda" in d.columns else "",
+        "id_inovasi": key_text(d["id_inovasi"]),
         "judul_inovasi": d["judul_inovasi"].astype(object) if "judul_inovasi" in d.columns else None,
         "urusan": _norm_text(d["urusan_utama"]) if "urusan_utama" in d.columns else pd.NA,
         "tahapan": _norm_text(d["tahapan_inovasi"]) if "tahapan_inovasi" in d.columns else pd.NA,
@@ -158,10 +159,10 @@ def _answers(df: pd.DataFrame | None, numbers: list[str], with_inovasi: bool) ->
     if df is None or not {"kode_pemda", "no_indikator", "parameter"} <= set(df.columns):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     a = pd.DataFrame({
-        "kode_pemda": _key(df["kode_pemda"]),
-        "id_inovasi": _key(df["id_inovasi"]) if with_inovasi and "id_inovasi" in df.columns else "",
-        "no_indikator": _key(df["no_indikator"]).str.lower(),
-        "parameter": _key(df["parameter"]),
+        "kode_pemda": key_text(df["kode_pemda"]),
+        "id_inovasi": key_text(df["id_inovasi"]) if with_inovasi and "id_inovasi" in df.columns else "",
+        "no_indikator": key_text(df["no_indikator"]).str.lower(),
+        "parameter": key_text(df["parameter"]),
     })
     a = a[a["parameter"].isin(_ANSWERED) & a["no_indikator"].isin(numbers)]
     a = a.assign(parameter=a["parameter"].astype(int))
@@ -172,9 +173,9 @@ def _answers(df: pd.DataFrame | None, numbers: list[str], with_inovasi: bool) ->
 def _finding_keys(findings: pd.DataFrame, severity: str) -> pd.DataFrame:
     f = findings[(findings["severity"] == severity) & findings["no_indikator"].notna() & findings["kode_pemda"].notna()]
     keys = pd.DataFrame({
-        "kode_pemda": _key(f["kode_pemda"]),
-        "id_inovasi": _key(f["id_inovasi"]),
-        "no_indikator": _key(f["no_indikator"]).str.lower(),
+        "kode_pemda": key_text(f["kode_pemda"]),
+        "id_inovasi": key_text(f["id_inovasi"]),
+        "no_indikator": key_text(f["no_indikator"]).str.lower(),
     }).drop_duplicates()
     return keys.assign(**{f"_{severity}": True})
 
@@ -261,7 +262,7 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> 
     for t, col in _TAHAPAN_COLUMNS.items():
         r[col] = (tah[t] if t in tah.columns else pd.Series(dtype=int)).reindex(pemda, fill_value=0).astype(int)
 
-    f = findings[findings["kode_pemda"].notna()].assign(kode_pemda=lambda x: _key(x["kode_pemda"]))
+    f = findings[findings["kode_pemda"].notna()].assign(kode_pemda=lambda x: key_text(x["kode_pemda"]))
     sev = f.groupby(["kode_pemda", "severity"]).size().unstack(fill_value=0)
     for s in ("error", "warning", "info"):
         r[f"jumlah_{s}"] = (sev[s] if s in sev.columns else pd.Series(dtype=int)).reindex(pemda, fill_value=0).astype(int)
@@ -347,14 +348,14 @@ def fix_gains(ringkasan: pd.DataFrame, slot: pd.DataFrame, catalog: Catalog) -> 
     if not len(ringkasan) or "pembagi" not in ringkasan.columns:
         return _empty(FIX_COLUMNS)
     per = 100.0 / catalog.total_maksimum
-    r = ringkasan.assign(kode_pemda=_key(ringkasan["kode_pemda"])).set_index("kode_pemda")
+    r = ringkasan.assign(kode_pemda=key_text(ringkasan["kode_pemda"])).set_index("kode_pemda")
     n = pd.to_numeric(r["jumlah_inovasi"], errors="coerce").fillna(0)
     k = pd.to_numeric(r["pembagi"], errors="coerce").fillna(catalog.pembagi_minimum)
     covered = pd.to_numeric(r["urusan_wajib_tercakup"], errors="coerce").fillna(0) >= catalog.urusan_minimum
     wajib = {i.no: i.bobot for i in (*catalog.spd, *catalog.sid) if i.wajib}
     parts = []
     if len(slot) and "status" in slot.columns:
-        s = slot.assign(kode_pemda=_key(slot["kode_pemda"]), _no=_key(slot["no_indikator"]))
+        s = slot.assign(kode_pemda=key_text(slot["kode_pemda"]), _no=key_text(slot["no_indikator"]))
         lost = pd.to_numeric(s["poin_iid_hilang"], errors="coerce").fillna(0.0)
         bukti = s[lost > 0]
         parts.append(pd.DataFrame({

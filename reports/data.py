@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from checks.metrics import key_text  # noqa: F401 - the one join key, re-exported for the report modules
 from core.findings import ALL_COLUMNS, Severity
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
@@ -70,14 +71,6 @@ def safe_kode(kode: Any) -> str:
     """A Kemendagri code as a file-name part (digits and dots; nothing that walks paths)."""
     s = re.sub(r"[^0-9A-Za-z.]+", "-", str(kode)).strip(".-")
     return s or "tanpa-kode"
-
-
-def key_text(s: pd.Series) -> pd.Series:
-    """A key column as plain strings, "" for missing (so SPD slots join on "" too). Converted
-    per distinct value (750,000 slot rows hold 37,000 innovation ids)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype="string").str.strip().fillna("").to_numpy(dtype=object)
-    return pd.Series(np.append(text, "")[codes], index=s.index, dtype=object)  # code -1 (missing) → ""
 
 
 def _indices(df: pd.DataFrame | None) -> dict[Any, np.ndarray]:
