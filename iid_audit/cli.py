@@ -241,7 +241,7 @@ def _print_summary(s: dict) -> None:
     print(f"Audit selesai / audit done: {s['pemda']} Pemda, {total} temuan / findings "
           f"({f.get('error', 0)} error, {f.get('warning', 0)} warning, {f.get('info', 0)} info)")
     print(f"Hasil audit / audit outputs: {s['out_dir']}")
-    print("  findings.csv, ringkasan.csv, run.json")
+    print("  findings.csv, ringkasan.csv, cakupan.csv, run.json")
     if s.get("index"):
         print(f"  index.html: {s['index']}")
     print(f"  laporan/: {s['reports']} laporan / reports")
