@@ -59,7 +59,7 @@ def _alasan_missing(missing: list[str], t: Translator) -> str:
 
 
 def _alasan_error(exc: BaseException, t: Translator) -> str:
-    return t("tidak_diperiksa.gagal", galat=type(exc).__name__)
+    return t("tidak_diperiksa.gagal", galat=getattr(exc, "type_name", None) or type(exc).__name__)
 
 
 def _dedupe(rule: Rule, df: pd.DataFrame) -> pd.DataFrame:
@@ -89,11 +89,15 @@ def _fill_names(df: pd.DataFrame, export: Export) -> pd.DataFrame:
 
 def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id",
               data_docs: Path | None = None, evidence_cache: FactsCache | None = None,
-              evidence_map: Callable[[Callable, list], list] | None = None) -> RuleRun:
+              evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1) -> RuleRun:
     """Every non-contract rule once over the whole export, plus the export's SKM findings.
     With `evidence_cache` the evidence rules open only files not read on an earlier run;
-    `evidence_map` runs their batches of files elsewhere (`flows.evidence`, Dask)."""
-    from checks.gx_engine import run_gx
+    `evidence_map` runs their batches of files elsewhere (`flows.evidence`, Dask).
+
+    With `workers` > 1 the GX validation runs in a forked worker (`core.parallel`) while this
+    process runs the pandas rules: the two halves take about as long, on two cores at once.
+    The findings are the same either way, in the same order."""
+    from core.parallel import pool, submit
 
     ctx = RuleContext(export=export, catalog=catalog, as_of=as_of, evidence_cache=evidence_cache,
                       evidence_map=evidence_map)
@@ -112,34 +116,32 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
             runnable["pandas"].append(rule)
 
     parts: list[pd.DataFrame] = [export.findings]
+    pandas_parts: list[pd.DataFrame] = []
     errors: dict[str, BaseException] = {}
     seconds: dict[str, float] = {}
 
     t = time.perf_counter()
-    try:
-        gx_found, gx_errors = run_gx(ctx, runnable["gx"], data_docs)
-    except Exception as exc:  # noqa: BLE001 - GX itself failed: every gx rule is not checked
-        gx_found, gx_errors = {}, {r.id: exc for r in runnable["gx"]}
-    seconds["gx"] = time.perf_counter() - t
-    errors.update(gx_errors)
+    with pool((ctx, runnable["gx"], data_docs), 1 if workers > 1 and runnable["gx"] else 0) as workers_pool:
+        gx_job = submit(workers_pool, _gx_in_worker) if workers_pool is not None else None
+        if gx_job is None:
+            gx_found, gx_errors = _gx(ctx, runnable["gx"], data_docs)
+            seconds["gx"] = time.perf_counter() - t
+        _pandas_rules(ctx, runnable["pandas"], pandas_parts, errors, seconds)
+        if gx_job is not None:
+            if gx_job.exception() is None:
+                gx_found, gx_errors, seconds["gx"] = gx_job.result()
+            else:  # the worker died (killed, out of memory): here, again
+                t = time.perf_counter()
+                gx_found, gx_errors = _gx(ctx, runnable["gx"], data_docs)
+                seconds["gx"] = time.perf_counter() - t
+    errors = {**gx_errors, **errors}
     for rid, frames in gx_found.items():
         if frames:
             parts.append(_dedupe(rules[rid], as_findings(frames, extra=True)))
-
-    for rule in runnable["pandas"]:
-        t = time.perf_counter()
-        try:
-            out = rule.check(ctx)
-            if out is not None and len(out):
-                out = as_findings(out, extra=True)
-                out["rule_id"] = rule.id
-                parts.append(_dedupe(rule, out))
-        except Exception as exc:  # noqa: BLE001 - a broken rule never stops the run
-            errors[rule.id] = exc
-        seconds[rule.id] = time.perf_counter() - t
+    parts += pandas_parts
 
     for rid, exc in errors.items():
-        log.error("rule %s not checked: %s", rid, type(exc).__name__)
+        log.error("rule %s not checked: %s", rid, getattr(exc, "type_name", None) or type(exc).__name__)
         not_checked.append({"rule_id": rid, "kode_pemda": None, "alasan": _alasan_error(exc, tr)})
 
     t = time.perf_counter()
@@ -151,3 +153,54 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
     nc = pd.DataFrame(not_checked, columns=NOT_CHECKED_COLUMNS).sort_values("rule_id", kind="stable").reset_index(drop=True)
     nc = nc.astype(object).where(nc.notna(), None)
     return RuleRun(findings=validate(findings), not_checked=nc, seconds=seconds)
+
+
+def _gx(ctx: RuleContext, rules: list[Rule], data_docs: Path | None
+        ) -> tuple[dict[str, list[pd.DataFrame]], dict[str, BaseException]]:
+    from checks.gx_engine import run_gx
+
+    try:
+        return run_gx(ctx, rules, data_docs)
+    except Exception as exc:  # noqa: BLE001 - GX itself failed: every gx rule is not checked
+        return {}, {r.id: exc for r in rules}
+
+
+def _gx_in_worker() -> tuple[dict[str, list[pd.DataFrame]], dict[str, BaseException], float]:
+    """`_gx` in a forked worker, on the context its pool shares; errors come back as
+    `RuleFailed` (GX's own exceptions do not all survive pickling)."""
+    from core.parallel import shared
+
+    t = time.perf_counter()
+    ctx, rules, data_docs = shared()
+    found, errors = _gx(ctx, rules, data_docs)
+    return found, {rid: RuleFailed.of(exc) for rid, exc in errors.items()}, time.perf_counter() - t
+
+
+class RuleFailed(Exception):
+    """An error raised in a worker process, as its type name and message."""
+
+    def __init__(self, type_name: str, message: str = "") -> None:
+        super().__init__(type_name, message)
+        self.type_name = type_name
+
+    @classmethod
+    def of(cls, exc: BaseException) -> "RuleFailed":
+        return cls(type(exc).__name__, str(exc)[:500])
+
+    def __str__(self) -> str:
+        return self.args[1]
+
+
+def _pandas_rules(ctx: RuleContext, rules: list[Rule], parts: list[pd.DataFrame],
+                  errors: dict[str, BaseException], seconds: dict[str, float]) -> None:
+    for rule in rules:
+        t = time.perf_counter()
+        try:
+            out = rule.check(ctx)
+            if out is not None and len(out):
+                out = as_findings(out, extra=True)
+                out["rule_id"] = rule.id
+                parts.append(_dedupe(rule, out))
+        except Exception as exc:  # noqa: BLE001 - a broken rule never stops the run
+            errors[rule.id] = exc
+        seconds[rule.id] = time.perf_counter() - t

@@ -161,6 +161,19 @@ EVIDENCE_BLANK_STDDEV = 4.0
 #: junk before `%PDF-` (pypdf accepts up to 1 KB), PNG/JPEG/MP4 sign within the first 12 bytes.
 EVIDENCE_MAGIC_BYTES = 1024
 
+#: Worker processes for the CPU-bound stages (GX beside the pandas rules, the reports, the
+#: export cache write), by default one per core this process may use, at most this many:
+#: beyond four the national run is bound by the parts that stay in one process (reading,
+#: metrics, mailing), while each worker adds the memory of the pages it touches.
+#: `IID_AUDIT_WORKERS=1` does everything in this process (`core.parallel`).
+MAX_DEFAULT_WORKERS = 4
+
+
+def _default_workers() -> int:
+    from core.parallel import available_cores
+
+    return max(1, min(available_cores(), MAX_DEFAULT_WORKERS))
+
 
 def _default_state_dir() -> Path:
     """Stable home for history and the send ledger: not inside a run folder, so reruns see it."""
@@ -235,6 +248,8 @@ class Settings(BaseSettings):
     #: Dask scheduler for the evidence stage (`IID_AUDIT_DASK_ADDRESS`, e.g. `tcp://10.0.0.5:8786`):
     #: nationally ~750,000 files outgrow one machine. Empty: the batches run in this process.
     dask_address: str = ""
+    #: Worker processes for the CPU-bound stages (`MAX_DEFAULT_WORKERS`); 1: all in this process.
+    workers: int = Field(default_factory=_default_workers, ge=1, le=64)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     send_rate_per_second: float = Field(default=SEND_RATE_PER_SECOND, ge=0,
                                         validation_alias=AliasChoices("IID_AUDIT_SEND_RATE", "send_rate_per_second"))

@@ -22,7 +22,7 @@ __all__ = ["read_export", "select_region", "Export"]
 
 
 def read_export(path: Path, year: int | None = None, region: str | None = None,
-                cache_dir: Path | None = None) -> Export:
+                cache_dir: Path | None = None, cache_in_background: bool = False) -> Export:
     """Read and validate an export against the catalog of `year` (default: the current
     guideline year; the allowed values of the contracts come from it). Bad input →
     `UsageError` / `UnreadableExport` (one bilingual line) or SKM findings in
@@ -33,7 +33,9 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
     `select_region` afterwards gives the same rows and findings as on the whole export.
 
     With `cache_dir`, the raw read goes through the export cache there (`ingest.cache`): the
-    same export read again is read from Parquet, a region only its own rows."""
+    same export read again is read from Parquet, a region only its own rows; with
+    `cache_in_background` a new entry is written by a forked child while the reading goes on
+    (`ingest.cache.wait_for_writes` waits for it)."""
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
     from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table, run_rule_checks
@@ -43,7 +45,7 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
     if cache_dir is not None:
         from ingest.cache import read_raw_cached
 
-        raw = read_raw_cached(path, cache_dir, region)
+        raw = read_raw_cached(path, cache_dir, region, background=cache_in_background)
     else:
         raw = read_raw(path)
         if region is not None:

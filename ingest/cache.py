@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.parallel import in_background
 from core.settings import EXPORT_CACHE_KEPT, EXPORT_CACHE_STALE_SECONDS
 from ingest import normalize, pemda, readers, region as regions
 from ingest.readers import RawExport, RawTable
@@ -88,8 +89,17 @@ def export_key(path: Path) -> str:
     return hashlib.sha256((_code_digest() + export_digest(path)).encode()).hexdigest()
 
 
-def read_raw_cached(path: Path, cache_dir: Path, region: str | None = None) -> RawExport:
-    """`readers.read_raw(path)` (narrowed to `region`), through the cache in `cache_dir`."""
+#: Cache entries being written by forked children (`read_raw_cached(..., background=True)`).
+_WRITING: list = []
+
+
+def read_raw_cached(path: Path, cache_dir: Path, region: str | None = None,
+                    background: bool = False) -> RawExport:
+    """`readers.read_raw(path)` (narrowed to `region`), through the cache in `cache_dir`.
+
+    With `background`, a new entry is written by a forked child (`core.parallel.in_background`,
+    ~3 s for the nation) while this process goes on cleaning and checking the same tables;
+    `wait_for_writes()` waits for it before the run ends."""
     path = Path(path)
     try:
         key = export_key(path)
@@ -105,12 +115,27 @@ def read_raw_cached(path: Path, cache_dir: Path, region: str | None = None) -> R
             log.warning("export cache entry unreadable, reading the export again (%s)", type(exc).__name__)
             shutil.rmtree(entry, ignore_errors=True)
     raw = readers.read_raw(path)
+    child = in_background(_store_and_prune, raw, entry) if background else None
+    if child is not None:
+        _WRITING.append(child)
+    else:
+        _store_and_prune(raw, entry)
+    return _narrow(raw, region)
+
+
+def wait_for_writes() -> None:
+    """Wait for the cache entries being written in the background (a run waits before it ends:
+    the next run, or the on-demand region after the night, finds the entry whole)."""
+    while _WRITING:
+        _WRITING.pop().wait()
+
+
+def _store_and_prune(raw: RawExport, entry: Path) -> None:
     try:
         _store(raw, entry)
-        _prune(Path(cache_dir))
+        _prune(entry.parent)
     except Exception as exc:  # noqa: BLE001 - the audit never depends on the cache
         log.warning("export cache not written (%s)", type(exc).__name__)
-    return _narrow(raw, region)
 
 
 def _narrow(raw: RawExport, region: str | None) -> RawExport:

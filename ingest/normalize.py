@@ -42,8 +42,8 @@ def clean_text(s: pd.Series, extra_markers: Iterable[str] = ()) -> pd.Series:
         t = u.astype(str).str.strip()
         return t.where(~t.str.casefold().isin(markers), np.nan).astype(object)
 
-    out = _on_uniques(s.astype(object).where(s.notna(), None), fn)
-    return out.astype(object)
+    out = _on_uniques(s.astype(object, copy=False), fn)  # factorize: None, NaN and pd.NA are all missing
+    return out.astype(object, copy=False)
 
 
 def header_key(name: object) -> str:

@@ -121,13 +121,45 @@ def _utf8_start(data: bytes) -> int | None:
     return start
 
 
+def _arrow_csv(data: bytes, offset: int, sep: str, n_columns: int) -> pd.DataFrame | None:
+    """A UTF-8 CSV through pyarrow's reader (multi-threaded, ~2x pandas' on a national file), as
+    exactly the frame the pandas parser below gives: every cell text, blank lines as rows of
+    empty cells. None when pyarrow refuses the file (a row with fewer or more cells than the
+    header, bytes that are not UTF-8) or when the file is one column wide (a blank line is then
+    ambiguous): the pandas parser reads those, with its own repairs and errors. `n_columns`
+    names enough columns to type as text; a wider file is left to pandas too."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if offset >= len(data):
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data).slice(offset)),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
+                                             newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(n_columns)},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 check_utf8=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_columns < 2 or any(not pa.types.is_string(t) for t in table.schema.types):
+        return None  # a header with fewer separators than its rows have: leave it to pandas
+    df = table.to_pandas(self_destruct=True, split_blocks=False)
+    df.columns = pd.RangeIndex(len(df.columns))
+    return df
+
+
 def read_csv_text(path: Path) -> pd.DataFrame:
     """All cells as text, no header applied (row 0 is the header), blank lines kept so row
     numbers match the file.
 
     A UTF-8 file (nearly every export) goes to the parser as its bytes: the parser reads UTF-8
     itself, so a 230 MB file is never held as a Python string and copied (decode, strip the BOM,
-    split off the first line, wrap); other encodings are decoded first (`decode_bytes`)."""
+    split off the first line, wrap), and read by pyarrow when it can (`_arrow_csv`); other
+    encodings are decoded first (`decode_bytes`)."""
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty")
@@ -136,8 +168,13 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         end = data.find(b"\n", start)
         first = bytes(data[start:] if end < 0 else data[start:end]).decode("utf-8")
         hint = re.fullmatch(r"\s*sep=(.)\s*", first)
+        offset = len(data) if hint and end < 0 else (end + 1 if hint else start)
+        sep = hint.group(1) if hint else detect_delimiter(first)
+        fast = _arrow_csv(data, offset, sep, max(256, first.count(sep) + 1))
+        if fast is not None:
+            return fast
         body = io.BytesIO(data)
-        body.seek(len(data) if hint and end < 0 else (end + 1 if hint else start))
+        body.seek(offset)
         source, encoding = body, "utf-8"
     else:
         text = decode_bytes(data, path.name).lstrip("\ufeff")

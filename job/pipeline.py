@@ -33,6 +33,7 @@ from core.files import atomic_write, deferred_sync, remove_leftovers
 from core.findings import FINDING_COLUMNS
 from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
+from core.parallel import pool
 from core.ringkasan import validate as validate_ringkasan
 from core.ringkasan import with_changes
 from core.safe_cells import write_csv
@@ -43,6 +44,8 @@ from ingest.export import Export
 from ingest.readers import EXPORT_SUFFIXES
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from checks.metrics import Metrics
     from core.evidence import FactsCache
     from reports import ReportFiles, RunInfo
@@ -202,12 +205,14 @@ def in_process(name: str, fn: Callable[..., T], *args: Any, label: str | None = 
 
 
 def load(export_path: Path, region: str | None = None, year: int | None = None,
-         cache_dir: Path | None = None) -> Export:
+         cache_dir: Path | None = None, cache_in_background: bool = False) -> Export:
     """Ingest + contracts (SKM findings); narrowed to one Pemda when `region` is given; the raw
-    read through the export cache in `cache_dir` when given."""
+    read through the export cache in `cache_dir` when given (a new entry written by a forked
+    child with `cache_in_background`: `ingest.cache.wait_for_writes`)."""
     from ingest import read_export, select_region
 
-    export = read_export(Path(export_path), year=year, region=region, cache_dir=cache_dir)
+    export = read_export(Path(export_path), year=year, region=region, cache_dir=cache_dir,
+                         cache_in_background=cache_in_background)
     return select_region(export, region) if region else export
 
 
@@ -217,16 +222,17 @@ def resolve_year(export: Export, year: int | None, settings: Settings) -> int:
 
 def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id", data_docs: Path | None = None,
                  evidence_cache: "FactsCache | None" = None,
-                 evidence_map: Callable[[Callable, list], list] | None = None):
+                 evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1):
     """Rules over the whole nation at once, then region metrics. With `data_docs` (a folder)
     the GX validation also builds GX Data Docs there; with `evidence_cache` the evidence rules
     open only the files not read on an earlier night, and `evidence_map` reads the others'
-    batches elsewhere (`flows.evidence`: Prefect tasks, Dask)."""
+    batches elsewhere (`flows.evidence`: Prefect tasks, Dask); with `workers` > 1, GX validates
+    in a forked worker beside the pandas rules."""
     from checks.engine import run_rules
     from checks.metrics import region_metrics
 
     result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs, evidence_cache=evidence_cache,
-                       evidence_map=evidence_map)
+                       evidence_map=evidence_map, workers=workers)
     metrics = region_metrics(export, result.findings, catalog)
     return result.findings, metrics, result.not_checked, coverage_of(export, metrics, result.findings, result.not_checked, catalog)
 
@@ -251,7 +257,19 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
               evidence_map: Callable[[Callable, list], list] | None = None) -> AuditResult:
     """Read, validate, run every rule, compute the metrics, write findings.csv + ringkasan.csv.
     (No retry anywhere: an unreadable export fails the same way every time.)"""
-    export = load(export_path, region, year, settings.state_dir / EXPORT_CACHE_FOLDER)
+    from ingest.cache import wait_for_writes
+
+    try:
+        return _run_audit(export_path, out_dir, settings, region, year, as_of, data_docs, evidence_map)
+    finally:
+        wait_for_writes()  # the export cache entry, written beside the audit (`core.parallel`)
+
+
+def _run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str | None, year: int | None,
+               as_of: date | None, data_docs: bool,
+               evidence_map: Callable[[Callable, list], list] | None) -> AuditResult:
+    export = load(export_path, region, year, settings.state_dir / EXPORT_CACHE_FOLDER,
+                  cache_in_background=settings.workers > 1)
     catalog = load_catalog(resolve_year(export, year, settings))
     as_of = as_of or today()
     out_dir = Path(out_dir)
@@ -262,7 +280,7 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
         shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
     with evidence_cache(settings, export) as cache:
         findings, metrics, not_checked, cakupan = audit_export(export, catalog, as_of, settings.lang, docs, cache,
-                                                               evidence_map)
+                                                               evidence_map, settings.workers)
     metrics = replace(metrics, ringkasan=with_changes(metrics.ringkasan))  # empty until the history says
     write_contract(out_dir, findings, metrics.ringkasan)
     write_csv(cakupan, out_dir / "cakupan.csv")
@@ -351,27 +369,65 @@ def save_history(settings: Settings, run: "RunRecord", result: AuditResult) -> N
         engine.dispose()
 
 
-def render_batch(result: AuditResult, codes: list[str], settings: Settings) -> dict[str, "ReportFiles"]:
+def render_batch(result: AuditResult, codes: list[str], settings: Settings,
+                 workers: "Executor | None" = None) -> dict[str, "ReportFiles"]:
     """The reports of `codes` under `<out>/laporan/`. A Pemda whose report fails is recorded
     in `result.failures` and the others go on.
+
+    With `workers` (a `core.parallel.pool` sharing `(result, settings)`), the batch is split
+    between them and this process: the same reports, the same bytes, on every core. The
+    Pemda of a worker that died (killed, out of memory) are rendered here instead.
 
     Rendered without the run id and start time (`run_info=None`): the email body must be the
     same bytes when nothing changed, so a rerun, or tomorrow's run on unchanged data, is not
     mailed again (delivery skips a report whose content hash it already sent). The run id is
     on the index page and in `run.json`.
     """
+    from core.parallel import split, submit
+
+    if workers is None or len(codes) < 2:
+        done, fails = _render_codes(result, codes, settings, progress.advance)
+        result.failures.extend(fails)
+        return done
+    *theirs, mine = split(codes, settings.workers)  # the pool has workers - 1 processes
+    jobs = [(chunk, submit(workers, _render_in_worker, chunk)) for chunk in theirs]
+    done, fails = _render_codes(result, mine, settings, progress.advance)
+    for chunk, job in jobs:
+        got = job.result() if job is not None and job.exception() is None else None
+        if got is None:  # the worker died (killed, out of memory) or the pool is broken: here, again
+            got = _render_codes(result, chunk, settings, None)
+        done.update(got[0])
+        fails.extend(got[1])
+        for _ in chunk:
+            progress.advance("laporan")
+    result.failures.extend(fails)
+    return {k: done[k] for k in codes if k in done}
+
+
+def _render_codes(result: AuditResult, codes: list[str], settings: Settings,
+                  advance: Callable[[str], None] | None) -> tuple[dict[str, "ReportFiles"], list[dict]]:
     from reports import render_pemda
 
     done: dict[str, "ReportFiles"] = {}
+    fails: list[dict] = []
     with deferred_sync():  # into the staging folder, published after every batch is written
         for kode in codes:  # one report per Pemda
             try:
                 done[kode] = render_pemda(result, kode, result.out_dir, lang=settings.lang, run_info=None,
                                           budget=settings.report_budget_bytes)
             except Exception as exc:  # noqa: BLE001 - one broken report must not stop the others
-                result.failures.append(failure(kode, "laporan", error_text(exc)))
-            progress.advance("laporan")
-    return done
+                fails.append(failure(kode, "laporan", error_text(exc)))
+            if advance is not None:
+                advance("laporan")
+    return done, fails
+
+
+def _render_in_worker(codes: list[str]) -> tuple[dict[str, "ReportFiles"], list[dict]]:
+    """`_render_codes` in a forked worker (`core.parallel`); progress is the parent's to show."""
+    from core.parallel import shared
+
+    result, settings = shared()
+    return _render_codes(result, codes, settings, None)
 
 
 def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], settings: Settings, run_id: str,
@@ -512,8 +568,10 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             marker.at("laporan")
             progress.start("laporan", len(codes))
             reports: dict = {}
-            for prov, batch in province_batches(codes):
-                reports.update(stage("laporan", render_batch, result, batch, settings, label=f"laporan {prov}"))
+            with pool((result, settings), settings.workers - 1) as workers:  # forked once, for every batch
+                for prov, batch in province_batches(codes):
+                    reports.update(stage("laporan", render_batch, result, batch, settings, workers,
+                                         label=f"laporan {prov}"))
             result.reports = reports
             todo = [k for k in codes if k in reports and (request.only is None or k == request.only)]
             marker.at("kirim")

@@ -1,0 +1,116 @@
+"""The other cores: forked worker processes that read this process's data in place.
+
+The work worth spreading (GX validating the national tables, rendering 546 reports, writing
+the export cache) reads a gigabyte of frames this process already holds. A forked child
+shares those pages copy-on-write, so nothing is pickled across; spawn, a queue or a task
+server would have to serialize the nation to every worker first. What goes back is small
+(findings, report file names).
+
+The data is handed over by inheritance: `pool(payload, n)` keeps `payload` in this module
+before the workers fork, and a function run in a worker reads it with `shared()`. Only
+module-level functions and small arguments are pickled per call.
+
+Where fork is not available (Windows) or no worker is wanted, `pool` yields None and the callers
+do the same work in this process, in the same order: the outputs are the same bytes either
+way (tests run both). When a worker dies (killed, out of memory), its calls fail with
+`BrokenExecutor` and the callers do that work here instead: nothing is lost, and a fault
+that killed the worker would have stopped a run without workers just the same.
+
+Fork with other threads alive (rich's progress refresher on a terminal, Prefect's client in
+a flow run) is safe here because the workers touch none of their state: they log through
+`logging` (whose locks Python resets in the child), write their own files and return.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+_PAYLOAD: Any = None
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def available_cores() -> int:
+    """CPUs this process may run on (a container's or taskset's limit, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def shared() -> Any:
+    """The payload of the pool this worker was forked from."""
+    return _PAYLOAD
+
+
+def _adopt(payload: Any) -> None:
+    global _PAYLOAD
+    _PAYLOAD = payload
+
+
+@contextmanager
+def pool(payload: Any, processes: int) -> Iterator[Executor | None]:
+    """`processes` forked workers that see `payload` through `shared()`, or None (do the work
+    here) when `processes` is 0 or the platform cannot fork. The workers fork at the first
+    `submit`, so `payload` must be complete before it. Callers keep this process busy too:
+    with `Settings.workers` = n they ask for n - 1 processes."""
+    if processes < 1 or not can_fork():
+        yield None
+        return
+    ex = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_adopt, initargs=(payload,))
+    try:
+        yield ex
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def submit(workers: Executor, fn: Callable[..., Any], *args: Any) -> Future | None:
+    """`workers.submit(fn, *args)`, or None when the pool is broken (a worker died before):
+    the caller then does the work itself, as it does for a call whose worker died."""
+    try:
+        return workers.submit(fn, *args)
+    except BrokenExecutor:
+        return None
+
+
+def split(items: list, parts: int) -> list[list]:
+    """`items` in at most `parts` contiguous chunks of near-equal length (order kept)."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        out.append(items[start:end])
+        start = end
+    return [c for c in out if c]
+
+
+class Background:
+    """A function running in a forked child, not waited for until `wait()`."""
+
+    def __init__(self, process: Any) -> None:
+        self._process = process
+
+    def wait(self) -> bool:
+        """Block until the child is done; whether it exited cleanly."""
+        self._process.join()
+        return self._process.exitcode == 0
+
+
+def in_background(fn: Callable[..., Any], *args: Any) -> Background | None:
+    """Run `fn(*args)` in a forked child that sees this process's data as it is now (the
+    arguments are inherited, not pickled), or None when the platform cannot fork (the caller
+    then calls `fn` itself). For work whose result is a file, such as a cache entry: the child
+    returns nothing."""
+    if not can_fork():
+        return None
+    process = multiprocessing.get_context("fork").Process(target=fn, args=args, daemon=False)
+    process.start()
+    return Background(process)

@@ -1,0 +1,60 @@
+"""Forked workers see the parent's data without pickling it, and a dead worker is visible."""
+
+import os
+import threading
+from concurrent.futures import BrokenExecutor
+
+import pytest
+
+from core.parallel import available_cores, can_fork, in_background, pool, shared, split, submit
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
+
+
+def _read_payload(i: int) -> tuple[int, str, int]:
+    data = shared()
+    return os.getpid(), data["name"], data["values"][i]
+
+
+def _die() -> None:
+    os._exit(3)
+
+
+def test_workers_read_the_payload_in_place_even_when_it_cannot_be_pickled():
+    payload = {"name": "nasional", "values": list(range(100)), "lock": threading.Lock()}  # a lock never pickles
+    with pool(payload, 2) as workers:
+        results = [workers.submit(_read_payload, i).result() for i in (3, 97)]
+    assert [(name, v) for _, name, v in results] == [("nasional", 3), ("nasional", 97)]
+    assert all(pid != os.getpid() for pid, _, _ in results)
+
+
+def test_no_pool_when_no_worker_is_wanted():
+    with pool({"x": 1}, 0) as workers:
+        assert workers is None
+
+
+def test_a_dead_worker_breaks_its_call_and_later_submits_say_so():
+    with pool(None, 1) as workers:
+        job = workers.submit(_die)
+        assert isinstance(job.exception(), BrokenExecutor)
+        assert submit(workers, _read_payload, 0) is None
+
+
+def test_background_child_sees_data_as_it_was_at_the_fork(tmp_path):
+    data = {"text": "sebelum"}
+    target = tmp_path / "out.txt"
+    child = in_background(lambda d, p: p.write_text(d["text"]), data, target)
+    data["text"] = "sesudah"  # the parent changes its copy afterwards
+    assert child.wait()
+    assert target.read_text() == "sebelum"
+
+
+def test_split_keeps_order_and_sizes_near_equal():
+    assert split(list("abcdefg"), 3) == [list("abc"), list("de"), list("fg")]
+    assert split(["a"], 4) == [["a"]]
+    assert split([], 2) == []
+    assert sum(split(list(range(546)), 2), []) == list(range(546))
+
+
+def test_available_cores_is_at_least_one():
+    assert 1 <= available_cores() <= (os.cpu_count() or 1)

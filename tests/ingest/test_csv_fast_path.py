@@ -1,0 +1,57 @@
+"""The UTF-8 CSV fast path (pyarrow) reads every file exactly as the pandas parser does, and
+leaves the files it cannot read the same way to pandas."""
+
+import pytest
+
+import ingest.readers as readers
+from ingest.readers import read_csv_text
+
+CASES = {
+    "plain": b"a,b,c\n1,2,3\n",
+    "bom": b"\xef\xbb\xbfa,b\n1,2\n",
+    "blank-lines-kept-for-row-numbers": b"a,b\n\n1,2\n\n\n",
+    "crlf": b"a,b\r\n1,2\r\n\r\n",
+    "newline-inside-quotes": b'a,b\n"Rancang\nBangun",2\n',
+    "doubled-quotes": b'a,b\n"kata ""kutip""",2\n',
+    "leading-zeros-stay-text": b"kode,n\n007,0012\n",
+    "excel-sep-hint": b"sep=;\na;b\n1;2\n",
+    "semicolon": b'a;b\n"1;2";3\n',
+    "no-final-newline": b"a,b\n1,2",
+    "short-row": b"a,b,c\n1,2\n",
+    "one-column-with-blank": b"a\n\nb\n",
+    "empty-cells": b"a,b,c\n,,\n",
+}
+
+
+def _pandas_only(monkeypatch, path):
+    monkeypatch.setattr(readers, "_arrow_csv", lambda *a: None)
+    return read_csv_text(path)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_same_frame_as_the_pandas_parser(tmp_path, monkeypatch, name):
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(CASES[name])
+    fast = read_csv_text(path)
+    slow = _pandas_only(monkeypatch, path)
+    assert fast.shape == slow.shape
+    assert fast.to_numpy().tolist() == slow.to_numpy().tolist()
+    assert list(fast.columns) == list(slow.columns)
+
+
+def test_the_fast_path_reads_a_regular_file_and_leaves_a_ragged_one(tmp_path):
+    ok = tmp_path / "ok.csv"
+    ok.write_bytes(CASES["newline-inside-quotes"])
+    data = ok.read_bytes()
+    assert readers._arrow_csv(data, 0, ",", 256).to_numpy().tolist() == [["a", "b"], ["Rancang\nBangun", "2"]]
+    assert readers._arrow_csv(CASES["short-row"], 0, ",", 256) is None
+    assert readers._arrow_csv(b"a,b\n\xff\xfe,2\n", 0, ",", 256) is None  # not UTF-8
+
+
+def test_a_row_longer_than_the_header_is_still_refused_clearly(tmp_path):
+    from ingest.readers import UnreadableExport
+
+    path = tmp_path / "daftar_inovasi.csv"
+    path.write_bytes(b"a,b\n1,2,3\n")
+    with pytest.raises(UnreadableExport, match="tidak dapat dibaca sebagai CSV"):
+        read_csv_text(path)

@@ -1,0 +1,92 @@
+"""A run on forked workers (`IID_AUDIT_WORKERS`) gives the same outputs as a run in one
+process, and a worker that dies loses nothing."""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checks.engine import run_rules
+from checks.registry import GxRule, all_rules
+from core.catalog import load_catalog
+from core.parallel import can_fork
+from core.settings import Settings
+from ingest import read_export
+from job.pipeline import JobRequest, run_job
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "ekspor-2026"
+AS_OF = date(2026, 11, 30)
+OUTPUTS = ("findings.csv", "ringkasan.csv", "cakupan.csv")
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
+
+
+def _run(tmp_path: Path, name: str, workers: int):
+    out = tmp_path / name
+    summary = run_job(JobRequest(source=str(SAMPLE), out=out, as_of=AS_OF),
+                      Settings(state_dir=tmp_path / f"{name}-state", workers=workers))
+    return out, summary
+
+
+def _reports(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "laporan").iterdir())}
+
+
+def test_three_workers_give_the_bytes_of_one_process(tmp_path):
+    one, s1 = _run(tmp_path, "satu", 1)
+    three, s3 = _run(tmp_path, "tiga", 3)
+    for name in OUTPUTS:
+        assert (three / name).read_bytes() == (one / name).read_bytes(), name
+    assert _reports(three) == _reports(one)
+    assert sorted(p.name for p in (three / "outbox").glob("*.eml")) == \
+        sorted(p.name for p in (one / "outbox").glob("*.eml"))
+    assert s3.failures == s1.failures == []
+    # the export cache was written by a child, whole, before the run ended
+    entries = list((tmp_path / "tiga-state" / "ekspor-cache").iterdir())
+    assert [e.name for e in entries if not e.name.startswith(".")] and all(
+        (e / "meta.json").is_file() for e in entries)
+
+
+def test_a_report_worker_that_dies_loses_no_report(tmp_path, monkeypatch):
+    import reports
+
+    parent = os.getpid()
+    real = reports.render_pemda
+
+    def dies_in_a_worker(result, kode, *args, **kwargs):
+        if os.getpid() != parent:
+            (tmp_path / f"mati-{kode}").touch()
+            os._exit(9)  # as the kernel's OOM killer would
+        return real(result, kode, *args, **kwargs)
+
+    one, _ = _run(tmp_path, "satu", 1)
+    monkeypatch.setattr(reports, "render_pemda", dies_in_a_worker)
+    out, summary = _run(tmp_path, "mati", 2)
+    assert list(tmp_path.glob("mati-*"))  # a worker did die
+    assert summary.failures == []
+    assert _reports(out) == _reports(one)
+
+
+def test_a_gx_worker_that_dies_is_validated_here_again(tmp_path, monkeypatch):
+    import checks.gx_engine as gx_engine
+
+    export = read_export(SAMPLE)
+    catalog = load_catalog(2026)
+    alone = run_rules(export, catalog, as_of=AS_OF, workers=1)
+    parent = os.getpid()
+    real = gx_engine.run_gx
+
+    def dies_in_a_worker(*args, **kwargs):
+        if os.getpid() != parent:
+            (tmp_path / "mati").touch()
+            os._exit(9)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gx_engine, "run_gx", dies_in_a_worker)
+    both = run_rules(export, catalog, as_of=AS_OF, workers=2)
+    assert both.findings.equals(alone.findings)
+    assert both.not_checked.equals(alone.not_checked)
+    assert (tmp_path / "mati").exists()
+    gx_rules = {r.id for r in all_rules().values() if isinstance(r, GxRule)}
+    assert set(both.findings["rule_id"]) & gx_rules  # GX's findings are among them
