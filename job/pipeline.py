@@ -398,7 +398,8 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     ring = result.ringkasan[result.ringkasan["kode_pemda"].astype(str).isin(html)]
     items = report_messages(ring, tahun=int(result.export.tahun_penilaian or result.catalog.tahun), html=html,
                             recipients=book, attachments={k: reports[k].attachment for k in html},
-                            text={k: reports[k].text for k in html if reports[k].text})
+                            text={k: reports[k].text for k in html if reports[k].text},
+                            score_change={k: reports[k].selisih_skor_terverifikasi for k in html})
     engine = open_db(settings.database_url)
     try:
         summary = deliver(items, settings=settings, engine=engine, run_id=run_id,
