@@ -465,6 +465,12 @@ def main(argv: list[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
+        from store.db import schema_problem
+
+        schema = schema_problem(exc)
+        if schema:  # not a bug: a database of another schema (names the table/column, no value)
+            print(f"iid-audit: {schema}", file=sys.stderr)
+            return Outcome.USAGE.exit_code
         print(
             f"iid-audit: kesalahan internal / internal error ({type(exc).__name__}). "
             "Jalankan ulang dengan IID_AUDIT_DEBUG=1 untuk detail / rerun with IID_AUDIT_DEBUG=1 for details.",

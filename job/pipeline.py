@@ -738,11 +738,14 @@ def failure(kode_pemda: str | None, tahap: str, pesan: str) -> dict:
 
 
 def error_text(exc: BaseException) -> str:
-    """A failure message for the run summary: the bilingual text of our own errors, the type
-    of anything else (its text may carry data values)."""
+    """A failure message for the run summary: the bilingual text of our own errors; for a
+    database whose schema does not match the code, the missing table or column and what to do
+    (names are not data); the type of anything else (its text may carry data values)."""
     if isinstance(exc, AuditError):
         return str(exc)
-    return type(exc).__name__
+    from store.db import schema_problem
+
+    return schema_problem(exc) or type(exc).__name__
 
 
 def severity_counts(findings: pd.DataFrame) -> dict[str, int]:

@@ -14,6 +14,7 @@ inside a run folder, so reruns and the next night see the same ledger). Producti
 from __future__ import annotations
 
 import importlib
+import re
 import threading
 import weakref
 from contextlib import contextmanager
@@ -128,6 +129,43 @@ def open_db(url: str) -> sa.Engine:
         kind = type(getattr(exc, "orig", None) or exc).__name__
         raise UsageError(f"Basis data {where} tidak dapat dibuka ({kind}); periksa IID_AUDIT_DB_URL",
                          f"Database {where} cannot be opened ({kind}); check IID_AUDIT_DB_URL") from None
+
+
+#: A database error saying a table or column the code needs is missing (SQLite, PostgreSQL).
+#: Only identifiers are captured (`t`: table, `c`: column), never a value.
+_ID = r"[A-Za-z_][A-Za-z0-9_]{0,62}"
+_SCHEMA_MISMATCH: tuple["re.Pattern[str]", ...] = tuple(re.compile(p) for p in (
+    rf"no such column: (?:(?P<t>{_ID})\.)?(?P<c>{_ID})\b",  # SQLite
+    rf"table (?P<t>{_ID}) has no column named (?P<c>{_ID})\b",  # SQLite, INSERT
+    rf"no such table: (?:{_ID}\.)?(?P<t>{_ID})\b",  # SQLite
+    rf'column "?(?:(?P<t2>{_ID})\.)?(?P<c>{_ID})"? (?:of relation "?(?P<t>{_ID})"? )?does not exist',  # PostgreSQL
+    rf'relation "?(?:{_ID}\.)?(?P<t>{_ID})"? does not exist',  # PostgreSQL
+))
+
+
+def schema_problem(exc: BaseException) -> str | None:
+    """For a database error caused by a schema older (or other) than the code's, a clear
+    bilingual line naming the missing table or column and what to do; None for any other
+    error. Table and column names are ours, not data; the error's own text (which may quote
+    values) is never repeated."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return None
+    raw = str(getattr(exc, "orig", None) or "")
+    for pattern in _SCHEMA_MISMATCH:
+        m = pattern.search(raw)
+        if m is None:
+            continue
+        g = m.groupdict()
+        table = g.get("t") or g.get("t2")
+        if g.get("c"):
+            name = f"{table}.{g['c']}" if table else g["c"]
+            id_, en = f"kolom {name}", f"column {name}"
+        else:
+            id_, en = f"tabel {table}", f"table {table}"
+        return (f"skema basis data tidak cocok: {id_} tidak ada; jalankan `iid-audit db upgrade` atau pakai folder "
+                f"state baru (IID_AUDIT_STATE_DIR) / database schema mismatch: {en} missing; run "
+                f"`iid-audit db upgrade` or use a fresh state folder (IID_AUDIT_STATE_DIR)")
+    return None
 
 
 #: Any fixed number: the PostgreSQL advisory lock that serializes migrations across processes.

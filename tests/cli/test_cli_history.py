@@ -77,3 +77,19 @@ def test_an_unreachable_database_is_one_line_not_a_traceback(iid_audit):
     assert r.code == 2
     assert r.err.count("\n") == 1 and "Traceback" not in r.err
     assert "rahasia" not in r.err and "IID_AUDIT_DB_URL" in r.err
+
+
+def test_history_on_a_database_missing_a_column_names_it_in_one_line(iid_audit):
+    import sqlalchemy as sa
+
+    from store.db import make_engine, open_db
+
+    url = f"sqlite:///{iid_audit.cwd / 'state' / 'iid-audit.sqlite'}"
+    open_db(url).dispose()
+    engine = make_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text("ALTER TABLE audit_run DROP COLUMN code_version"))
+    engine.dispose()
+    r = iid_audit("history")
+    assert r.code == 2 and r.err.count("\n") == 1 and "Traceback" not in r.err
+    assert "code_version" in r.err and "iid-audit db upgrade" in r.err
