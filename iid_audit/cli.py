@@ -347,7 +347,8 @@ def _history(args, settings) -> Outcome:
 
 
 def _history_table(runs: list[dict], region: str | None) -> str:
-    """One line per run; changes are `—` for a run with nothing before it."""
+    """One line per run; changes are `—` for a run with nothing before it, and finding changes
+    `—` (unknown) where retention dropped the findings they would be counted from."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
