@@ -241,15 +241,21 @@ def report_messages(
     recipients: dict[str, Recipients],
     attachments: dict[str, Path] | None = None,
     text: dict[str, str] | None = None,
+    score_change: dict[str, float | None] | None = None,
 ) -> list[ReportMessage]:
     """One ReportMessage per `ringkasan` row (`core.ringkasan` columns) that
     has a rendered HTML report; a Pemda absent from `recipients` gets empty Recipients, so
-    `deliver` lists it under `no_recipient`."""
+    `deliver` lists it under `no_recipient`.
+
+    `score_change`: the verified-score change each rendered report shows
+    (`ReportFiles.selisih_skor_terverifikasi`); when given it is the subject's only source, so
+    the subject never says another change than the body. Without it, `ringkasan`'s."""
     out: list[ReportMessage] = []
     for rec in ringkasan.to_dict("records"):  # one row per Pemda
         kode = str(rec["kode_pemda"])
         if kode not in html:
             continue  # its report could not be rendered: the flow reports that failure
+        change = score_change.get(kode) if score_change is not None else rec.get("selisih_skor_terverifikasi")
         out.append(ReportMessage(
             kode_pemda=kode,
             pemda=str(rec.get("pemda") or kode),
@@ -259,8 +265,7 @@ def report_messages(
             skor_klaim=None if _missing(rec.get("skor_klaim")) else float(rec["skor_klaim"]),
             persen_indikator_bermasalah=None if _missing(rec.get("persen_indikator_bermasalah"))
             else float(rec["persen_indikator_bermasalah"]),
-            selisih_skor_terverifikasi=None if _missing(rec.get("selisih_skor_terverifikasi"))
-            else float(rec["selisih_skor_terverifikasi"]),
+            selisih_skor_terverifikasi=None if _missing(change) else float(change),  # type: ignore[arg-type]
             html=html[kode],
             text=(text or {}).get(kode),
             attachment=(attachments or {}).get(kode),

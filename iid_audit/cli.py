@@ -347,7 +347,8 @@ def _history(args, settings) -> Outcome:
 
 
 def _history_table(runs: list[dict], region: str | None) -> str:
-    """One line per run; changes are `—` for a run with nothing before it."""
+    """One line per run; changes are `—` for a run with nothing before it, and finding changes
+    `—` (unknown) where retention dropped the findings they would be counted from."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -465,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
+        from store.db import schema_problem
+
+        schema = schema_problem(exc)
+        if schema:  # not a bug: a database of another schema (names the table/column, no value)
+            print(f"iid-audit: {schema}", file=sys.stderr)
+            return Outcome.USAGE.exit_code
         print(
             f"iid-audit: kesalahan internal / internal error ({type(exc).__name__}). "
             "Jalankan ulang dengan IID_AUDIT_DEBUG=1 untuk detail / rerun with IID_AUDIT_DEBUG=1 for details.",

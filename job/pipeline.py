@@ -454,7 +454,8 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     ring = result.ringkasan[result.ringkasan["kode_pemda"].astype(str).isin(html)]
     items = report_messages(ring, tahun=int(result.export.tahun_penilaian or result.catalog.tahun), html=html,
                             recipients=book, attachments={k: reports[k].attachment for k in html},
-                            text={k: reports[k].text for k in html if reports[k].text})
+                            text={k: reports[k].text for k in html if reports[k].text},
+                            score_change={k: reports[k].selisih_skor_terverifikasi for k in html})
     engine = open_db(settings.database_url)
     try:
         summary = deliver(items, settings=settings, engine=engine, run_id=run_id,
@@ -795,11 +796,14 @@ def failure(kode_pemda: str | None, tahap: str, pesan: str) -> dict:
 
 
 def error_text(exc: BaseException) -> str:
-    """A failure message for the run summary: the bilingual text of our own errors, the type
-    of anything else (its text may carry data values)."""
+    """A failure message for the run summary: the bilingual text of our own errors; for a
+    database whose schema does not match the code, the missing table or column and what to do
+    (names are not data); the type of anything else (its text may carry data values)."""
     if isinstance(exc, AuditError):
         return str(exc)
-    return type(exc).__name__
+    from store.db import schema_problem
+
+    return schema_problem(exc) or type(exc).__name__
 
 
 def severity_counts(findings: pd.DataFrame) -> dict[str, int]:

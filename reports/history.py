@@ -37,7 +37,12 @@ def changes_view(t: Translator, perubahan: pd.DataFrame | None, kode: str, any_n
         "selesai": t.int(selesai),
         "tetap": t.int(row.get("temuan_tetap")),
         "selisih": t.signed(selisih),
+        # the number itself: the email subject says the same change (`ReportFiles`)
+        "selisih_nilai": None if is_missing(selisih) else float(selisih),
         "selisih_bermasalah": t.signed(row.get("selisih_persen_bermasalah")),
+        # the previous run's findings were dropped by retention: what changed is unknown (shown
+        # as "—"), never "nothing changed" nor "all new"; the score change is still known
+        "tak_diketahui": baru is None or selesai is None,
         "ada_perubahan": bool((baru or 0) or (selesai or 0)),
         "skor_berubah": not is_missing(selisih) and round(float(selisih), 2) != 0,
         "baru_ada": any_new,

@@ -68,6 +68,10 @@ class ReportFiles:
     findings_total: int
     #: the email's plain-text part: the top of the report (scores, fix-first, the attachment)
     text: str | None = None
+    #: the verified-score change the report shows (None: it shows none). The email subject
+    #: takes it from here, so subject and body say one change (an unchanged rerun repeats the
+    #: previous report's change, not the 0 against the previous run)
+    selisih_skor_terverifikasi: float | None = None
 
 
 @lru_cache(maxsize=1)
@@ -610,6 +614,7 @@ def render_pemda(
         findings_shown=shown,
         findings_total=len(report.findings),
         text=report.text(attachment.name if attachment else None),
+        selisih_skor_terverifikasi=report.changes["selisih_nilai"] if report.changes else None,
     )
 
 

@@ -14,6 +14,7 @@ inside a run folder, so reruns and the next night see the same ledger). Producti
 from __future__ import annotations
 
 import importlib
+import re
 import threading
 import weakref
 from contextlib import contextmanager
@@ -104,12 +105,60 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
 
 
+@contextmanager
+def _migrating(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection whose migrations run in one transaction: all applied, or none.
+
+    PostgreSQL has transactional DDL: a plain transaction. SQLite does too, but pysqlite
+    (Python's `sqlite3`) opens its implicit transaction only before INSERT/UPDATE/DELETE, so an
+    ALTER or CREATE would run, and stay, outside it: a migration dying half-way would leave
+    its first columns in a database still stamped with the previous revision. So, as
+    SQLAlchemy documents for pysqlite, the driver's own transaction handling is switched off
+    (`isolation_level = None`) and we emit BEGIN ourselves, before any DDL.
+
+    Also for SQLite: foreign keys are off meanwhile. Batch mode rebuilds a table by copying it
+    and dropping the old one; dropping `audit_run` with foreign keys on would cascade into
+    `audit_pemda` and `audit_finding` and empty them. The pragma is a no-op inside a
+    transaction, so it is set before BEGIN; `PRAGMA foreign_key_check` proves the result is
+    consistent before COMMIT (SQLite's documented procedure for schema changes), and foreign
+    keys are on again before the connection goes back to the pool."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        saved = raw.isolation_level
+        raw.isolation_level = None  # pysqlite: no implicit BEGIN/COMMIT of its own
+        try:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, and DDL inside the transaction
+            try:
+                yield conn
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:  # names of tables only: no values
+                    raise sa.exc.IntegrityError("PRAGMA foreign_key_check", {},
+                                                RuntimeError(f"foreign keys broken in {sorted({r[0] for r in broken})}"))
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        finally:
+            try:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+            finally:
+                raw.isolation_level = saved
+
+
 def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
-    """Apply the migrations up to `revision` in one transaction; returns the revision reached."""
+    """Apply the migrations up to `revision` in one transaction (see `_migrating`); returns the
+    revision reached."""
     from alembic import command
 
     _import_tables()
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         command.upgrade(_alembic_config(conn), revision)
     return schema_revision(engine)
 
@@ -128,6 +177,43 @@ def open_db(url: str) -> sa.Engine:
         kind = type(getattr(exc, "orig", None) or exc).__name__
         raise UsageError(f"Basis data {where} tidak dapat dibuka ({kind}); periksa IID_AUDIT_DB_URL",
                          f"Database {where} cannot be opened ({kind}); check IID_AUDIT_DB_URL") from None
+
+
+#: A database error saying a table or column the code needs is missing (SQLite, PostgreSQL).
+#: Only identifiers are captured (`t`: table, `c`: column), never a value.
+_ID = r"[A-Za-z_][A-Za-z0-9_]{0,62}"
+_SCHEMA_MISMATCH: tuple["re.Pattern[str]", ...] = tuple(re.compile(p) for p in (
+    rf"no such column: (?:(?P<t>{_ID})\.)?(?P<c>{_ID})\b",  # SQLite
+    rf"table (?P<t>{_ID}) has no column named (?P<c>{_ID})\b",  # SQLite, INSERT
+    rf"no such table: (?:{_ID}\.)?(?P<t>{_ID})\b",  # SQLite
+    rf'column "?(?:(?P<t2>{_ID})\.)?(?P<c>{_ID})"? (?:of relation "?(?P<t>{_ID})"? )?does not exist',  # PostgreSQL
+    rf'relation "?(?:{_ID}\.)?(?P<t>{_ID})"? does not exist',  # PostgreSQL
+))
+
+
+def schema_problem(exc: BaseException) -> str | None:
+    """For a database error caused by a schema older (or other) than the code's, a clear
+    bilingual line naming the missing table or column and what to do; None for any other
+    error. Table and column names are ours, not data; the error's own text (which may quote
+    values) is never repeated."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return None
+    raw = str(getattr(exc, "orig", None) or "")
+    for pattern in _SCHEMA_MISMATCH:
+        m = pattern.search(raw)
+        if m is None:
+            continue
+        g = m.groupdict()
+        table = g.get("t") or g.get("t2")
+        if g.get("c"):
+            name = f"{table}.{g['c']}" if table else g["c"]
+            id_, en = f"kolom {name}", f"column {name}"
+        else:
+            id_, en = f"tabel {table}", f"table {table}"
+        return (f"skema basis data tidak cocok: {id_} tidak ada; jalankan `iid-audit db upgrade` atau pakai folder "
+                f"state baru (IID_AUDIT_STATE_DIR) / database schema mismatch: {en} missing; run "
+                f"`iid-audit db upgrade` or use a fresh state folder (IID_AUDIT_STATE_DIR)")
+    return None
 
 
 #: Any fixed number: the PostgreSQL advisory lock that serializes migrations across processes.
@@ -180,3 +266,13 @@ def init_db(engine: sa.Engine) -> sa.Engine:
                         upgrade(engine)
             _UPGRADED.add(engine)
     return engine
+
+
+def downgrade(engine: sa.Engine, revision: str) -> str | None:
+    """Undo migrations down to `revision` (maintenance and tests); returns the revision reached."""
+    from alembic import command
+
+    _import_tables()
+    with _migrating(engine) as conn:
+        command.downgrade(_alembic_config(conn), revision)
+    return schema_revision(engine)

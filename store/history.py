@@ -29,6 +29,12 @@ UTF-8, stored as a signed BIGINT), so 200,000 findings hash without a Python loo
 upgrade ever changed that algorithm, the next comparison would show every finding as fixed
 and new once.
 
+A run whose finding keys were dropped by retention has no baseline of findings any more:
+its Pemda row says it had findings (`jumlah_*` > 0, or unknown counts of a run stored before
+they were kept) but no key is left. A comparison with it (as the previous run, or as the run
+compared) leaves `temuan_baru/selesai/tetap` empty (NA: unknown), never "everything new";
+score deltas are still known (scores are kept forever).
+
 Run order: `as_of`, then `started_at`, then `run_id`. The *previous* run of a Pemda is the
 latest earlier stored run of the same catalog year that audited it, whatever its scope (a
 national night is the previous run of an on-demand region run, and the other way round).
@@ -256,17 +262,34 @@ def _earlier_points(conn, runs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return pts[TREND_COLUMNS].reset_index(drop=True)
 
 
-def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.DataFrame):
+_COUNT_COLUMNS = ["jumlah_error", "jumlah_warning", "jumlah_info"]
+
+
+def keys_dropped(pemda: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
+    """Per row of `pemda` (kode_pemda + `jumlah_*` of one run): True when the run had findings
+    (or counts stored before they were kept: unknown) but none of its keys is in `keys` (that
+    run's kode_pemda, finding_key): retention dropped them, so its findings are unknown.
+    Retention drops a Pemda's keys of a run all at once, never some of them."""
+    counts = pemda[_COUNT_COLUMNS].apply(pd.to_numeric, errors="coerce")
+    had = counts.isna().any(axis=1) | counts.sum(axis=1).gt(0)
+    has_keys = pemda["kode_pemda"].astype(str).isin(set(keys["kode_pemda"].astype(str)))
+    return (had & ~has_keys).astype(bool)
+
+
+def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.DataFrame,
+             current_dropped: pd.Series | None = None):
     """Per Pemda of `current` (PEMDA_COLUMNS) against its latest point in `earlier`
     (TREND_COLUMNS): COMPARE_COLUMNS; whether nothing at all changed (bool by kode_pemda);
     the previous run's keys (kode_pemda, finding_key, baru_di_laporan); and what the previous
-    run's report showed (kode_pemda + COMPARE_COLUMNS)."""
+    run's report showed (kode_pemda + COMPARE_COLUMNS). The finding counts are NA (unknown)
+    where the previous run's keys, or the current run's (`current_dropped`, bool by
+    kode_pemda), were dropped by retention."""
     prev = (earlier.drop_duplicates("kode_pemda", keep="last")
             .rename(columns={"run_id": "run_sebelumnya", "skor_terverifikasi": "_skor_dulu",
                              "persen_indikator_bermasalah": "_persen_dulu"})
             [["kode_pemda", "run_sebelumnya", "_skor_dulu", "_persen_dulu"]])
     key_cols = ["kode_pemda", "finding_key", "baru_di_laporan"]
-    shown_cols = ["kode_pemda", *_SHOWN]
+    shown_cols = ["kode_pemda", *_SHOWN, *_COUNT_COLUMNS]
     keys_parts, shown_parts = [pd.DataFrame(columns=key_cols)], [pd.DataFrame(columns=shown_cols)]
     for run_id, codes in prev.groupby("run_sebelumnya")["kode_pemda"]:  # one query each per previous run
         codes = codes.tolist()
@@ -276,6 +299,10 @@ def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.Da
             audit_pemda.c.run_id == run_id, audit_pemda.c.kode_pemda.in_(codes)), shown_cols))
     old_keys = pd.concat(keys_parts[1:], ignore_index=True) if len(keys_parts) > 1 else keys_parts[0]
     old_shown = pd.concat(shown_parts[1:], ignore_index=True) if len(shown_parts) > 1 else shown_parts[0]
+    gone = set(old_shown.loc[keys_dropped(old_shown, old_keys), "kode_pemda"].astype(str))
+    if current_dropped is not None:
+        gone |= set(current_dropped.index[current_dropped.astype(bool)].astype(str))
+    old_shown = old_shown.drop(columns=_COUNT_COLUMNS)
     both = (cur_keys[["kode_pemda", "finding_key"]].assign(kini=True)
             .merge(old_keys[["kode_pemda", "finding_key"]].assign(dulu=True), on=["kode_pemda", "finding_key"],
                    how="outer"))
@@ -290,9 +317,10 @@ def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.Da
     out = current[["kode_pemda", "skor_terverifikasi", "persen_indikator_bermasalah"]].merge(
         prev, on="kode_pemda", how="left").set_index("kode_pemda")
     has_prev = out["run_sebelumnya"].notna()
+    known = has_prev & ~out.index.astype(str).isin(gone)  # a baseline of findings on both sides
     for c in ("temuan_baru", "temuan_selesai", "temuan_tetap"):
         col = counts[c].reindex(out.index).fillna(0) if c in counts.columns else pd.Series(0, index=out.index)
-        out[c] = col.astype("Int64").where(has_prev, pd.NA)
+        out[c] = col.astype("Int64").where(known, pd.NA)
     num = lambda c: pd.to_numeric(out[c], errors="coerce")  # noqa: E731
     same = has_prev & out["temuan_baru"].eq(0).fillna(False) & out["temuan_selesai"].eq(0).fillna(False)
     for now, dulu_ in (("skor_terverifikasi", "_skor_dulu"), ("persen_indikator_bermasalah", "_persen_dulu")):
@@ -330,7 +358,8 @@ def compare(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd.Da
     # a finding row is new when its Pemda had a previous run and that run did not have its key;
     # for an unchanged Pemda, when the previous report marked it new
     kode = findings.loc[hashes.index, "kode_pemda"].astype(str).str.strip() if len(hashes) else pd.Series(dtype=object)
-    with_prev = set(per_pemda.loc[per_pemda["run_sebelumnya"].notna(), "kode_pemda"])
+    # (a Pemda whose previous findings were dropped by retention: none marked, unknown)
+    with_prev = set(per_pemda.loc[per_pemda["temuan_baru"].notna(), "kode_pemda"])
     pairs = pd.MultiIndex.from_arrays([kode.to_numpy(), hashes.to_numpy()])
     k = old_keys.astype({"finding_key": "int64"})
     known = pd.MultiIndex.from_frame(k[["kode_pemda", "finding_key"]])
@@ -371,7 +400,8 @@ def compare_with_previous(engine: sa.Engine, run_id: str) -> pd.DataFrame:
         runs = _runs(conn, row.tahun)
         runs = runs[_before(runs, row.as_of, row.started_at, run_id)]
         earlier = _earlier_points(conn, runs, current["kode_pemda"].tolist())
-        per_pemda, *_ = _changes(conn, current, cur_keys, earlier)
+        dropped = keys_dropped(current, cur_keys).set_axis(current["kode_pemda"].astype(str))
+        per_pemda, *_ = _changes(conn, current, cur_keys, earlier, dropped)
     return per_pemda
 
 
@@ -435,7 +465,7 @@ def list_runs(engine: sa.Engine, region: str | None = None, limit: int = 10) -> 
             "pemda": int(len(p)),
             **{k: _int(p[f"jumlah_{k}"].sum(min_count=1)) for k in ("error", "warning", "info")},
             "ada_sebelumnya": bool(cmp["run_sebelumnya"].notna().any()),
-            **{c: _int(cmp[c].sum(min_count=1)) for c in ("temuan_baru", "temuan_selesai", "temuan_tetap")},
+            **{c: _known_sum(cmp, c) for c in ("temuan_baru", "temuan_selesai", "temuan_tetap")},
         }
         if region is not None and len(p):
             one, c1 = p.iloc[0], cmp.iloc[0]
@@ -446,6 +476,16 @@ def list_runs(engine: sa.Engine, region: str | None = None, limit: int = 10) -> 
                         run_sebelumnya=c1["run_sebelumnya"])
         out.append(item)
     return out
+
+
+def _known_sum(cmp: pd.DataFrame, column: str) -> int | None:
+    """`column` summed over the Pemda that had a previous run; None when there is none, or
+    when one of them is unknown (its findings dropped by retention): a partial sum would
+    read as the run's whole change."""
+    values = cmp.loc[cmp["run_sebelumnya"].notna(), column]
+    if not len(values) or values.isna().any():
+        return None
+    return int(values.sum())
 
 
 def _utc(t: datetime | None) -> datetime | None:

@@ -141,3 +141,19 @@ def test_subject_says_how_far_the_score_moved_since_the_previous_audit():
     assert subjects["35.05"].endswith("skor terverifikasi 60,00 (Inovatif), turun 1,25 sejak audit sebelumnya")
     assert subjects["35.06"].endswith("skor terverifikasi 50,00 (Inovatif)")
     assert subjects["35.07"].endswith("skor terverifikasi 20,00 (Kurang Inovatif)")
+
+
+def test_subject_takes_the_change_the_report_shows_over_ringkasan():
+    """An unchanged rerun's report repeats the previous report's change; `ringkasan` says 0
+    against the previous run. The subject follows the report (one value, `score_change`)."""
+    from delivery import report_messages
+    from delivery.message import subject_for
+
+    ringkasan = pd.DataFrame({"kode_pemda": ["35.04", "35.05"], "pemda": ["Kab. Tulungagung", "Kab. Blitar"],
+                              "skor_terverifikasi": [43.5, 60.0], "predikat_terverifikasi": ["Inovatif", "Inovatif"],
+                              "selisih_skor_terverifikasi": [0.0, -1.25]})
+    items = report_messages(ringkasan, tahun=2026, html={"35.04": "<p>x</p>", "35.05": "<p>y</p>"}, recipients={},
+                            score_change={"35.04": 2.0, "35.05": None})  # 35.05's report shows no change
+    subjects = {i.kode_pemda: subject_for(i) for i in items}
+    assert subjects["35.04"].endswith("(Inovatif), naik 2,00 sejak audit sebelumnya")
+    assert subjects["35.05"].endswith("skor terverifikasi 60,00 (Inovatif)")

@@ -98,6 +98,8 @@ def test_audits_with_nothing_changed_keep_the_same_report_and_one_pending_email(
     first = audit(settings, SAMPLE, out, region=KAB)
     audit(settings, fixed, out, region=KAB)  # 3 fixed
     second = next((out / "laporan").glob(f"{KAB}-*.html")).read_bytes()
+    shown = ringkasan_of(out)["selisih_skor_terverifikasi"]  # the change the second report shows
+    assert shown > 0
     third = audit(settings, fixed, out, region=KAB)  # nothing changed since the one before
     ring = ringkasan_of(out)
     assert (ring["temuan_selesai"], ring["temuan_baru"], ring["selisih_skor_terverifikasi"]) == (0, 0, 0)
@@ -105,4 +107,9 @@ def test_audits_with_nothing_changed_keep_the_same_report_and_one_pending_email(
     # the report still shows the last change (3 fixed): the same bytes, so it is not a new email
     assert next((out / "laporan").glob(f"{KAB}-*.html")).read_bytes() == second
     assert third.delivery["outbox"] == 1 and len(pending_subjects(out)) == 1
+    # still mailed (the second was never sent): its subject says the change its body repeats,
+    # not the 0 against the second run
+    [subject] = pending_subjects(out)
+    assert subject.endswith(f"naik {format_angka(shown)} sejak audit sebelumnya")
+    assert ID("laporan.perubahan.ringkas_skor", selisih=f"+{format_angka(shown)}") in page_text(out)
     assert len(list((out / "outbox" / "diganti").glob("*.eml"))) == 1  # the first report, kept

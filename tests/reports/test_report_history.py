@@ -57,6 +57,18 @@ def test_no_change_is_said_plainly_and_a_first_audit_shows_no_change_section(tul
     assert ID("laporan.tren.judul") not in first
 
 
+def test_changes_whose_baseline_retention_dropped_are_unknown_not_unchanged(tulungagung, tmp_path):
+    """`store.history` leaves the counts empty when the previous run's findings were dropped:
+    the report says the change is unknown and shows "—", never "nothing fixed or new"."""
+    result = audited_again(tulungagung, tmp_path, baru=pd.NA, selesai=pd.NA, tetap=pd.NA, selisih=1.25, new_rows=0)
+    text = Page(html_of(result, tmp_path)).text
+    assert ID("laporan.perubahan.tak_diketahui") in text
+    assert ID("laporan.perubahan.tidak_berubah") not in text
+    assert ID("laporan.perubahan.ringkas_skor", selisih="+1,25") in text  # the score change is still known
+    assert f"{ID('laporan.perubahan.baru')} {ID('umum.tidak_ada')}" in text
+    assert f"{ID('laporan.perubahan.selesai')} {ID('umum.tidak_ada')}" in text
+
+
 def test_a_new_finding_carries_the_baru_badge_and_old_ones_do_not(tulungagung, tmp_path):
     badge = f">{ID('laporan.perubahan.lencana_baru')}</span>"
     one_new = html_of(audited_again(tulungagung, tmp_path, new_rows=1), tmp_path)

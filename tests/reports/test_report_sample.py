@@ -17,9 +17,11 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def audit(path: Path, out: Path):
+    """With a state folder of its own: never the user's (whose database another version of
+    iid-audit may have migrated further)."""
     from job.pipeline import run_audit
 
-    return run_audit(path, out, settings=Settings(), as_of=date(2026, 3, 2))
+    return run_audit(path, out, settings=Settings(state_dir=out / "state"), as_of=date(2026, 3, 2))
 
 
 @pytest.mark.parametrize("name", ["ekspor-2026", "daftar-inovasi-jatim-2025.xlsx"])

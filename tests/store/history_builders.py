@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
@@ -44,10 +45,21 @@ def run_record(run_id: str, *, as_of: date = date(2026, 11, 30), minutes: int = 
                      as_of=as_of, source="ekspor-2026", scope=scope, export_hash="ab" * 32, code_version="0.1.0")
 
 
+def with_counts(metrics: Metrics, findings: pd.DataFrame) -> Metrics:
+    """`metrics` with each Pemda's `jumlah_*` counted from `findings`, as the job's metrics are
+    (the history tells a run whose findings retention dropped by its counts)."""
+    ring = metrics.ringkasan.copy()
+    for s in ("error", "warning", "info"):
+        n = findings[findings["severity"] == s].groupby("kode_pemda").size()
+        ring[f"jumlah_{s}"] = ring["kode_pemda"].map(n).fillna(0).astype(int)
+    return replace(metrics, ringkasan=ring)
+
+
 def record(engine, run_id, metrics, items, *, as_of=date(2026, 11, 30), minutes=0, scope=SCOPE_NATIONAL,
            tahun=2026, keep_runs=None):
-    record_run(engine, run_record(run_id, as_of=as_of, minutes=minutes, scope=scope, tahun=tahun), metrics,
-               make_findings(items), keep_runs=keep_runs)
+    f = make_findings(items)
+    record_run(engine, run_record(run_id, as_of=as_of, minutes=minutes, scope=scope, tahun=tahun),
+               with_counts(metrics, f), f, keep_runs=keep_runs)
 
 
 def row(df: pd.DataFrame, kode: str) -> pd.Series:

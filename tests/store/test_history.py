@@ -162,6 +162,56 @@ def test_retention_drops_old_findings_but_keeps_every_score(engine):
     assert (r["temuan_baru"], r["temuan_selesai"], r["temuan_tetap"]) == (1, 1, 0)
 
 
+def test_changes_against_findings_dropped_by_retention_are_unknown_not_all_new(engine):
+    # four runs, one finding each (a different one each time); the findings of the two oldest are dropped
+    for i in range(4):
+        record(engine, f"run-{i}", metrics_for(**{"35_04": (50.0, 40.0 + i)}),
+               [bukti_kecil(KAB, "35.04-1", str(16 + i))], minutes=i, keep_runs=2)
+    for run_id, before in (("run-2", "run-1"), ("run-1", "run-0")):  # the baseline (and for run-1 itself) is gone
+        r = row(compare_with_previous(engine, run_id), KAB)
+        assert r["run_sebelumnya"] == before
+        assert pd.isna(r["temuan_baru"]) and pd.isna(r["temuan_selesai"]) and pd.isna(r["temuan_tetap"])
+        assert r["selisih_skor_terverifikasi"] == 1.0  # scores are kept forever: still known
+    runs = {r["run_id"]: r for r in list_runs(engine, region=KAB)}
+    assert (runs["run-3"]["temuan_baru"], runs["run-3"]["temuan_selesai"]) == (1, 1)
+    for run_id in ("run-2", "run-1"):
+        assert runs[run_id]["ada_sebelumnya"] is True
+        assert (runs[run_id]["temuan_baru"], runs[run_id]["temuan_selesai"], runs[run_id]["temuan_tetap"]) == (
+            None, None, None)
+        assert runs[run_id]["selisih_skor_terverifikasi"] == 1.0
+
+    # a run audited now with an earlier audit date, right after run-1: its report cannot say
+    # what is new either, and marks nothing new
+    late = compare(engine, run_record("susulan", minutes=1, as_of=date(2026, 11, 30)),
+                   metrics_for(**{"35_04": (50.0, 41.0)}),
+                   make_findings([bukti_kecil(KAB, "35.04-1", "17"), bukti_kecil(KAB, "35.04-1", "30")]))
+    s = row(late.shown, KAB)
+    assert s["run_sebelumnya"] == "run-1" and pd.isna(s["temuan_baru"]) and pd.isna(s["temuan_selesai"])
+    assert late.baru.tolist() == [False, False]
+
+
+def test_a_national_run_sums_changes_only_when_every_pemda_is_known(engine):
+    both = {"35_04": (50.0, 40.0), "35_79": (30.0, 20.0)}
+    record(engine, "kota-lama", metrics_for(**{"35_79": (30.0, 20.0)}),
+           [bukti_kecil(KOTA, "35.79-1", "16")], scope=KOTA, as_of=date(2026, 11, 1))
+    for i, day in enumerate((2, 3)):  # Kota Batu's run above drops out of its newest two
+        record(engine, f"malam-{i}", metrics_for(**both),
+               [bukti_kecil(KAB, "35.04-1", "16"), bukti_kecil(KOTA, "35.79-1", "16")],
+               as_of=date(2026, 11, day), keep_runs=2)
+    first = [r for r in list_runs(engine) if r["run_id"] == "malam-0"][0]
+    assert first["ada_sebelumnya"] is True and first["temuan_tetap"] is None  # 35.79 unknown: no partial sum
+    newest = [r for r in list_runs(engine) if r["run_id"] == "malam-1"][0]
+    assert (newest["temuan_baru"], newest["temuan_selesai"], newest["temuan_tetap"]) == (0, 0, 2)
+
+
+def test_a_previous_run_without_findings_is_a_known_baseline(engine):
+    record(engine, "bersih", metrics_for(**{"35_04": (50.0, 50.0)}), [], keep_runs=2)
+    record(engine, "lagi", metrics_for(**{"35_04": (50.0, 48.0)}),
+           [bukti_kecil(KAB, "35.04-1", "16")], minutes=5, keep_runs=2)
+    r = row(compare_with_previous(engine, "lagi"), KAB)
+    assert (r["temuan_baru"], r["temuan_selesai"], r["temuan_tetap"]) == (1, 0, 0)
+
+
 def test_a_run_that_fails_while_recording_leaves_the_store_at_the_previous_complete_run(engine, monkeypatch):
     record(engine, "pagi", metrics_for(**{"35_04": (50.0, 40.0)}), [bukti_kecil(KAB, "35.04-1", "16")])
     before = counts(engine)

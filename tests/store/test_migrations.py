@@ -3,12 +3,13 @@ the pre-migration code made (`create_all`), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
-from history_builders import KAB, bukti_kecil, metrics_for, row, run_record
+from history_builders import KAB, KOTA, bukti_kecil, metrics_for, record, row, run_record
 from schema_before_migrations import NIGHT, REGION, installed_database
 
 from core.findings import findings as make_findings
-from store.db import head_revision, init_db, schema_revision, upgrade
+from store.db import downgrade, head_revision, init_db, schema_revision, upgrade
 from store.history import compare_with_previous, finding_keys, list_runs, record_run
 from store.ledger import SENT, Ledger
 
@@ -57,3 +58,64 @@ def test_a_database_with_only_the_ledger_gets_the_history_tables(engine):
     init_db(engine)
     assert {"audit_run", "audit_pemda", "audit_finding"} <= set(sa.inspect(engine).get_table_names())
     assert "scope" in columns(engine, "audit_run")
+
+
+def _rows(engine) -> dict[str, int]:
+    with engine.connect() as c:
+        return {t: c.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar()
+                for t in ("audit_run", "audit_pemda", "audit_finding", "send_ledger")}
+
+
+def test_a_migration_that_fails_midway_leaves_the_previous_revision_intact(engine):
+    """0002 adds columns, fills scopes, then creates an index: an index of that name already
+    there (a real error of the database) fails it at its last step. Its ALTERs must be undone
+    with it (on SQLite too, where pysqlite would commit DDL at once), so the database is at
+    0001, unchanged, and the upgrade can simply be run again."""
+    from schema_before_migrations import installed_database
+
+    installed_database(engine, {})
+    assert upgrade(engine, "0001") == "0001"
+    with engine.begin() as c:
+        c.execute(sa.text("CREATE INDEX ix_audit_run_tahun_order ON send_ledger (seq)"))
+    before = (_rows(engine), columns(engine, "audit_run"), columns(engine, "audit_pemda"),
+              columns(engine, "audit_finding"))
+
+    with pytest.raises(sa.exc.SQLAlchemyError):
+        upgrade(engine)
+    assert schema_revision(engine) == "0001"
+    assert (_rows(engine), columns(engine, "audit_run"), columns(engine, "audit_pemda"),
+            columns(engine, "audit_finding")) == before
+    assert "evidence_facts" not in sa.inspect(engine).get_table_names()
+
+    with engine.begin() as c:
+        c.execute(sa.text("DROP INDEX ix_audit_run_tahun_order"))
+    assert upgrade(engine) == "0003"  # nothing half-done is in the way
+    assert _rows(engine) == before[0]
+
+
+def test_downgrading_to_the_baseline_keeps_every_run_score_and_finding(engine):
+    """0002's downgrade rebuilds each table on SQLite (batch mode). Rebuilding `audit_run`
+    drops the old one, which with foreign keys on would cascade into `audit_pemda` and
+    `audit_finding`: the children must keep their rows."""
+    init_db(engine)
+    m = metrics_for(**{"35_04": (50.0, 40.0), "35_79": (30.0, 20.0)})
+    record(engine, "pagi", m, [bukti_kecil(KAB, "35.04-1", "16"), bukti_kecil(KOTA, "35.79-1", "16")])
+    record(engine, "siang", m, [bukti_kecil(KAB, "35.04-1", "17")], minutes=60)
+    before = _rows(engine)
+    assert before == {"audit_run": 2, "audit_pemda": 4, "audit_finding": 3, "send_ledger": 0}
+
+    assert downgrade(engine, "0001") == "0001"
+    assert _rows(engine) == before
+    assert "scope" not in columns(engine, "audit_run") and "evidence_facts" not in sa.inspect(
+        engine).get_table_names()
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as c:
+            assert c.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1  # on again for the app
+            assert c.connection.dbapi_connection.isolation_level == ""  # pysqlite's own handling back
+            assert c.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+            fks = c.execute(sa.text("PRAGMA foreign_key_list(audit_pemda)")).all()
+        assert [(fk[2], fk[6]) for fk in fks] == [("audit_run", "CASCADE")]  # still cascades on purpose
+
+    assert upgrade(engine) == "0003"
+    assert _rows(engine) == before
+    assert [r["run_id"] for r in list_runs(engine)] == ["siang", "pagi"]
