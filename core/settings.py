@@ -161,6 +161,11 @@ EVIDENCE_BLANK_STDDEV = 4.0
 #: junk before `%PDF-` (pypdf accepts up to 1 KB), PNG/JPEG/MP4 sign within the first 12 bytes.
 EVIDENCE_MAGIC_BYTES = 1024
 
+#: Outbox messages written at once: each `.eml` is fsynced (with its folder) before its ledger
+#: row says it is in the outbox, ~3 ms of waiting on the disk that the next messages' building
+#: fills (546 messages: 3.7 s → ~2 s). SMTP sends stay one at a time on one connection.
+OUTBOX_WRITE_THREADS = 4
+
 #: Worker processes for the CPU-bound stages (GX beside the pandas rules, the reports, the
 #: export cache write), by default one per core this process may use, at most this many:
 #: beyond four the national run is bound by the parts that stay in one process (reading,

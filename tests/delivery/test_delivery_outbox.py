@@ -157,3 +157,26 @@ def test_subject_takes_the_change_the_report_shows_over_ringkasan():
     subjects = {i.kode_pemda: subject_for(i) for i in items}
     assert subjects["35.04"].endswith("(Inovatif), naik 2,00 sejak audit sebelumnya")
     assert subjects["35.05"].endswith("skor terverifikasi 60,00 (Inovatif)")
+
+
+def test_many_messages_written_at_once_each_once_and_listed_in_order(engine, tmp_path, no_smtp_settings):
+    items = nation(40)  # more than OUTBOX_WRITE_THREADS x 2: several windows of threads
+    seen: list[str] = []
+    summary = deliver(items, settings=no_smtp_settings, engine=engine, run_id="r1",
+                      outbox_dir=tmp_path / "outbox", send=False, on_result=lambda r: seen.append(r.kode_pemda))
+    kodes = [str(i.kode_pemda) for i in items]
+    assert [r.kode_pemda for r in summary.results] == kodes == seen
+    assert sorted(summary.outbox) == sorted(kodes)
+    assert len(list_outbox(tmp_path / "outbox")) == 40
+    rows = Ledger(engine).rows()
+    assert sorted(r.kode_pemda for r in rows) == sorted(kodes) and {r.state for r in rows} == {OUTBOX}
+    for r in summary.results:  # each ledger row points at its own, whole file
+        assert read_eml(r.path)["Message-ID"] == r.message_id
+
+
+def test_an_outbox_that_cannot_be_written_stops_with_the_error(engine, tmp_path, no_smtp_settings):
+    blocked = tmp_path / "outbox"
+    blocked.write_text("a file where the folder should be")
+    with pytest.raises(OSError):
+        deliver(nation(12), settings=no_smtp_settings, engine=engine, run_id="r1", outbox_dir=blocked, send=False)
+    assert Ledger(engine).rows() == []  # no row says a message is in an outbox that has none
