@@ -161,6 +161,12 @@ EVIDENCE_BLANK_STDDEV = 4.0
 #: junk before `%PDF-` (pypdf accepts up to 1 KB), PNG/JPEG/MP4 sign within the first 12 bytes.
 EVIDENCE_MAGIC_BYTES = 1024
 
+#: A Regulasi's own date is the one written after "Ditetapkan di <tempat>" / "Diundangkan di
+#: <tempat>" and "pada tanggal": at most this many characters may stand between the two words
+#: (a place name and a line break; the longest kabupaten names are ~30 characters), so a
+#: "tanggal" pages later is never taken for the enactment date (BKT-10).
+REGULASI_DATE_WINDOW_CHARS = 80
+
 
 def _default_state_dir() -> Path:
     """Stable home for history and the send ledger: not inside a run folder, so reruns see it."""

@@ -215,6 +215,72 @@ def test_bkt10_regulasi_pdf_must_name_the_innovation(tmp_path):
     assert_findings(export, [("BKT-10", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Data Pendukung"})])
 
 
+def test_bkt10_regulation_number_in_its_text_must_be_the_one_nomor_dokumen_states(tmp_path):
+    cited = " Menimbang: bahwa perlu. Mengingat: Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah"
+    export = (tulungagung()
+              .inovasi(judul="Klinik Lansia Terpadu")
+              .indikator("16", nomor_dokumen="Peraturan Bupati Tulungagung Nomor 12 Tahun 2024",
+                         _isi="PERATURAN BUPATI TULUNGAGUNG NOMOR 12 TAHUN 2025 TENTANG KLINIK LANSIA TERPADU" + cited)
+              .inovasi(judul="Sekolah Air Minum Perdesaan")
+              .indikator("16", nomor_dokumen="Keputusan Bupati Nomor 188.45/123/KPTS/418.12/2025",
+                         _isi="KEPUTUSAN BUPATI TULUNGAGUNG NOMOR : 188/45/KEP/2025 TENTANG SEKOLAH AIR MINUM PERDESAAN")
+              # near misses: same number written otherwise (leading zero, "No.", a year only in the code);
+              # a number cited after Mengingat is not the document's own; an export stating no number
+              .inovasi(judul="Bank Sampah Berbasis Masjid")
+              .indikator("16", nomor_dokumen="188.45/123/KPTS/418.12/2025",
+                         _isi="KEPUTUSAN BUPATI NOMOR: 188.45/0123/KPTS/418.12/2025 TENTANG BANK SAMPAH BERBASIS MASJID")
+              .inovasi(judul="Posko Tanggap Bencana Desa")
+              .indikator("16", nomor_dokumen="Perbup Nomor 7 Tahun 2024",
+                         _isi="PERATURAN BUPATI No. 7 TAHUN 2024 TENTANG POSKO TANGGAP BENCANA DESA" + cited)
+              .inovasi(judul="Rumah Singgah Lansia Terlantar")
+              .indikator("16", nomor_dokumen="Peraturan Bupati tentang Rumah Singgah",
+                         _isi="PERATURAN BUPATI NOMOR 9 TAHUN 2024 TENTANG RUMAH SINGGAH LANSIA TERLANTAR")
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-10", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Nomor Dokumen", "severity": "warning",
+                    "nilai": "Peraturan Bupati Tulungagung Nomor 12 Tahun 2024"}),
+        ("BKT-10", {"id_inovasi": "35.04-0002", "no_indikator": "16", "kolom": "Nomor Dokumen", "severity": "warning"}),
+    ])
+    pesan = dict(zip(found["id_inovasi"], found["pesan"]))
+    assert "menurut teksnya bernomor Nomor 12 Tahun 2025, bukan seperti tertulis di Nomor Dokumen" in pesan["35.04-0001"]
+    assert "35.04-0001_16.pdf" in pesan["35.04-0001"]
+    assert "bernomor Nomor 188/45/KEP/2025" in pesan["35.04-0002"]
+    en = assert_findings(export, [("BKT-10", {"id_inovasi": i}) for i in ("35.04-0001", "35.04-0002")], lang="en")
+    assert en["pesan"].str.contains("by its text, regulation").all()
+
+
+def test_bkt10_regulation_enacted_after_the_audit_date_by_its_own_text(tmp_path):
+    judul = "Klinik Lansia Terpadu"
+    isi = f"PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG {judul.upper()} "
+    export = (tulungagung()
+              .inovasi(judul=judul)
+              .indikator("16", _isi=isi + "Ditetapkan di Tulungagung pada tanggal 2 Juli 2026 BUPATI TULUNGAGUNG")
+              .inovasi(judul="Sekolah Air Minum Perdesaan")
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG SEKOLAH AIR MINUM PERDESAAN "
+                                    "Ditetapkan di Tulungagung pada tanggal 3 Maret 2025 "
+                                    "Diundangkan di Tulungagung pada tanggal 12 Agustus 2026")
+              # near misses: enacted on the audit date itself; a later date that is no enactment
+              # ("berlaku sejak tanggal ..."); an impossible date
+              .inovasi(judul="Bank Sampah Berbasis Masjid")
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG BANK SAMPAH BERBASIS MASJID "
+                                    "Ditetapkan di Tulungagung pada tanggal 1 Juli 2026")
+              .inovasi(judul="Posko Tanggap Bencana Desa")
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG POSKO TANGGAP BENCANA DESA "
+                                    "Ditetapkan di Tulungagung pada tanggal 5 Januari 2026. Peraturan ini berlaku "
+                                    "sejak tanggal 1 Januari 2027")
+              .inovasi(judul="Rumah Singgah Lansia Terlantar")
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG RUMAH SINGGAH LANSIA TERLANTAR "
+                                    "Ditetapkan di Tulungagung pada tanggal 31 Februari 2027")
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-10", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Tanggal Dokumen", "severity": "error",
+                    "nilai": "2 Juli 2026"}),
+        ("BKT-10", {"id_inovasi": "35.04-0002", "kolom": "Tanggal Dokumen", "severity": "error",
+                    "nilai": "12 Agustus 2026"}),
+    ])
+    assert "ditetapkan pada tanggal 2 Juli 2026, setelah tanggal audit 01-07-2026" in found["pesan"].iloc[0]
+
+
 # BKT-11 ----------------------------------------------------------------------------------------
 
 def test_bkt11_kemanfaatan_with_parameter_needs_basis_a_to_f():
