@@ -127,9 +127,27 @@ def jpeg_bytes(lines: list[str], size: int, *, seed: int = 0) -> bytes:
     return soi + com(label) + pads + rest
 
 
-def mp4_bytes(lines: list[str], size: int) -> bytes:
-    """An `ftyp` box then a `free` box holding the text and padding (a container, no frames)."""
+def mvhd_box(duration_s: float, *, timescale: int = 1000, version: int = 0) -> bytes:
+    """A movie header box (`mvhd`, ISO/IEC 14496-12) stating `duration_s` seconds."""
+    ticks = round(duration_s * timescale)
+    if version == 1:
+        times = struct.pack(">QQIQ", 0, 0, timescale, ticks)
+    else:
+        times = struct.pack(">IIII", 0, 0, timescale, ticks)
+    matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    body = bytes([version, 0, 0, 0]) + times + struct.pack(">IH", 0x10000, 0x100) + bytes(10) + matrix + bytes(24)
+    body += struct.pack(">I", 2)  # next track id
+    return struct.pack(">I", 8 + len(body)) + b"mvhd" + body
+
+
+def mp4_bytes(lines: list[str], size: int, *, duration_s: float = 30.0, moov: bool = True) -> bytes:
+    """An `ftyp` box, a `moov` box holding only the movie header (`mvhd`, `duration_s`), then a
+    `free` box holding the text and padding (a container, no frames). `moov=False`: no movie
+    header at all, like a recording cut off before the phone wrote its index (unreadable)."""
     ftyp = struct.pack(">I", 24) + b"ftypisom" + struct.pack(">I", 512) + b"isomiso2"
+    if moov:
+        mvhd = mvhd_box(duration_s)
+        ftyp += struct.pack(">I", 8 + len(mvhd)) + b"moov" + mvhd
     body = " | ".join(lines).encode("utf-8") + b"\n"
     free_len = max(size - len(ftyp), 8 + len(body))
     body = (body + _PAD_LINE.encode() * (free_len // len(_PAD_LINE) + 1))[: free_len - 8]

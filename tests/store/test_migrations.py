@@ -20,12 +20,13 @@ def columns(engine, table: str) -> set[str]:
 def test_an_empty_database_is_migrated_to_the_newest_schema(engine):
     assert schema_revision(engine) is None
     init_db(engine)
-    assert schema_revision(engine) == head_revision() == "0003"
+    assert schema_revision(engine) == head_revision() == "0004"
     assert {"audit_run", "audit_pemda", "audit_finding", "send_ledger", "alembic_version"} <= set(
         sa.inspect(engine).get_table_names())
     assert {"scope", "export_hash", "code_version", "finished_at"} <= columns(engine, "audit_run")
     assert {"predikat_terverifikasi", "jumlah_error"} <= columns(engine, "audit_pemda")
-    assert upgrade(engine) == "0003"  # again: nothing to do
+    assert {"sha256", "blank_pages", "duration_s"} <= columns(engine, "evidence_facts")
+    assert upgrade(engine) == "0004"  # again: nothing to do
 
 
 def test_a_database_of_the_previous_schema_is_upgraded_keeping_its_history_and_ledger(engine):
