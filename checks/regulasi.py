@@ -88,12 +88,12 @@ def same_number(a: Nomor, b: Nomor) -> bool:
 
 
 def show_number(n: Nomor) -> str:
-    """How a message writes it: "Nomor 12 Tahun 2025", or "Nomor 188/45/KEP/2025" when the
-    year is already inside the code."""
+    """How a message writes it, after "bernomor": "12 Tahun 2025", or "188/45/KEP/2025" when
+    the year is already inside the code."""
     nomor, tahun = n
     if tahun is None or "/" in nomor:
-        return f"Nomor {nomor}"
-    return f"Nomor {nomor} Tahun {tahun}"
+        return nomor
+    return f"{nomor} Tahun {tahun}"
 
 
 def enactment_dates(text: str | None) -> list[tuple[date, str]]:

@@ -19,20 +19,22 @@ def _pdf_escape(text: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def pdf_bytes(lines: list[str], size: int) -> bytes:
-    """A one-page PDF whose text (Helvetica, extractable by pypdf) is `lines`, `size` bytes long.
+def pdf_bytes(lines: list[str], size: int, *, blank_pages: int = 0) -> bytes:
+    """A one-page PDF whose text (Helvetica, extractable by pypdf) is `lines`, `size` bytes long;
+    `blank_pages` empty pages follow it (a scan with pages that did not scan, BKT-09).
 
     Padding is a run of `%` comment lines after the header, before any object, so the xref
     offsets stay exact.
     """
     content = b"BT /F1 10 Tf 40 800 Td 14 TL\n" + b"".join(b"(" + _pdf_escape(line) + b") Tj T*\n" for line in lines) + b"ET\n"
+    kids = b" ".join(b"%d 0 R" % n for n in [3, *range(6, 6 + blank_pages)])
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % (1 + blank_pages),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
-    ]
+    ] + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>"] * blank_pages
     header = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 
     def assemble(padding: bytes) -> bytes:

@@ -134,7 +134,7 @@ RULE = PandasRule(
             "bernomor {nomor_teks}, bukan seperti tertulis di Nomor Dokumen ('{nilai}'). Pastikan berkas yang "
             "diunggah adalah regulasi yang dimaksud, lalu perbaiki Nomor Dokumen atau unggah berkas yang benar.",
             "Indicator 16 ({indikator}) of innovation '{judul_inovasi}': by its text, regulation '{berkas}' is "
-            "{nomor_teks}, not what Nomor Dokumen says ('{nilai}'). Make sure the uploaded file is the "
+            "number {nomor_teks}, not what Nomor Dokumen says ('{nilai}'). Make sure the uploaded file is the "
             "regulation meant, then correct Nomor Dokumen or upload the right file.",
         ),
         # Not in force on the audit date, by its own words: like BKT-03, the verifier rejects it.

@@ -242,11 +242,12 @@ def test_bkt10_regulation_number_in_its_text_must_be_the_one_nomor_dokumen_state
         ("BKT-10", {"id_inovasi": "35.04-0002", "no_indikator": "16", "kolom": "Nomor Dokumen", "severity": "warning"}),
     ])
     pesan = dict(zip(found["id_inovasi"], found["pesan"]))
-    assert "menurut teksnya bernomor Nomor 12 Tahun 2025, bukan seperti tertulis di Nomor Dokumen" in pesan["35.04-0001"]
+    assert "menurut teksnya bernomor 12 Tahun 2025, bukan seperti tertulis di Nomor Dokumen" in pesan["35.04-0001"]
     assert "35.04-0001_16.pdf" in pesan["35.04-0001"]
-    assert "bernomor Nomor 188/45/KEP/2025" in pesan["35.04-0002"]
+    assert "bernomor 188/45/KEP/2025" in pesan["35.04-0002"]
     en = assert_findings(export, [("BKT-10", {"id_inovasi": i}) for i in ("35.04-0001", "35.04-0002")], lang="en")
     assert en["pesan"].str.contains("by its text, regulation").all()
+    assert "is number 12 Tahun 2025, not what Nomor Dokumen says" in en.loc[en["id_inovasi"] == "35.04-0001", "pesan"].iloc[0]
 
 
 def test_bkt10_regulation_enacted_after_the_audit_date_by_its_own_text(tmp_path):
