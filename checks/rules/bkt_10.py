@@ -4,8 +4,8 @@ after a `:` acronym prefix) against the normalized PDF text must reach catalog
 `ambang.regulasi_judul_min_skor` (default 85, `core.catalog.Ambang`).
 
 From the same text (`checks.regulasi`), two variants: `nomor_berbeda` (warning) when the
-export's `Nomor Dokumen` states a number and the regulation's heading names numbers, none of
-them that one (same number, and same year when both give one); `tanggal_setelah_audit` (error,
+export's `Nomor Dokumen` states a number and the regulation's heading names numbers with a year,
+none of them that one (same number, and same year when both give one); `tanggal_setelah_audit` (error,
 like BKT-03) when the text says it was "ditetapkan"/"diundangkan" on a date after the audit
 date. An export stating no number (empty, or a name without one) is compared with nothing; a
 text naming no number or no such date is not a finding (a scan without text says nothing).
@@ -65,7 +65,9 @@ def _nomor_berbeda(rows, raw):
 
     if "nomor_dokumen" not in rows:
         return pd.DataFrame()
-    found: dict[str, list] = {t: document_numbers(t) for t in pd.unique(raw.dropna())}
+    # Only numbers with a year can be a regulation's own ("Nomor 12 Tahun 2025", "188/45/KEP/2025"):
+    # "Jalan Ahmad Yani Nomor 1" in a letterhead is not one.
+    found: dict[str, list] = {t: [n for n in document_numbers(t) if n[1] is not None] for t in pd.unique(raw.dropna())}
     keep, shown = [], []
     for i, stated, t in zip(rows.index, rows["nomor_dokumen"], raw):
         want = stated_number(stated) if isinstance(stated, str) else None
@@ -124,8 +126,10 @@ RULE = PandasRule(
         "contain the innovation's name. Verifiers require the page naming the innovation; upload the full "
         "regulation with its front page and the page/annex that names '{judul_inovasi}'."
     ),
-    perbaikan_id="Unggah regulasi yang menyebut nama inovasi ini.",
-    perbaikan_en="Upload a regulation that names this innovation.",
+    perbaikan_id=("Unggah regulasi yang benar: yang menyebut nama inovasi ini, bernomor seperti Nomor Dokumen, "
+                  "dan sudah ditetapkan."),
+    perbaikan_en=("Upload the right regulation: one that names this innovation, bears the number in Nomor Dokumen, "
+                  "and is already enacted."),
     variants={
         # The file is another regulation than the one the export names (or the number is mistyped).
         "nomor_berbeda": Variant(

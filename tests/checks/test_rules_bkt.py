@@ -235,6 +235,10 @@ def test_bkt10_regulation_number_in_its_text_must_be_the_one_nomor_dokumen_state
               .inovasi(judul="Rumah Singgah Lansia Terlantar")
               .indikator("16", nomor_dokumen="Peraturan Bupati tentang Rumah Singgah",
                          _isi="PERATURAN BUPATI NOMOR 9 TAHUN 2024 TENTANG RUMAH SINGGAH LANSIA TERLANTAR")
+              # near miss: only a letterhead address has a number (the heading is a scanned image)
+              .inovasi(judul="Pasar Tani Organik Mingguan")
+              .indikator("16", _isi="PEMERINTAH KABUPATEN TULUNGAGUNG Jalan Ahmad Yani Timur Nomor 37 "
+                                    "tentang Pasar Tani Organik Mingguan")
               .build(bukti_dir=tmp_path / "bukti"))
     found = assert_findings(export, [
         ("BKT-10", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Nomor Dokumen", "severity": "warning",
