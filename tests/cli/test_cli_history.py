@@ -39,7 +39,7 @@ def test_history_after_a_fixed_copy_is_audited_again_the_same_day(iid_audit, tmp
 def test_db_upgrade_migrates_then_says_it_is_current(iid_audit):
     first = iid_audit("db", "upgrade")
     assert first.code == 0, first.err
-    assert "kosong / empty → 0003" in first.out
+    assert "kosong / empty → 0004" in first.out
     again = iid_audit("db", "upgrade")
     assert again.code == 0 and "sudah terbaru / already current" in again.out
 

@@ -58,3 +58,25 @@ def test_a_database_with_only_the_ledger_gets_the_history_tables(engine):
     init_db(engine)
     assert {"audit_run", "audit_pemda", "audit_finding"} <= set(sa.inspect(engine).get_table_names())
     assert "scope" in columns(engine, "audit_run")
+
+
+def test_evidence_facts_of_schema_0003_survive_the_upgrade_and_are_recomputed_by_version(engine):
+    """0004 adds blank pages and a video's duration to the remembered facts: rows written at
+    0003 stay (no data lost on SQLite's table copy) and, being of the older facts version, are
+    not returned as current facts (the next night reads those files again)."""
+    from datetime import datetime, timezone
+
+    from checks.evidence import FACTS_VERSION
+    from store.evidence import DbFactsCache
+
+    assert upgrade(engine, "0003") == "0003"
+    with engine.begin() as c:
+        c.execute(sa.text("INSERT INTO evidence_facts (name, size, mtime_ns, version, sha256, kind, pages, text_read, "
+                          "read_at) VALUES ('a.pdf', 10, 5, 2, :sha, 'pdf', 3, false, :t)"),
+                  {"sha": "ab" * 32, "t": datetime(2026, 11, 29, tzinfo=timezone.utc)})
+    assert upgrade(engine) == "0004"
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT name, pages, blank_pages, duration_s FROM evidence_facts")).all() == [
+            ("a.pdf", 3, None, None)]
+    assert DbFactsCache(engine).get(["a.pdf"], FACTS_VERSION) == {}
+    assert DbFactsCache(engine).get(["a.pdf"], 2)["a.pdf"].blank_pages == ()
