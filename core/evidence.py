@@ -11,16 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
-#: (name inside bukti/, size in bytes, mtime in ns): a file is taken as unchanged while all three are.
+#: (name inside bukti/, size in bytes, mtime in ns): a file is taken as unchanged while all three
+#: are; when only its mtime changed, its SHA256 decides (`checks.evidence`: hashed, not parsed).
 FactsKey = tuple[str, int, int]
 
 
 @dataclass(frozen=True)
 class EvidenceFacts:
     """One evidence file as read. `problem` ∈ {None, too_large, unreadable, pdf_empty,
-    image_blank}; `kind` the type by content (pdf, png, jpg, mp4) or None when no known
-    signature; `pages` a PDF's page count; `text` a PDF's first pages' text, only when asked
-    (`text_read`); `version` the fact-computing code's version (older facts are recomputed)."""
+    image_blank, video_empty}; `kind` the type by content (pdf, png, jpg, mp4) or None when no
+    known signature; `pages` a PDF's page count; `text` a PDF's first pages' text, only when
+    asked (`text_read`); `version` the fact-computing code's version (older facts are
+    recomputed); `blank_pages` the 1-based numbers of the PDF pages read that hold neither text
+    nor an image with content; `duration_s` an MP4's duration in seconds (None: not a video, or
+    a fragmented one that states none)."""
 
     name: str
     size: int
@@ -32,6 +36,8 @@ class EvidenceFacts:
     text_read: bool = False
     text: str | None = None
     version: int = 0
+    blank_pages: tuple[int, ...] = ()
+    duration_s: float | None = None
 
     @property
     def key(self) -> FactsKey:
@@ -41,8 +47,9 @@ class EvidenceFacts:
 class FactsCache(Protocol):
     """Facts remembered across runs. Both calls take whole batches (one query each)."""
 
-    def get(self, keys: Iterable[FactsKey], version: int) -> dict[FactsKey, EvidenceFacts]:
-        """The facts of those `keys` (same name, size and mtime) computed by code `version`."""
+    def get(self, names: Iterable[str], version: int) -> dict[str, EvidenceFacts]:
+        """The facts last remembered for those `names`, computed by code `version`, whatever
+        size and mtime the file had then: the caller compares them with the file's now."""
 
     def put(self, facts: Iterable[EvidenceFacts]) -> None:
         """Remember `facts`, replacing what was known about the same names."""

@@ -87,8 +87,11 @@ MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 #: pypdf's memory grows with the objects it parses.
 MAX_EVIDENCE_PDF_BYTES = 50 * 1024 * 1024
 
-#: Pages of a PDF read to decide it is not blank, and to find the innovation's name in a
-#: regulation (BKT-10): a Perda names what it regulates on its first pages.
+#: Pages of a PDF read: each is judged blank or not (BKT-09 names the blank pages inside a
+#: scan; none with content is an empty PDF), and their text is where BKT-10 looks for the
+#: innovation's name, the number and the date (a Perda names what it regulates on its first
+#: pages). Every page read costs a text extraction (~1 ms) and, for a page without text, decoding
+#: its images reduced: 10 bounds a 300-page scan to the cost of 10 pages.
 MAX_PDF_PAGES_READ = 10
 
 #: A workbook is refused before parsing (exit 3) when the zip says it unpacks to more than
@@ -127,9 +130,9 @@ HISTORY_LIST_LIMIT = 10
 MAX_PDF_TEXT_CHARS = 100_000
 
 #: Evidence facts (type by content, hash, pages, blank) are remembered across nights in the
-#: store (`evidence_facts`), keyed by the file's name in `bukti/`, its size and mtime: at most
-#: this many names per query/insert, under SQLite's bound-parameter limit and small enough that
-#: one batch of a national run (750,000 files) is a short transaction.
+#: store (`evidence_facts`), one row per name in `bukti/` (trusted while size and mtime hold, else
+#: by its SHA256): at most this many names per query/insert, under SQLite's bound-parameter
+#: limit and small enough that one batch of a national run (750,000 files) is a short transaction.
 EVIDENCE_CACHE_BATCH = 500
 
 #: Evidence files read per unit of work (one Prefect task; on Dask one task per worker at a
@@ -160,6 +163,18 @@ EVIDENCE_BLANK_STDDEV = 4.0
 #: Bytes read from a file's start to judge its type by content (magic bytes): a PDF may carry
 #: junk before `%PDF-` (pypdf accepts up to 1 KB), PNG/JPEG/MP4 sign within the first 12 bytes.
 EVIDENCE_MAGIC_BYTES = 1024
+
+#: A Regulasi's own date is the one written after "Ditetapkan di <tempat>" / "Diundangkan di
+#: <tempat>" and "pada tanggal": at most this many characters may stand between the two words
+#: (a place name and a line break; the longest kabupaten names are ~30 characters), so a
+#: "tanggal" pages later is never taken for the enactment date (BKT-10).
+REGULASI_DATE_WINDOW_CHARS = 80
+
+#: Boxes of an MP4 walked (at the top level, then inside `moov`) to find the movie header
+#: (`mvhd`) with the video's duration: a real file has a handful at each level (ftyp, moov,
+#: mdat, free; mvhd, trak, udta); a file with thousands is not a video we read, and the walk
+#: seeks over box headers only, never reading the media data.
+MP4_MAX_BOXES = 1000
 
 #: Outbox messages written at once: each `.eml` is fsynced (with its folder) before its ledger
 #: row says it is in the outbox, ~3 ms of waiting on the disk that the next messages' building

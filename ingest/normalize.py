@@ -157,6 +157,9 @@ _MONTHS = {
     "october": 10, "december": 12,
 }
 _MONTH_RE = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$")
+#: Month names (lower case, Indonesian long and short forms, English) → month number: also what
+#: `checks.regulasi` reads a regulation's "pada tanggal 12 Maret 2026" with.
+MONTHS: dict[str, int] = _MONTHS
 
 #: Numeric date layouts, tried in this order on what is still unparsed.
 DATE_FORMATS: tuple[str, ...] = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%Y/%m/%d")

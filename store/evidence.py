@@ -1,7 +1,9 @@
 """The evidence cache (`core.evidence.FactsCache`) over the project's database: what
-`checks.evidence` learnt by opening a file, kept until the file changes (its size or mtime) or
-the fact-computing code does (`version`). One query per batch of names; one upsert per batch.
-Text is stored zlib-compressed, capped at `EVIDENCE_CACHE_TEXT_CHARS`."""
+`checks.evidence` learnt by opening a file, one row per name, kept until the file's content
+changes (a new size, or a new SHA256 after a new mtime: `checks.evidence` decides) or the
+fact-computing code does (`version`). One query per batch of names; one upsert per batch.
+Text is stored zlib-compressed, capped at `EVIDENCE_CACHE_TEXT_CHARS`; blank pages as
+`"2,5"`."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Iterable
 import sqlalchemy as sa
 
 from core import settings as limits
-from core.evidence import EvidenceFacts, FactsKey
+from core.evidence import EvidenceFacts
 from store.db import metadata
 
 evidence_facts = sa.Table(
@@ -28,6 +30,8 @@ evidence_facts = sa.Table(
     sa.Column("text_read", sa.Boolean, nullable=False),
     sa.Column("text_z", sa.LargeBinary),
     sa.Column("read_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("blank_pages", sa.String(400)),
+    sa.Column("duration_s", sa.Float),
 )
 
 
@@ -37,21 +41,19 @@ class DbFactsCache:
     def __init__(self, engine: sa.Engine):
         self.engine = engine
 
-    def get(self, keys: Iterable[FactsKey], version: int) -> dict[FactsKey, EvidenceFacts]:
-        keys = list(keys)
-        if not keys:
+    def get(self, names: Iterable[str], version: int) -> dict[str, EvidenceFacts]:
+        names = list(names)
+        if not names:
             return {}
         t = evidence_facts
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(t).where(t.c.name.in_([k[0] for k in keys]), t.c.version == version)).all()
-        want = set(keys)
+            rows = conn.execute(sa.select(t).where(t.c.name.in_(names), t.c.version == version)).all()
         out = {}
         for r in rows:
-            key = (r.name, int(r.size), int(r.mtime_ns))
-            if key in want:
-                text = zlib.decompress(r.text_z).decode("utf-8") if r.text_z is not None else None
-                out[key] = EvidenceFacts(r.name, key[1], key[2], r.sha256, r.problem, r.kind, r.pages,
-                                         bool(r.text_read), text, r.version)
+            text = zlib.decompress(r.text_z).decode("utf-8") if r.text_z is not None else None
+            blank = tuple(int(p) for p in r.blank_pages.split(",")) if r.blank_pages else ()
+            out[r.name] = EvidenceFacts(r.name, int(r.size), int(r.mtime_ns), r.sha256, r.problem, r.kind, r.pages,
+                                        bool(r.text_read), text, r.version, blank, r.duration_s)
         return out
 
     def put(self, facts: Iterable[EvidenceFacts]) -> None:
@@ -59,6 +61,7 @@ class DbFactsCache:
         rows = {f.name: dict(
             name=f.name, size=f.size, mtime_ns=f.mtime_ns, version=f.version, sha256=f.sha256, problem=f.problem,
             kind=f.kind, pages=f.pages, text_read=f.text_read, read_at=now,
+            blank_pages=",".join(map(str, f.blank_pages)) or None, duration_s=f.duration_s,
             text_z=None if f.text is None else zlib.compress(f.text[: limits.EVIDENCE_CACHE_TEXT_CHARS].encode("utf-8")),
         ) for f in facts}
         if not rows:

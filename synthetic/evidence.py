@@ -19,20 +19,22 @@ def _pdf_escape(text: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def pdf_bytes(lines: list[str], size: int) -> bytes:
-    """A one-page PDF whose text (Helvetica, extractable by pypdf) is `lines`, `size` bytes long.
+def pdf_bytes(lines: list[str], size: int, *, blank_pages: int = 0) -> bytes:
+    """A one-page PDF whose text (Helvetica, extractable by pypdf) is `lines`, `size` bytes long;
+    `blank_pages` empty pages follow it (a scan with pages that did not scan, BKT-09).
 
     Padding is a run of `%` comment lines after the header, before any object, so the xref
     offsets stay exact.
     """
     content = b"BT /F1 10 Tf 40 800 Td 14 TL\n" + b"".join(b"(" + _pdf_escape(line) + b") Tj T*\n" for line in lines) + b"ET\n"
+    kids = b" ".join(b"%d 0 R" % n for n in [3, *range(6, 6 + blank_pages)])
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % (1 + blank_pages),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
-    ]
+    ] + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>"] * blank_pages
     header = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 
     def assemble(padding: bytes) -> bytes:
@@ -127,9 +129,27 @@ def jpeg_bytes(lines: list[str], size: int, *, seed: int = 0) -> bytes:
     return soi + com(label) + pads + rest
 
 
-def mp4_bytes(lines: list[str], size: int) -> bytes:
-    """An `ftyp` box then a `free` box holding the text and padding (a container, no frames)."""
+def mvhd_box(duration_s: float, *, timescale: int = 1000, version: int = 0) -> bytes:
+    """A movie header box (`mvhd`, ISO/IEC 14496-12) stating `duration_s` seconds."""
+    ticks = round(duration_s * timescale)
+    if version == 1:
+        times = struct.pack(">QQIQ", 0, 0, timescale, ticks)
+    else:
+        times = struct.pack(">IIII", 0, 0, timescale, ticks)
+    matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    body = bytes([version, 0, 0, 0]) + times + struct.pack(">IH", 0x10000, 0x100) + bytes(10) + matrix + bytes(24)
+    body += struct.pack(">I", 2)  # next track id
+    return struct.pack(">I", 8 + len(body)) + b"mvhd" + body
+
+
+def mp4_bytes(lines: list[str], size: int, *, duration_s: float = 30.0, moov: bool = True) -> bytes:
+    """An `ftyp` box, a `moov` box holding only the movie header (`mvhd`, `duration_s`), then a
+    `free` box holding the text and padding (a container, no frames). `moov=False`: no movie
+    header at all, like a recording cut off before the phone wrote its index (unreadable)."""
     ftyp = struct.pack(">I", 24) + b"ftypisom" + struct.pack(">I", 512) + b"isomiso2"
+    if moov:
+        mvhd = mvhd_box(duration_s)
+        ftyp += struct.pack(">I", 8 + len(mvhd)) + b"moov" + mvhd
     body = " | ".join(lines).encode("utf-8") + b"\n"
     free_len = max(size - len(ftyp), 8 + len(body))
     body = (body + _PAD_LINE.encode() * (free_len // len(_PAD_LINE) + 1))[: free_len - 8]

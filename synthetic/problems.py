@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from synthetic.evidence import jpeg_bytes, png_bytes
+from synthetic.evidence import jpeg_bytes, mp4_bytes, pdf_bytes, png_bytes
 from synthetic.generator import EMPTY
 
 LOG_COLUMNS = ["rule_id", "severity", "kode_pemda", "pemda", "id_inovasi", "judul_inovasi", "no_indikator", "kolom", "nilai", "masalah"]
@@ -313,6 +313,30 @@ def _plant_banyuwangi(p: _Planter) -> None:
     p.log("LKP-02", k, "indikator 18 tanpa Parameter", iid=bid(4), no="18", kolom="Parameter", nilai=EMPTY)
     p.set_sid(bid(5), "24", Tanggal_Dokumen="03-09-2022")
     p.log("BKT-04", k, "dokumen bertanggal 2022", iid=bid(5), no="24", kolom="Tanggal Dokumen", nilai="03-09-2022")
+    # Evidence judged from the file's content: a Regulasi whose text bears another number than
+    # Nomor Dokumen, one enacted (by its text) after the audit date, a scan with a blank page,
+    # a video of 0 seconds.
+    judul = lambda i: p.d.loc[p.inn(bid(i)), "Judul Inovasi"]  # noqa: E731
+    nomor = p.sid.loc[p.srow(bid(6), "16"), "Nomor Dokumen"]
+    name = p.own_file(bid(6), "16", "pdf", 24)
+    p.out.text_override[name] = ["PERATURAN BUPATI BANYUWANGI NOMOR 99 TAHUN 2023", f"tentang {judul(6)}",
+                                 "Dokumen sintetis untuk pengujian iid-audit."]
+    p.log("BKT-10", k, "teks Regulasi bernomor 99 Tahun 2023, lain dari Nomor Dokumen", iid=bid(6), no="16",
+          kolom="Nomor Dokumen", nilai=nomor, severity="warning")
+    nomor = p.sid.loc[p.srow(bid(7), "16"), "Nomor Dokumen"]
+    name = p.own_file(bid(7), "16", "pdf", 24)
+    p.out.text_override[name] = [nomor.upper(), f"tentang {judul(7)}", "Ditetapkan di Banyuwangi",
+                                 "pada tanggal 15 Maret 2062", "Dokumen sintetis untuk pengujian iid-audit."]
+    p.log("BKT-10", k, "Regulasi ditetapkan (menurut teksnya) setelah tanggal audit (salah ketik 2062)", iid=bid(7),
+          no="16", kolom="Tanggal Dokumen", nilai="15 Maret 2062", severity="error")
+    name = p.own_file(bid(8), "17", "pdf", 26)
+    p.out.own_bytes[name] = pdf_bytes([judul(8), "Surat Keputusan Tim Inovasi", "Dokumen sintetis untuk pengujian iid-audit."],
+                                      26 * 1024, blank_pages=1)
+    p.log("BKT-09", k, "PDF dengan halaman 2 kosong", iid=bid(8), no="17", kolom="Data Pendukung", nilai=name,
+          severity="warning")
+    name = p.own_file(bid(9), "35", "mp4", 40)
+    p.out.own_bytes[name] = mp4_bytes([judul(9)], 40 * 1024, duration_s=0)
+    p.log("BKT-09", k, "video mp4 berdurasi 0 detik", iid=bid(9), no="35", kolom="Data Pendukung", nilai=name)
 
 
 def _plant_surabaya_jateng(p: _Planter) -> None:

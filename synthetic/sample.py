@@ -118,7 +118,12 @@ python -m synthetic.sample          # rewrites sample_data/ (README included)
   files of Provinsi Jawa Timur are wrong by their content alone (BKT-09, found from the file):
   a blank scan (`35-0018_25_sosialisasi.png`, one white colour), a PNG declared as pdf
   (`35-0019_20_bimtek.pdf`) and a JPEG cut off after 20 KB (`35-0020_27_kemudahan.jpg`); a
-  Regulasi that does not name its innovation is BKT-10's.
+  Regulasi that does not name its innovation is BKT-10's. Four of Kab. Banyuwangi too: a
+  Regulasi whose text bears another number than its `Nomor Dokumen`
+  (`35.10-0006_16_regulasi.pdf`, BKT-10) and one enacted, by its text, in 2062
+  (`35.10-0007_16_regulasi.pdf`, BKT-10), a PDF whose second page is blank
+  (`35.10-0008_17_ketersediaan.pdf`, BKT-09 warning) and an MP4 of 0 seconds
+  (`35.10-0009_35_video.mp4`, BKT-09).
 
 ## Planted problems (one by one)
 

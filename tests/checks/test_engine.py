@@ -151,6 +151,7 @@ def test_templates_use_only_known_fields():
                "KNS-05": {"id_mirip"}, "KNS-06": {"jumlah"}, "BKT-03": {"tanggal_audit"}, "KNS-02": {"tanggal_audit"}}
     per_row["KNS-07"] = {"nilai_standar", "saran", "alternatif"}
     per_row["SKM-03"] = {"jumlah", "daftar_baris"}
+    per_row["BKT-10"] = {"berkas", "nomor_teks", "tanggal_audit"}
     for rid, rule in all_rules().items():
         extra = set(rule.extra(CATALOG)) if rule.extra else set()
         templates = [rule.pesan_id, rule.pesan_en] + [t for v in rule.variants.values() for t in (v.pesan_id, v.pesan_en)]

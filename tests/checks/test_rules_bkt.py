@@ -215,6 +215,77 @@ def test_bkt10_regulasi_pdf_must_name_the_innovation(tmp_path):
     assert_findings(export, [("BKT-10", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Data Pendukung"})])
 
 
+def test_bkt10_regulation_number_in_its_text_must_be_the_one_nomor_dokumen_states(tmp_path):
+    cited = " Menimbang: bahwa perlu. Mengingat: Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah"
+    export = (tulungagung()
+              .inovasi(judul="Klinik Lansia Terpadu")
+              .indikator("16", nomor_dokumen="Peraturan Bupati Tulungagung Nomor 12 Tahun 2024",
+                         _isi="PERATURAN BUPATI TULUNGAGUNG NOMOR 12 TAHUN 2025 TENTANG KLINIK LANSIA TERPADU" + cited)
+              .inovasi(judul="Sekolah Air Minum Perdesaan")
+              .indikator("16", nomor_dokumen="Keputusan Bupati Nomor 188.45/123/KPTS/418.12/2025",
+                         _isi="KEPUTUSAN BUPATI TULUNGAGUNG NOMOR : 188/45/KEP/2025 TENTANG SEKOLAH AIR MINUM PERDESAAN")
+              # near misses: same number written otherwise (leading zero, "No.", a year only in the code);
+              # a number cited after Mengingat is not the document's own; an export stating no number
+              .inovasi(judul="Bank Sampah Berbasis Masjid")
+              .indikator("16", nomor_dokumen="188.45/123/KPTS/418.12/2025",
+                         _isi="KEPUTUSAN BUPATI NOMOR: 188.45/0123/KPTS/418.12/2025 TENTANG BANK SAMPAH BERBASIS MASJID")
+              .inovasi(judul="Posko Tanggap Bencana Desa")
+              .indikator("16", nomor_dokumen="Perbup Nomor 7 Tahun 2024",
+                         _isi="PERATURAN BUPATI No. 7 TAHUN 2024 TENTANG POSKO TANGGAP BENCANA DESA" + cited)
+              .inovasi(judul="Rumah Singgah Lansia Terlantar")
+              .indikator("16", nomor_dokumen="Peraturan Bupati tentang Rumah Singgah",
+                         _isi="PERATURAN BUPATI NOMOR 9 TAHUN 2024 TENTANG RUMAH SINGGAH LANSIA TERLANTAR")
+              # near miss: only a letterhead address has a number (the heading is a scanned image)
+              .inovasi(judul="Pasar Tani Organik Mingguan")
+              .indikator("16", _isi="PEMERINTAH KABUPATEN TULUNGAGUNG Jalan Ahmad Yani Timur Nomor 37 "
+                                    "tentang Pasar Tani Organik Mingguan")
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-10", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Nomor Dokumen", "severity": "warning",
+                    "nilai": "Peraturan Bupati Tulungagung Nomor 12 Tahun 2024"}),
+        ("BKT-10", {"id_inovasi": "35.04-0002", "no_indikator": "16", "kolom": "Nomor Dokumen", "severity": "warning"}),
+    ])
+    pesan = dict(zip(found["id_inovasi"], found["pesan"]))
+    assert "menurut teksnya bernomor 12 Tahun 2025, bukan seperti tertulis di Nomor Dokumen" in pesan["35.04-0001"]
+    assert "35.04-0001_16.pdf" in pesan["35.04-0001"]
+    assert "bernomor 188/45/KEP/2025" in pesan["35.04-0002"]
+    en = assert_findings(export, [("BKT-10", {"id_inovasi": i}) for i in ("35.04-0001", "35.04-0002")], lang="en")
+    assert en["pesan"].str.contains("by its text, regulation").all()
+    assert "is number 12 Tahun 2025, not what Nomor Dokumen says" in en.loc[en["id_inovasi"] == "35.04-0001", "pesan"].iloc[0]
+
+
+def test_bkt10_regulation_enacted_after_the_audit_date_by_its_own_text(tmp_path):
+    judul = "Klinik Lansia Terpadu"
+    isi = f"PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG {judul.upper()} "
+    export = (tulungagung()
+              .inovasi(judul=judul)
+              .indikator("16", _isi=isi + "Ditetapkan di Tulungagung pada tanggal 2 Juli 2026 BUPATI TULUNGAGUNG")
+              .inovasi(judul="Sekolah Air Minum Perdesaan")
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG SEKOLAH AIR MINUM PERDESAAN "
+                                    "Ditetapkan di Tulungagung pada tanggal 3 Maret 2025 "
+                                    "Diundangkan di Tulungagung pada tanggal 12 Agustus 2026")
+              # near misses: enacted on the audit date itself; a later date that is no enactment
+              # ("berlaku sejak tanggal ..."); an impossible date
+              .inovasi(judul="Bank Sampah Berbasis Masjid")
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG BANK SAMPAH BERBASIS MASJID "
+                                    "Ditetapkan di Tulungagung pada tanggal 1 Juli 2026")
+              .inovasi(judul="Posko Tanggap Bencana Desa")
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG POSKO TANGGAP BENCANA DESA "
+                                    "Ditetapkan di Tulungagung pada tanggal 5 Januari 2026. Peraturan ini berlaku "
+                                    "sejak tanggal 1 Januari 2027")
+              .inovasi(judul="Rumah Singgah Lansia Terlantar")
+              .indikator("16", _isi="PERATURAN BUPATI NOMOR 16 TAHUN 2024 TENTANG RUMAH SINGGAH LANSIA TERLANTAR "
+                                    "Ditetapkan di Tulungagung pada tanggal 31 Februari 2027")
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-10", {"id_inovasi": "35.04-0001", "no_indikator": "16", "kolom": "Tanggal Dokumen", "severity": "error",
+                    "nilai": "2 Juli 2026"}),
+        ("BKT-10", {"id_inovasi": "35.04-0002", "kolom": "Tanggal Dokumen", "severity": "error",
+                    "nilai": "12 Agustus 2026"}),
+    ])
+    assert "ditetapkan pada tanggal 2 Juli 2026, setelah tanggal audit 01-07-2026" in found["pesan"].iloc[0]
+
+
 # BKT-11 ----------------------------------------------------------------------------------------
 
 def test_bkt11_kemanfaatan_with_parameter_needs_basis_a_to_f():
@@ -367,3 +438,100 @@ def test_evidence_facts_count_a_pdfs_pages_and_read_only_the_first_pages(tmp_pat
     f = read_facts(Path(p), p.name, p.stat().st_size, 0, with_text=True)
     assert (f.kind, f.problem, f.pages) == ("pdf", None, 12)
     assert f.text.count("Peraturan Bupati Nomor 7") == 3
+
+
+# BKT-09: blank pages inside a scan, a video's duration -----------------------------------------
+
+def _scan(*pages) -> bytes:
+    """A PDF of the given pages, in order: image bytes (`_image`: a scanned page, JPEG inside the
+    PDF as scanners write it), "kosong" (a page with nothing at all), "vektor" (a page whose only
+    content is a drawn frame) or a text (a page of text)."""
+    from io import BytesIO
+
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ContentStream
+
+    w = PdfWriter()
+    for page in pages:
+        if page == "kosong":
+            w.add_blank_page(width=612, height=792)
+        elif page == "vektor":
+            blank = w.add_blank_page(width=612, height=792)
+            stream = ContentStream(None, None)
+            stream.set_data(b"0 0 0 RG 2 w 72 72 468 648 re S")
+            blank.replace_contents(stream)
+        elif isinstance(page, str):
+            w.add_page(PdfReader(BytesIO(minimal_pdf(page))).pages[0])
+        else:
+            buf = BytesIO()
+            Image.open(BytesIO(page)).convert("L").save(buf, format="PDF")
+            w.add_page(PdfReader(BytesIO(buf.getvalue())).pages[0])
+    out = BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def test_bkt09_blank_pages_inside_a_scan_are_named_within_the_pages_read(tmp_path, monkeypatch):
+    from core import settings
+
+    monkeypatch.setattr(settings, "MAX_PDF_PAGES_READ", 5)
+    isi = _image("jpg", fill=40, mark=200)
+    putih = _image("jpg", noise=2)
+    export = (tulungagung().inovasi()
+              # white scans on pages 2 and 4, a page with nothing on 5; page 6 is beyond the pages read
+              .indikator("20", _bytes=_scan(isi, putih, "Laporan kegiatan", putih, "kosong", putih))
+              # every page blank: no content at all (an error, as before)
+              .indikator("21", _bytes=_scan(putih, "kosong"))
+              # near misses: a faint note on white, a page drawn in vectors only, text; a blank page
+              # only after the pages read
+              .indikator("23", _bytes=_scan(isi, _image("jpg", noise=2, mark=230), "vektor", "Lampiran"))
+              .indikator("24", _bytes=_scan(isi, isi, isi, isi, isi, "kosong"))
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-09", {"no_indikator": "20", "kolom": "Data Pendukung", "severity": "warning"}),
+        ("BKT-09", {"no_indikator": "21", "kolom": "Data Pendukung", "severity": "error"}),
+    ], rules=("BKT-09",))
+    pesan = dict(zip(found["no_indikator"], found["pesan"]))
+    assert "memuat halaman kosong, tanpa teks maupun gambar berisi: halaman 2, 4, 5." in pesan["20"]
+    assert "PDF tanpa halaman berisi teks atau gambar" in pesan["21"]
+    en = assert_findings(export, [("BKT-09", {"no_indikator": n}) for n in ("20", "21")], rules=("BKT-09",), lang="en")
+    assert "holds blank pages, with neither text nor an image with content: page 2, 4, 5." in \
+        en.loc[en["no_indikator"] == "20", "pesan"].iloc[0]
+
+
+def test_bkt09_a_video_is_read_for_its_duration_and_zero_or_no_header_is_a_finding(tmp_path):
+    from pathlib import Path
+
+    from checks.evidence import read_facts
+    from synthetic.evidence import mp4_bytes, mvhd_box
+
+    def mp4(data: bytes, name: str) -> Path:
+        p = tmp_path / name
+        p.write_bytes(data)
+        return p
+
+    # moov after a large mdat, and a 64-bit mvhd (version 1): read by seeking, never the media
+    late = (mp4_bytes(["v"], 40)[:24] + (8 + 200_000).to_bytes(4, "big") + b"mdat" + bytes(200_000)
+            + (8 + len(mvhd_box(95.25, version=1))).to_bytes(4, "big") + b"moov" + mvhd_box(95.25, version=1))
+    for data, want in ((mp4_bytes(["v"], 3000, duration_s=12.5), 12.5), (late, 95.25)):
+        p = mp4(data, "video.mp4")
+        f = read_facts(p, p.name, p.stat().st_size, 0)
+        assert (f.kind, f.problem, f.duration_s) == ("mp4", None, want)
+
+    export = (tulungagung().inovasi()
+              .indikator("20", data_pendukung="nol.mp4", jenis_file="mp4", _bytes=mp4_bytes(["nol"], 3000, duration_s=0))
+              .indikator("21", data_pendukung="putus.mp4", jenis_file="mp4", _bytes=mp4_bytes(["putus"], 3000, moov=False))
+              .indikator("23", data_pendukung="terpotong.mp4", jenis_file="mp4", _bytes=late[:100_000])
+              # near misses: a short video is still a video; the late-moov file whole
+              .indikator("24", data_pendukung="singkat.mp4", jenis_file="mp4", _bytes=mp4_bytes(["s"], 3000, duration_s=0.5))
+              .indikator("25", data_pendukung="utuh.mp4", jenis_file="mp4", _bytes=late)
+              .build(bukti_dir=tmp_path / "bukti"))
+    found = assert_findings(export, [
+        ("BKT-09", {"no_indikator": "20", "kolom": "Data Pendukung", "severity": "error"}),
+        ("BKT-09", {"no_indikator": "21", "kolom": "Data Pendukung", "severity": "error"}),
+        ("BKT-09", {"no_indikator": "23", "kolom": "Data Pendukung", "severity": "error"}),
+    ], rules=("BKT-09",))
+    pesan = dict(zip(found["no_indikator"], found["pesan"]))
+    assert "adalah video berdurasi 0 detik (tanpa rekaman)" in pesan["20"]
+    assert "tidak dapat dibaca" in pesan["21"] and "tidak dapat dibaca" in pesan["23"]

@@ -66,7 +66,7 @@ def test_history_shows_unknown_changes_where_retention_dropped_the_findings(iid_
 def test_db_upgrade_migrates_then_says_it_is_current(iid_audit):
     first = iid_audit("db", "upgrade")
     assert first.code == 0, first.err
-    assert "kosong / empty → 0003" in first.out
+    assert "kosong / empty → 0004" in first.out
     again = iid_audit("db", "upgrade")
     assert again.code == 0 and "sudah terbaru / already current" in again.out
 

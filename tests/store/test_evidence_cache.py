@@ -1,6 +1,6 @@
 """The evidence cache across nights, on SQLite and PostgreSQL: a second run over unchanged
-files opens none of them (counted) and finds the same; a file changed in place is read again;
-facts of older code are recomputed."""
+files opens none of them (counted) and finds the same; a file changed in place is read again; a
+file only touched is hashed, not parsed; facts of older code are recomputed."""
 
 from __future__ import annotations
 
@@ -81,16 +81,52 @@ def test_a_file_changed_in_place_is_read_again(engine, tmp_path):
     assert len(hash_rows) == 1 and "SHA256" in hash_rows[0][3]
 
 
-def test_facts_of_another_code_version_or_size_are_not_returned(engine):
+def test_facts_of_another_code_version_are_not_returned_and_a_name_is_one_row(engine):
     cache = DbFactsCache(init_db(engine))
     old = EvidenceFacts("a.pdf", 10, 5, "ab" * 32, None, "pdf", 3, False, None, FACTS_VERSION - 1)
-    cur = EvidenceFacts("b.pdf", 10, 5, "cd" * 32, "pdf_empty", "pdf", 1, True, "teks ŝ", FACTS_VERSION)
+    cur = EvidenceFacts("b.pdf", 10, 5, "cd" * 32, None, "pdf", 4, True, "teks ŝ", FACTS_VERSION, (2, 4))
     cache.put([old, cur])
-    got = cache.get([("a.pdf", 10, 5), ("b.pdf", 10, 5), ("b.pdf", 11, 5)], FACTS_VERSION)
-    assert got == {("b.pdf", 10, 5): cur}
-    cache.put([EvidenceFacts("b.pdf", 11, 6, "ef" * 32, None, "png", None, False, None, FACTS_VERSION)])
-    assert cache.get([("b.pdf", 10, 5)], FACTS_VERSION) == {}  # replaced, not duplicated
-    assert cache.get([("b.pdf", 11, 6)], FACTS_VERSION)[("b.pdf", 11, 6)].kind == "png"
+    assert cache.get(["a.pdf", "b.pdf", "c.pdf"], FACTS_VERSION) == {"b.pdf": cur}
+    video = EvidenceFacts("b.pdf", 11, 6, "ef" * 32, None, "mp4", None, False, None, FACTS_VERSION, (), 12.5)
+    cache.put([video])
+    assert cache.get(["b.pdf"], FACTS_VERSION) == {"b.pdf": video}  # replaced, not duplicated
+
+
+def test_a_touched_file_is_hashed_not_parsed_and_trusted_by_its_stat_the_next_night(engine, tmp_path):
+    """mtime changed, content not (a copy, a restore from backup): the SHA256 proves it the same
+    file, so its remembered facts stand without parsing it; a new content of the same size is
+    parsed."""
+    from checks.evidence import parsed_count
+
+    cache = DbFactsCache(init_db(engine))
+    bukti = tmp_path / "bukti"
+    export = _export(bukti)
+    cold = _evidence_findings(export, cache)
+    blank = next(p for p in _files(bukti) if p.read_bytes() == blank_pdf())
+    regulasi = next(p for p in _files(bukti) if p.name.endswith("_16.pdf"))
+    for p in (blank, regulasi):
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+    opened, parsed = opened_count(), parsed_count()
+    assert _evidence_findings(export, cache) == cold  # the blank PDF and the regulation's text: same findings
+    assert (opened_count() - opened, parsed_count() - parsed) == (2, 0)
+
+    opened = opened_count()
+    assert _evidence_findings(export, DbFactsCache(engine)) == cold
+    assert opened_count() - opened == 0  # the new mtime was remembered
+
+    # Same size, other content (one byte changed) and a new mtime: parsed again.
+    import hashlib
+
+    data = blank.read_bytes().replace(b"%%EOF", b"%%EOX")
+    st = blank.stat()
+    blank.write_bytes(data)
+    os.utime(blank, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    parsed = parsed_count()
+    _evidence_findings(export, cache)
+    assert parsed_count() - parsed == 1
+    assert cache.get([blank.name], FACTS_VERSION)[blank.name].sha256 == hashlib.sha256(data).hexdigest()
 
 
 @pytest.mark.parametrize("n", [1201])
@@ -98,4 +134,4 @@ def test_lookup_and_store_go_in_batches_over_the_sqlite_parameter_limit(engine, 
     cache = DbFactsCache(init_db(engine))
     facts = [EvidenceFacts(f"f{i}.png", i, i, None, None, "png", None, False, None, FACTS_VERSION) for i in range(n)]
     cache.put(facts)
-    assert len(cache.get([f.key for f in facts], FACTS_VERSION)) == n
+    assert len(cache.get([f.name for f in facts], FACTS_VERSION)) == n

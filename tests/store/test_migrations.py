@@ -21,12 +21,13 @@ def columns(engine, table: str) -> set[str]:
 def test_an_empty_database_is_migrated_to_the_newest_schema(engine):
     assert schema_revision(engine) is None
     init_db(engine)
-    assert schema_revision(engine) == head_revision() == "0003"
+    assert schema_revision(engine) == head_revision() == "0004"
     assert {"audit_run", "audit_pemda", "audit_finding", "send_ledger", "alembic_version"} <= set(
         sa.inspect(engine).get_table_names())
     assert {"scope", "export_hash", "code_version", "finished_at"} <= columns(engine, "audit_run")
     assert {"predikat_terverifikasi", "jumlah_error"} <= columns(engine, "audit_pemda")
-    assert upgrade(engine) == "0003"  # again: nothing to do
+    assert {"sha256", "blank_pages", "duration_s"} <= columns(engine, "evidence_facts")
+    assert upgrade(engine) == "0004"  # again: nothing to do
 
 
 def test_a_database_of_the_previous_schema_is_upgraded_keeping_its_history_and_ledger(engine):
@@ -89,7 +90,7 @@ def test_a_migration_that_fails_midway_leaves_the_previous_revision_intact(engin
 
     with engine.begin() as c:
         c.execute(sa.text("DROP INDEX ix_audit_run_tahun_order"))
-    assert upgrade(engine) == "0003"  # nothing half-done is in the way
+    assert upgrade(engine) == "0004"  # nothing half-done is in the way
     assert _rows(engine) == before[0]
 
 
@@ -116,6 +117,28 @@ def test_downgrading_to_the_baseline_keeps_every_run_score_and_finding(engine):
             fks = c.execute(sa.text("PRAGMA foreign_key_list(audit_pemda)")).all()
         assert [(fk[2], fk[6]) for fk in fks] == [("audit_run", "CASCADE")]  # still cascades on purpose
 
-    assert upgrade(engine) == "0003"
+    assert upgrade(engine) == "0004"
     assert _rows(engine) == before
     assert [r["run_id"] for r in list_runs(engine)] == ["siang", "pagi"]
+
+
+def test_evidence_facts_of_schema_0003_survive_the_upgrade_and_are_recomputed_by_version(engine):
+    """0004 adds blank pages and a video's duration to the remembered facts: rows written at
+    0003 stay (no data lost on SQLite's table copy) and, being of the older facts version, are
+    not returned as current facts (the next night reads those files again)."""
+    from datetime import datetime, timezone
+
+    from checks.evidence import FACTS_VERSION
+    from store.evidence import DbFactsCache
+
+    assert upgrade(engine, "0003") == "0003"
+    with engine.begin() as c:
+        c.execute(sa.text("INSERT INTO evidence_facts (name, size, mtime_ns, version, sha256, kind, pages, text_read, "
+                          "read_at) VALUES ('a.pdf', 10, 5, 2, :sha, 'pdf', 3, false, :t)"),
+                  {"sha": "ab" * 32, "t": datetime(2026, 11, 29, tzinfo=timezone.utc)})
+    assert upgrade(engine) == "0004"
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT name, pages, blank_pages, duration_s FROM evidence_facts")).all() == [
+            ("a.pdf", 3, None, None)]
+    assert DbFactsCache(engine).get(["a.pdf"], FACTS_VERSION) == {}
+    assert DbFactsCache(engine).get(["a.pdf"], 2)["a.pdf"].blank_pages == ()
