@@ -191,16 +191,45 @@ def test_render_is_vectorized_enough_for_200k_findings():
     assert out["pesan"].notna().all() and len(out) == n
 
 
-def test_gx_validates_each_table_once_for_the_whole_nation(monkeypatch):
+def test_gx_validates_each_expectation_once_for_the_whole_nation_on_the_columns_it_reads(monkeypatch):
+    """Not once per Pemda, and not on the table's every derived column: GX filters the whole
+    batch for each conditional metric, so each group of expectations gets only `_row`, its
+    columns and its row condition's."""
     from great_expectations.datasource.fluent.interfaces import Batch
+
+    from checks.gx_engine import _condition_columns, _expectation_columns
 
     calls = []
     original = Batch.validate
 
     def counting(self, expect, *a, **kw):
-        calls.append(getattr(expect, "name", None))
+        columns = set(self.data.dataframe.columns)
+        for e in expect.expectations:
+            wanted = {"_row", *_expectation_columns(e), *_condition_columns(getattr(e, "row_condition", None))}
+            calls.append((expect.name.rsplit("-", 1)[0], e.meta["rule_id"], columns == wanted))
         return original(self, expect, *a, **kw)
 
     monkeypatch.setattr(Batch, "validate", counting)
     audit(two_pemda().pemda("33", "Provinsi Jawa Tengah").inovasi().build())
-    assert sorted(calls) == ["iid-daftar_inovasi", "iid-indikator_inovasi", "iid-indikator_pemda"]
+    tables = {t for t, _, _ in calls}
+    assert tables == {"iid-daftar_inovasi", "iid-indikator_inovasi", "iid-indikator_pemda"}
+    assert all(narrow for _, _, narrow in calls)
+    from checks.gx_suites import load_suite
+
+    declared = sum(len(load_suite(2026, t.removeprefix("iid-"))) for t in tables)
+    assert len(calls) == declared  # each expectation of the suite files, validated once
+
+
+def test_gx_validates_without_fingerprinting_the_nation(monkeypatch):
+    """GX would hash every row of each batch into a marker nobody reads (1 s nationally);
+    the in-memory validation must not, and must still find what it finds."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    def refuse(df):
+        raise AssertionError("batch hashed")
+
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", refuse)
+    export = ExportBuilder().pemda("35.04", "Kab. Tulungagung").inovasi(kematangan="250").build()
+    run = engine.run_rules(export, CATALOG, as_of=pd.Timestamp("2026-07-01").date())
+    assert set(run.not_checked["rule_id"]) == {"BKT-09", "BKT-10"}  # no bukti/ folder; every GX rule ran
+    assert "KNS-04" in set(run.findings["rule_id"])  # a GX rule (Kematangan outside 0..111)

@@ -2,6 +2,7 @@
 process, and a worker that dies loses nothing."""
 
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -90,3 +91,24 @@ def test_a_gx_worker_that_dies_is_validated_here_again(tmp_path, monkeypatch):
     assert (tmp_path / "mati").exists()
     gx_rules = {r.id for r in all_rules().values() if isinstance(r, GxRule)}
     assert set(both.findings["rule_id"]) & gx_rules  # GX's findings are among them
+
+
+def test_a_gx_rule_that_raises_in_the_worker_is_reported_as_here(monkeypatch):
+    import checks.engine as engine
+
+    export = read_export(SAMPLE)
+    catalog = load_catalog(2026)
+    rules = dict(all_rules())
+    rule = next(r for r in rules.values() if isinstance(r, GxRule))
+
+    def broken(ctx):
+        raise ValueError("katalog rusak")
+
+    rules[rule.id] = replace(rule, check=broken)
+    monkeypatch.setattr(engine, "all_rules", lambda: rules)
+    alone = run_rules(export, catalog, as_of=AS_OF, workers=1)
+    both = run_rules(export, catalog, as_of=AS_OF, workers=2)
+    assert rule.id in set(alone.not_checked["rule_id"])
+    assert both.not_checked.equals(alone.not_checked)  # the same reason, naming ValueError
+    assert "ValueError" in " ".join(both.not_checked["alasan"])
+    assert both.findings.equals(alone.findings)
