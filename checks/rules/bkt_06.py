@@ -28,8 +28,9 @@ def check(ctx):
     no, _ = pd.factorize(has["no_indikator"].astype(str))
     group, _ = pd.factorize(no.astype(np.int64) * (int(sha.max(initial=0)) + 1) + sha)
     inovasi, _ = pd.factorize(has["id_inovasi"])
-    pairs = np.unique(np.stack([group, inovasi], axis=1), axis=0)
-    n = np.bincount(pairs[:, 0], minlength=int(group.max(initial=-1)) + 1)[group] if len(group) else group
+    width = int(inovasi.max(initial=0)) + 1
+    pair_groups = pd.unique(group.astype(np.int64) * width + inovasi) // width  # one per distinct (group, innovation)
+    n = np.bincount(pair_groups, minlength=int(group.max(initial=-1)) + 1)[group] if len(group) else group
     bad = n >= 2
     rows = has[bad]
     out = rows_to_findings(rows, "indikator_inovasi", "BKT-06", kolom="SHA256",
