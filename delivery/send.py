@@ -112,6 +112,16 @@ class DeliverySummary:
         STATUS_SUPERSEDED: "superseded",
     }
 
+    def merged(self, *others: "DeliverySummary") -> "DeliverySummary":
+        """This summary and `others` (parts of one delivery, in order) as one."""
+        whole = DeliverySummary()
+        for part in (self, *others):
+            for r in part.results:
+                whole.add(r)
+            whole.reconciled += [k for k in part.reconciled if k not in whole.reconciled]
+            whole.aborted = whole.aborted or part.aborted
+        return whole
+
     def add(self, r: ItemResult) -> None:
         self.results.append(r)
         getattr(self, self._LISTS[r.status]).append(r.kode_pemda)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
     from checks.metrics import Metrics
     from core.evidence import FactsCache
+    from delivery import DeliverySummary
     from reports import ReportFiles, RunInfo
     from store.history import RunRecord
 
@@ -439,7 +440,7 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     `<out>/outbox/`. Per-Pemda problems go to `result.failures`; a Pemda without an address to
     `result.unaddressed` (a failure only with `require_recipients`). Both are added only when
     the stage ends, so a retried stage (a database hiccup) does not list a problem twice."""
-    from delivery import DeliveryAborted, deliver, recipients_from_profil, report_messages
+    from delivery import DeliveryAborted, recipients_from_profil, report_messages
     from store.db import open_db
 
     book, _ = recipients_from_profil(result.export.tables.get("profil_pemda"), request.recipients,
@@ -459,11 +460,9 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
                             text={k: reports[k].text for k in html if reports[k].text},
                             score_change={k: reports[k].selisih_skor_terverifikasi for k in html})
     engine = open_db(settings.database_url)
+    outbox = result.outbox_dir or result.out_dir / "outbox"
     try:
-        summary = deliver(items, settings=settings, engine=engine, run_id=run_id,
-                          outbox_dir=result.outbox_dir or result.out_dir / "outbox", send=request.send,
-                          resend=request.resend,
-                          on_result=lambda r: progress.advance("kirim"))
+        summary = _deliver(items, settings, engine, run_id, outbox, request)
     except DeliveryAborted as exc:
         summary = exc.summary
         handled = {r.kode_pemda for r in summary.results}
@@ -490,6 +489,64 @@ def deliver_reports(result: AuditResult, reports: dict[str, "ReportFiles"], sett
     result.failures.extend(fails)
     result.unaddressed.extend(unaddressed)
     return counts
+
+
+def _deliver(items: list, settings: Settings, engine, run_id: str, outbox: Path,
+             request: JobRequest) -> "DeliverySummary":
+    """`delivery.deliver` over `items`. Into the outbox with `settings.workers` > 1, the items
+    are split between forked workers and this process (building and writing 546 messages is
+    CPU work; each Pemda is its own ledger key, and the database takes concurrent writers):
+    the same files and ledger rows, the results in the items' order. SMTP sends stay in this
+    process, one connection, one rate."""
+    from core.parallel import split, submit
+    from delivery import DeliveryAborted, deliver
+
+    def here(chunk: list, advance: bool) -> "DeliverySummary":
+        return deliver(chunk, settings=settings, engine=engine, run_id=run_id, outbox_dir=outbox, send=request.send,
+                       resend=request.resend, on_result=(lambda r: progress.advance("kirim")) if advance else None)
+
+    to_outbox = not (request.send and settings.smtp.configured)
+    if not to_outbox or settings.workers < 2 or len(items) < 2:
+        return here(items, True)
+    *theirs, mine = split(items, settings.workers)
+    with pool((settings, run_id, outbox, request), settings.workers - 1) as workers:
+        jobs = [(chunk, submit(workers, _deliver_in_worker, chunk)) for chunk in theirs]
+        parts: list = []
+        stopped: str | None = None
+        for chunk, job in jobs + [(mine, None)]:
+            if job is None or job.exception() is not None:  # this process's share, or a dead worker's
+                try:
+                    part = here(chunk, job is None)
+                except DeliveryAborted as exc:
+                    part = exc.summary
+            else:
+                part = job.result()
+                for _ in part.results:
+                    progress.advance("kirim")
+            stopped = stopped or part.aborted
+            parts.append(part)
+    summary = parts[0].merged(*parts[1:])
+    if stopped:
+        raise DeliveryAborted(summary, stopped)
+    return summary
+
+
+def _deliver_in_worker(chunk: list) -> "DeliverySummary":
+    """`delivery.deliver` of `chunk` into the outbox in a forked worker, on a database
+    connection of its own (the parent's pooled ones are not shared across processes)."""
+    from core.parallel import shared
+    from delivery import DeliveryAborted, deliver
+    from store.db import open_db
+
+    settings, run_id, outbox, request = shared()
+    engine = open_db(settings.database_url)
+    try:
+        return deliver(chunk, settings=settings, engine=engine, run_id=run_id, outbox_dir=outbox, send=request.send,
+                       resend=request.resend)
+    except DeliveryAborted as exc:  # its summary says why; the parent raises it for all
+        return exc.summary
+    finally:
+        engine.dispose()
 
 
 def _delivery_problem(r) -> str | None:

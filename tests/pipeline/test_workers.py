@@ -112,3 +112,25 @@ def test_a_gx_rule_that_raises_in_the_worker_is_reported_as_here(monkeypatch):
     assert both.not_checked.equals(alone.not_checked)  # the same reason, naming ValueError
     assert "ValueError" in " ".join(both.not_checked["alasan"])
     assert both.findings.equals(alone.findings)
+
+
+def test_an_outbox_worker_that_dies_loses_no_message(tmp_path, monkeypatch):
+    import delivery
+
+    parent = os.getpid()
+    real = delivery.deliver
+
+    def dies_in_a_worker(items, **kwargs):
+        if os.getpid() != parent:
+            (tmp_path / "mati").touch()
+            os._exit(9)
+        return real(items, **kwargs)
+
+    one, _ = _run(tmp_path, "satu", 1)
+    monkeypatch.setattr(delivery, "deliver", dies_in_a_worker)
+    out, summary = _run(tmp_path, "mati", 3)
+    assert (tmp_path / "mati").exists()
+    assert summary.failures == []
+    assert sorted(p.name for p in (out / "outbox").glob("*.eml")) == \
+        sorted(p.name for p in (one / "outbox").glob("*.eml"))
+    assert summary.delivery == _run(tmp_path, "satu-lagi", 1)[1].delivery
