@@ -509,22 +509,25 @@ def _deliver(items: list, settings: Settings, engine, run_id: str, outbox: Path,
     if not to_outbox or settings.workers < 2 or len(items) < 2:
         return here(items, True)
     *theirs, mine = split(items, settings.workers)
+    def here_or_stopped(chunk: list, advance: bool) -> "DeliverySummary":
+        try:
+            return here(chunk, advance)
+        except DeliveryAborted as exc:
+            return exc.summary
+
     with pool((settings, run_id, outbox, request), settings.workers - 1) as workers:
         jobs = [(chunk, submit(workers, _deliver_in_worker, chunk)) for chunk in theirs]
+        last = here_or_stopped(mine, True)  # this process's share while the workers do theirs
         parts: list = []
-        stopped: str | None = None
-        for chunk, job in jobs + [(mine, None)]:
-            if job is None or job.exception() is not None:  # this process's share, or a dead worker's
-                try:
-                    part = here(chunk, job is None)
-                except DeliveryAborted as exc:
-                    part = exc.summary
-            else:
-                part = job.result()
-                for _ in part.results:
-                    progress.advance("kirim")
-            stopped = stopped or part.aborted
-            parts.append(part)
+        for chunk, job in jobs:
+            if job is None or job.exception() is not None:  # a dead worker's share: here
+                parts.append(here_or_stopped(chunk, True))
+                continue
+            parts.append(job.result())
+            for _ in parts[-1].results:
+                progress.advance("kirim")
+    parts.append(last)
+    stopped = next((p.aborted for p in parts if p.aborted), None)
     summary = parts[0].merged(*parts[1:])
     if stopped:
         raise DeliveryAborted(summary, stopped)
