@@ -631,6 +631,13 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             marker.at("laporan")
             progress.start("laporan", len(codes))
             reports: dict = {}
+            if settings.workers > 1:  # the nation's report data before the workers fork, not in each
+                from reports import prepare_reports
+
+                try:
+                    prepare_reports(result)
+                except Exception:  # noqa: BLE001 - each report then meets the error and records it
+                    pass
             with pool((result, settings), settings.workers - 1) as workers:  # forked once, for every batch
                 for prov, batch in province_batches(codes):
                     reports.update(stage("laporan", render_batch, result, batch, settings, workers,
