@@ -89,14 +89,16 @@ def _fill_names(df: pd.DataFrame, export: Export) -> pd.DataFrame:
 
 def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id",
               data_docs: Path | None = None, evidence_cache: FactsCache | None = None,
-              evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1) -> RuleRun:
+              evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1,
+              while_waiting: Callable[[], object] | None = None) -> RuleRun:
     """Every non-contract rule once over the whole export, plus the export's SKM findings.
     With `evidence_cache` the evidence rules open only files not read on an earlier run;
     `evidence_map` runs their batches of files elsewhere (`flows.evidence`, Dask).
 
     With `workers` > 1 the GX validation runs in a forked worker (`core.parallel`) while this
     process runs the pandas rules: the two halves take about as long, on two cores at once.
-    The findings are the same either way, in the same order."""
+    The findings are the same either way, in the same order. `while_waiting` is called when
+    this process's half is done and GX's is not yet (work that needs no finding)."""
     from core.parallel import pool, submit
 
     ctx = RuleContext(export=export, catalog=catalog, as_of=as_of, evidence_cache=evidence_cache,
@@ -128,6 +130,8 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
             seconds["gx"] = time.perf_counter() - t
         _pandas_rules(ctx, runnable["pandas"], pandas_parts, errors, seconds)
         if gx_job is not None:
+            if while_waiting is not None and not gx_job.done():
+                while_waiting()
             if gx_job.exception() is None:
                 gx_found, gx_errors, seconds["gx"] = gx_job.result()
             else:  # the worker died (killed, out of memory): here, again

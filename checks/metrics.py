@@ -180,9 +180,28 @@ def _finding_keys(findings: pd.DataFrame, severity: str) -> pd.DataFrame:
     return keys.assign(**{f"_{severity}": True})
 
 
-def _slots(export: Export, catalog: Catalog, pemda: pd.Index, inv: pd.DataFrame,
-           findings: pd.DataFrame, k: pd.Series) -> pd.DataFrame:
-    """Every SPD slot per Pemda and SID slot per innovation, with claim, verified score, status."""
+@dataclass(frozen=True)
+class MetricsBase:
+    """What the metrics take from the export alone, before any finding is known: the Pemda,
+    their innovations, and every slot with its answer. `metrics_base` computes it while GX
+    still validates in its worker (`checks.engine.run_rules(while_waiting=...)`); frozen, and
+    never changed by `region_metrics` (which builds new frames from it)."""
+
+    pemda: pd.Index
+    inv: pd.DataFrame
+    answered_slots: pd.DataFrame | None
+
+
+def metrics_base(export: Export, catalog: Catalog) -> MetricsBase:
+    pemda = _pemda_codes(export)
+    inv = _innovations(export)
+    inv = inv[inv["kode_pemda"].isin(pemda)]
+    scored = export.kind != "daftar" and export.tables.get("indikator_inovasi") is not None
+    return MetricsBase(pemda, inv, _answered_slots(export, catalog, pemda, inv) if scored else None)
+
+
+def _answered_slots(export: Export, catalog: Catalog, pemda: pd.Index, inv: pd.DataFrame) -> pd.DataFrame:
+    """Every SPD slot per Pemda and SID slot per innovation, with its bobot and answer."""
     spd = pd.DataFrame({"no_indikator": catalog.spd_numbers, "bobot": [i.bobot for i in catalog.spd]})
     sid = pd.DataFrame({"no_indikator": catalog.sid_numbers, "bobot": [i.bobot for i in catalog.sid]})
     spd_slots = pd.DataFrame({"kode_pemda": pemda, "id_inovasi": ""}).merge(spd, how="cross")
@@ -197,7 +216,13 @@ def _slots(export: Export, catalog: Catalog, pemda: pd.Index, inv: pd.DataFrame,
     s = pd.concat([spd_slots, sid_slots], ignore_index=True)
     s = s.merge(answers, on=keys, how="left")
     s["parameter"] = pd.to_numeric(s["parameter"], errors="coerce")
-    s = s.merge(_finding_keys(findings, "error"), on=keys, how="left")
+    return s
+
+
+def _slots(answered: pd.DataFrame, catalog: Catalog, findings: pd.DataFrame, k: pd.Series) -> pd.DataFrame:
+    """Every slot (`_answered_slots`) with claim, verified score, status."""
+    keys = ["kode_pemda", "id_inovasi", "no_indikator"]
+    s = answered.merge(_finding_keys(findings, "error"), on=keys, how="left")
     s = s.merge(_finding_keys(findings, "warning"), on=keys, how="left")
     answered = s["parameter"].notna()
     err = s["_error"].eq(True)
@@ -219,7 +244,8 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
-def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> Metrics:
+def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog,
+                   base: MetricsBase | None = None) -> Metrics:
     """Region metrics of rules.md: IID as claimed and as verified, problem share, counts.
 
     - Pemda: every known `kode_pemda` in any table; n = innovations of `daftar_inovasi`
@@ -242,10 +268,9 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> 
     from core.findings import findings as as_findings
 
     findings = as_findings(findings)
-    pemda = _pemda_codes(export)
-    inv = _innovations(export)
-    inv = inv[inv["kode_pemda"].isin(pemda)]
-    scored = export.kind != "daftar" and export.tables.get("indikator_inovasi") is not None
+    base = base or metrics_base(export, catalog)
+    pemda, inv = base.pemda, base.inv
+    scored = base.answered_slots is not None
 
     r = _pemda_names(pemda).set_index("kode_pemda")
     n = inv.groupby("kode_pemda").size().reindex(pemda, fill_value=0)
@@ -269,7 +294,7 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog) -> 
 
     inov = inv[["kode_pemda", "id_inovasi", "judul_inovasi"]].copy()
     if scored:
-        slot = _slots(export, catalog, pemda, inv, findings, k)
+        slot = _slots(base.answered_slots, catalog, findings, k)
         per = 100.0 / catalog.total_maksimum
         g = slot.groupby(["kode_pemda", "kelompok"])[["skor_klaim", "skor_terverifikasi"]].sum().unstack(fill_value=0.0)
         for src, part in (("skor_klaim", "klaim"), ("skor_terverifikasi", "terverifikasi")):

@@ -232,11 +232,13 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
     batches elsewhere (`flows.evidence`: Prefect tasks, Dask); with `workers` > 1, GX validates
     in a forked worker beside the pandas rules."""
     from checks.engine import run_rules
-    from checks.metrics import region_metrics
+    from checks.metrics import metrics_base, region_metrics
 
+    base: list = []  # the findings-free part of the metrics, while GX still validates
     result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs, evidence_cache=evidence_cache,
-                       evidence_map=evidence_map, workers=workers)
-    metrics = region_metrics(export, result.findings, catalog)
+                       evidence_map=evidence_map, workers=workers,
+                       while_waiting=lambda: base.append(metrics_base(export, catalog)))
+    metrics = region_metrics(export, result.findings, catalog, base[0] if base else None)
     return result.findings, metrics, result.not_checked, coverage_of(export, metrics, result.findings, result.not_checked, catalog)
 
 

@@ -99,3 +99,22 @@ def test_real_innovation_list_export_has_counts_but_no_scores():
     assert r["skor_klaim"].isna().all() and r["persen_indikator_bermasalah"].isna().all()
     assert r["predikat_klaim"].isna().all()
     assert m.slot.empty
+
+
+def test_a_base_computed_before_the_findings_gives_the_same_metrics_and_stays_unchanged(planted):
+    """The engine computes `metrics_base` while GX validates; one base serves any findings."""
+    from checks.metrics import metrics_base
+    from ingest import read_export
+
+    export = read_export(SAMPLE / "ekspor-2026")
+    base = metrics_base(export, CATALOG)
+    before = base.answered_slots.copy()
+    findings = make_findings(planted)
+    with_base = region_metrics(export, findings, CATALOG, base)
+    again = region_metrics(export, make_findings(planted.iloc[:0]), CATALOG, base)  # no findings: full scores
+    pd.testing.assert_frame_equal(base.answered_slots, before)
+    alone = region_metrics(export, findings, CATALOG)
+    for name in ("ringkasan", "inovasi", "slot", "per_aturan"):
+        pd.testing.assert_frame_equal(getattr(with_base, name), getattr(alone, name))
+    assert (again.ringkasan["skor_terverifikasi"] >= with_base.ringkasan["skor_terverifikasi"]).all()
+    assert (again.ringkasan["skor_terverifikasi"] > with_base.ringkasan["skor_terverifikasi"]).any()
