@@ -1,7 +1,8 @@
 """The other cores: forked worker processes that read this process's data in place.
 
-The work worth spreading (GX validating the national tables, rendering 546 reports, writing
-the export cache) reads a gigabyte of frames this process already holds. A forked child
+The work worth spreading (GX validating the national tables, rendering 546 reports, building
+and writing their outbox messages, writing the export cache) reads a gigabyte of frames this
+process already holds. A forked child
 shares those pages copy-on-write, so nothing is pickled across; spawn, a queue or a task
 server would have to serialize the nation to every worker first. What goes back is small
 (findings, report file names).
