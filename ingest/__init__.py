@@ -22,7 +22,7 @@ __all__ = ["read_export", "select_region", "Export"]
 
 
 def read_export(path: Path, year: int | None = None, region: str | None = None,
-                cache_dir: Path | None = None, cache_in_background: bool = False) -> Export:
+                cache_dir: Path | None = None, cache_in_background: bool = False, workers: int = 1) -> Export:
     """Read and validate an export against the catalog of `year` (default: the current
     guideline year; the allowed values of the contracts come from it). Bad input →
     `UsageError` / `UnreadableExport` (one bilingual line) or SKM findings in
@@ -35,10 +35,14 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
     With `cache_dir`, the raw read goes through the export cache there (`ingest.cache`): the
     same export read again is read from Parquet, a region only its own rows; with
     `cache_in_background` a new entry is written by a forked child while the reading goes on
-    (`ingest.cache.wait_for_writes` waits for it)."""
+    (`ingest.cache.wait_for_writes` waits for it). With `workers` > 1 the Pandera contracts
+    run in a forked worker (`core.parallel`) while this process links the tables: the same
+    findings, in the same order."""
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
+    from core.parallel import can_fork, pool, submit
     from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table, run_rule_checks
+    from ingest.contracts import validate
     from ingest.readers import read_raw
     from ingest.region import narrow_raw
 
@@ -51,17 +55,26 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
         if region is not None:
             raw = narrow_raw(raw, region)
     catalog = load_catalog(year or DEFAULT_YEAR)
-    stages = {key: Stage(rt, catalog) for key, rt in raw.tables.items()}
-    daftar = stages.get("daftar_inovasi")
-    if daftar is not None:
-        if daftar.has("pemda") or daftar.has("kode_pemda"):
-            daftar.kode = pemda_codes(daftar)
-        derive_ids(daftar)
-    if "indikator_inovasi" in stages:
-        link_indicators(stages["indikator_inovasi"], daftar)
-    for key in ("indikator_pemda", "profil_pemda"):
-        if key in stages:
-            region_table(stages[key])
+    beside = workers > 1 and can_fork()
+    stages = {key: Stage(rt, catalog, check_contracts=not beside) for key, rt in raw.tables.items()}
+    texts = {key: (stage.table.key, stage.text) for key, stage in stages.items()}
+    with pool((texts, catalog), 1 if beside else 0) as worker:  # the contracts beside the linking
+        jobs = {key: submit(worker, _contract_in_worker, key) for key in stages} if worker is not None else {}
+        daftar = stages.get("daftar_inovasi")
+        if daftar is not None:
+            if daftar.has("pemda") or daftar.has("kode_pemda"):
+                daftar.kode = pemda_codes(daftar)
+            derive_ids(daftar)
+        if "indikator_inovasi" in stages:
+            link_indicators(stages["indikator_inovasi"], daftar)
+        for key in ("indikator_pemda", "profil_pemda"):
+            if key in stages:
+                region_table(stages[key])
+        if beside:
+            for key, stage in stages.items():  # the contract's findings first, as `Stage` puts them
+                job = jobs.get(key)
+                ok = job is not None and job.exception() is None  # else (a dead worker) here
+                stage.parts.insert(0, job.result() if ok else validate(stage.table.key, stage.text, catalog))
     tables: dict[str, pd.DataFrame] = {}
     findings = []
     for key, stage in stages.items():
@@ -76,6 +89,17 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
         bukti_dir=raw.bukti_dir,
         tahun_penilaian=_tahun(tables.get("profil_pemda")),
     )
+
+
+def _contract_in_worker(key: str) -> pd.DataFrame:
+    """`ingest.contracts.validate` of one table in a forked worker, on the cleaned text its
+    pool shares (`read_export`)."""
+    from core.parallel import shared
+    from ingest.contracts import validate
+
+    texts, catalog = shared()
+    table_key, text = texts[key]
+    return validate(table_key, text, catalog)
 
 
 def _tahun(profil: pd.DataFrame | None) -> int | None:

@@ -208,14 +208,14 @@ def in_process(name: str, fn: Callable[..., T], *args: Any, label: str | None = 
 
 
 def load(export_path: Path, region: str | None = None, year: int | None = None,
-         cache_dir: Path | None = None, cache_in_background: bool = False) -> Export:
+         cache_dir: Path | None = None, cache_in_background: bool = False, workers: int = 1) -> Export:
     """Ingest + contracts (SKM findings); narrowed to one Pemda when `region` is given; the raw
     read through the export cache in `cache_dir` when given (a new entry written by a forked
     child with `cache_in_background`: `ingest.cache.wait_for_writes`)."""
     from ingest import read_export, select_region
 
     export = read_export(Path(export_path), year=year, region=region, cache_dir=cache_dir,
-                         cache_in_background=cache_in_background)
+                         cache_in_background=cache_in_background, workers=workers)
     return select_region(export, region) if region else export
 
 
@@ -274,7 +274,7 @@ def _run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str
                as_of: date | None, data_docs: bool,
                evidence_map: Callable[[Callable, list], list] | None) -> AuditResult:
     export = load(export_path, region, year, settings.state_dir / EXPORT_CACHE_FOLDER,
-                  cache_in_background=settings.workers > 1)
+                  cache_in_background=settings.workers > 1, workers=settings.workers)
     catalog = load_catalog(resolve_year(export, year, settings))
     as_of = as_of or today()
     out_dir = Path(out_dir)

@@ -134,3 +134,52 @@ def test_an_outbox_worker_that_dies_loses_no_message(tmp_path, monkeypatch):
     assert sorted(p.name for p in (out / "outbox").glob("*.eml")) == \
         sorted(p.name for p in (one / "outbox").glob("*.eml"))
     assert summary.delivery == _run(tmp_path, "satu-lagi", 1)[1].delivery
+
+
+def _messy_export(tmp_path: Path) -> Path:
+    from ingest_builders import daftar, indikator, innovation, write_csv
+
+    folder = tmp_path / "berantakan"
+    folder.mkdir()
+    write_csv(folder / "daftar_inovasi.csv", daftar(
+        innovation(),
+        innovation(**{"Judul Inovasi": "Layanan Dua", "Jenis": "Teknologi", "Kematangan": "delapan"}),
+        innovation(**{"Judul Inovasi": "Layanan Tiga", "Tahapan Inovasi": "Selesai", "Tanggal Input": "31-02-2025"}),
+        innovation(**{"Judul Inovasi": "Layanan Empat", "Pemda": "Kabupaten Entah"}),
+    ))
+    sid = indikator()
+    sid.loc[sid.index[:3], sid.columns[-1]] = "x"
+    write_csv(folder / "indikator_inovasi.csv", sid)
+    return folder
+
+
+def test_contracts_in_a_worker_give_the_findings_of_one_process(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "ingest"))
+    path = _messy_export(tmp_path)
+    alone = read_export(path)
+    beside = read_export(path, workers=2)
+    assert len(alone.findings) >= 3 and {"SKM-02", "SKM-03"} <= set(alone.findings["rule_id"])
+    assert beside.findings.equals(alone.findings)
+    for key in alone.tables:
+        assert beside.tables[key].equals(alone.tables[key])
+
+
+def test_a_contract_worker_that_dies_is_validated_here(tmp_path, monkeypatch):
+    import ingest.contracts as contracts
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "ingest"))
+    path = _messy_export(tmp_path)
+    alone = read_export(path)
+    parent = os.getpid()
+    real = contracts.validate
+
+    def dies_in_a_worker(*args):
+        if os.getpid() != parent:
+            (tmp_path / "mati").touch()
+            os._exit(9)
+        return real(*args)
+
+    monkeypatch.setattr(contracts, "validate", dies_in_a_worker)
+    beside = read_export(path, workers=2)
+    assert (tmp_path / "mati").exists()
+    assert beside.findings.equals(alone.findings)
