@@ -90,6 +90,7 @@ class NationIndex:
 
     frames: dict[str, pd.DataFrame]
     positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
+    _first: dict[tuple[str, str], dict[str, dict[Any, dict]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, result) -> "NationIndex":
@@ -131,6 +132,21 @@ class NationIndex:
         idx = cls(frames, {k: _indices(v) for k, v in frames.items()})
         result.__dict__["_reports_index"] = (ids, idx)
         return idx
+
+    def first_records(self, name: str, key: str, kode: str) -> dict[Any, dict]:
+        """The first row (a dict) of each `key` value among `kode`'s rows of frame `name`, in
+        row order: what `rows(name, kode).drop_duplicates(key).to_dict("records")` gives,
+        converted once for the whole nation (per process) instead of once per report."""
+        if (name, key) not in self._first:
+            df = self.frames.get(name)
+            per: dict[str, dict[Any, dict]] = {}
+            if df is not None and len(df) and key in df.columns and "kode_pemda" in df.columns:
+                kodes = df["kode_pemda"].astype("string").str.strip()  # as `_indices` keys them
+                for k, rec in zip(kodes.tolist(), df.to_dict("records")):
+                    if k is not pd.NA:
+                        per.setdefault(k, {}).setdefault(rec[key], rec)
+            self._first[(name, key)] = per
+        return self._first[(name, key)].get(str(kode), {})
 
     def rows(self, name: str, kode: str) -> pd.DataFrame:
         df = self.frames.get(name)

@@ -154,15 +154,12 @@ class PemdaReport:
     # -- pieces ----------------------------------------------------------------------------
     def _innovations(self) -> list[dict]:
         """Innovations in report order: rank (most score lost first), then by findings."""
+        nation = NationIndex.of(self.result)
         info: dict[str, dict] = {}
         if len(self.daftar) and "id_inovasi" in self.daftar.columns:
-            for r in self.daftar.drop_duplicates("_id").to_dict("records"):
-                info[r["_id"]] = r
-        ranks: dict[str, dict] = {}
-        if len(self.inovasi):
-            for r in self.inovasi.drop_duplicates("_id").to_dict("records"):
-                ranks[r["_id"]] = r
-        fcount = NationIndex.of(self.result).rows("temuan_inovasi", self.kode).set_index("_inov").to_dict("index")
+            info = nation.first_records("daftar", "_id", self.kode)
+        ranks: dict[str, dict] = nation.first_records("inovasi", "_id", self.kode) if len(self.inovasi) else {}
+        fcount = nation.first_records("temuan_inovasi", "_inov", self.kode)
         ids = list(dict.fromkeys([*ranks.keys(), *fcount.keys(), *info.keys()]))
         ids = [i for i in ids if i]
         out = []
@@ -570,7 +567,9 @@ def prepare_reports(result) -> None:
     """Compute what every report slices from the nation (`NationIndex`: ordered findings,
     keys, fixes) now, once: workers forked afterwards inherit it instead of each computing
     it again (~1.5 s nationally)."""
-    NationIndex.of(result)
+    nation = NationIndex.of(result)
+    for name, key in (("daftar", "_id"), ("inovasi", "_id"), ("temuan_inovasi", "_inov")):
+        nation.first_records(name, key, "")
 
 
 def render_pemda_html(
