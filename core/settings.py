@@ -176,11 +176,6 @@ REGULASI_DATE_WINDOW_CHARS = 80
 #: seeks over box headers only, never reading the media data.
 MP4_MAX_BOXES = 1000
 
-#: Outbox messages written at once: each `.eml` is fsynced (with its folder) before its ledger
-#: row says it is in the outbox, ~3 ms of waiting on the disk that the next messages' building
-#: fills (546 messages: 3.7 s → ~2 s). SMTP sends stay one at a time on one connection.
-OUTBOX_WRITE_THREADS = 4
-
 #: Worker processes for the CPU-bound stages (GX beside the pandas rules, the reports, the
 #: export cache write), by default one per core this process may use, at most this many:
 #: beyond four the national run is bound by the parts that stay in one process (reading,

@@ -388,84 +388,28 @@ def deliver(
     todo = [i for i in items if only is None or str(i.kode_pemda) == str(only)]
     if only is not None and not todo:
         raise UsageError(f"Pemda {only} tidak ada di antara laporan", f"no report for Pemda {only}")
-
-    def one(item: ReportMessage) -> ItemResult:
-        return deliver_one(item, settings=settings, run_id=run_id, outbox_dir=outbox_dir, send=send,
-                           resend=resend, ledger=ledger, transport=transport, limiter=limiter, sleep=sleep, now=now)
-
-    # SMTP: one message at a time over the one connection. The outbox: a few files written at
-    # once, so one file's fsync overlaps the next message's building (`OUTBOX_WRITE_THREADS`).
-    ahead = _Ahead(one, todo, 1 if use_smtp else limits.OUTBOX_WRITE_THREADS)
     try:
-        for r in ahead:  # loop over Pemda, in order: one message each
+        for item in todo:  # loop over Pemda: one message each
+            try:
+                r = deliver_one(item, settings=settings, run_id=run_id, outbox_dir=outbox_dir, send=send,
+                                resend=resend, ledger=ledger, transport=transport, limiter=limiter,
+                                sleep=sleep, now=now)
+            except DeliveryAborted as e:
+                for prev in e.summary.results:
+                    summary.add(prev)
+                raise DeliveryAborted(summary, e.summary.aborted or "") from e
             summary.add(r)
             if on_result is not None:
                 on_result(r)
             reason = guard.record(r)
             if reason:
                 log.error("delivery stopped: %s", reason)
-                for late in ahead.stop():  # already written when the guard tripped: still recorded
-                    summary.add(late)
                 raise DeliveryAborted(summary, reason)
-    except DeliveryAborted as e:
-        if e.summary is summary:
-            raise
-        for prev in e.summary.results:
-            summary.add(prev)
-        for late in ahead.stop():
-            summary.add(late)
-        raise DeliveryAborted(summary, e.summary.aborted or "") from e
     finally:
-        ahead.stop()
         if transport is not None:
             transport.close()
     log.info("delivery %s: %s", run_id, summary.counts())
     return summary
-
-
-class _Ahead:
-    """`fn(item)` for each item, results yielded in the items' order. With `threads` > 1, up
-    to twice that many items run ahead in threads (each Pemda is its own ledger key, so their
-    order does not matter to the ledger); with 1, each item runs when its result is asked for,
-    so nothing runs after a stop. `stop()` cancels what has not started and returns the results
-    of what had (their files and ledger rows exist); an error of one surfaces in order."""
-
-    def __init__(self, fn: Callable[[ReportMessage], ItemResult], items: list[ReportMessage], threads: int) -> None:
-        from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._fn, self._items, self._next = fn, items, 0
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="outbox") if threads > 1 else None
-        self._window = 2 * threads
-        self._pending: "deque" = deque()
-
-    def _fill(self) -> None:
-        while self._pool is not None and len(self._pending) < self._window and self._next < len(self._items):
-            self._pending.append(self._pool.submit(self._fn, self._items[self._next]))
-            self._next += 1
-
-    def __iter__(self):
-        if self._pool is None:
-            while self._next < len(self._items):
-                self._next += 1
-                yield self._fn(self._items[self._next - 1])
-            return
-        self._fill()
-        while self._pending:
-            job = self._pending.popleft()
-            self._fill()
-            yield job.result()
-
-    def stop(self) -> list[ItemResult]:
-        late: list[ItemResult] = []
-        if self._pool is None:
-            return late
-        while self._pending:
-            job = self._pending.popleft()
-            if not job.cancel() and job.exception() is None:
-                late.append(job.result())
-        self._pool.shutdown(wait=True)
-        return late
 
 
 def _newest_per_pemda(ledger: Ledger, paths: list[Path]) -> list[tuple[Path, EmailMessage, bool]]:

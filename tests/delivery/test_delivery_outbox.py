@@ -159,8 +159,8 @@ def test_subject_takes_the_change_the_report_shows_over_ringkasan():
     assert subjects["35.05"].endswith("skor terverifikasi 60,00 (Inovatif)")
 
 
-def test_many_messages_written_at_once_each_once_and_listed_in_order(engine, tmp_path, no_smtp_settings):
-    items = nation(40)  # more than OUTBOX_WRITE_THREADS x 2: several windows of threads
+def test_many_messages_each_written_once_and_listed_in_order(engine, tmp_path, no_smtp_settings):
+    items = nation(40)
     seen: list[str] = []
     summary = deliver(items, settings=no_smtp_settings, engine=engine, run_id="r1",
                       outbox_dir=tmp_path / "outbox", send=False, on_result=lambda r: seen.append(r.kode_pemda))
