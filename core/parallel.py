@@ -81,6 +81,21 @@ def submit(workers: Executor, fn: Callable[..., Any], *args: Any) -> Future | No
         return None
 
 
+def spread(workers: Executor, items: list, parts: int, in_worker: Callable[[list], Any],
+           here: Callable[[list], Any]) -> list[tuple[list, Any, bool]]:
+    """`items` in `parts` chunks (`split`): all but the last go to `workers` (`in_worker(chunk)`),
+    the last is done by `here(chunk)` meanwhile, and a chunk whose worker died (or whose pool
+    is broken) by `here` afterwards. Returns (chunk, result, done by a worker) in chunk order."""
+    *theirs, mine = split(items, parts) or [[]]
+    jobs = [(chunk, submit(workers, in_worker, chunk)) for chunk in theirs]
+    last = here(mine)  # this process's share while the workers do theirs
+    out = []
+    for chunk, job in jobs:
+        ok = job is not None and job.exception() is None
+        out.append((chunk, job.result(), True) if ok else (chunk, here(chunk), False))
+    return out + [(mine, last, False)]
+
+
 def split(items: list, parts: int) -> list[list]:
     """`items` in at most `parts` contiguous chunks of near-equal length (order kept)."""
     parts = max(1, min(parts, len(items)))

@@ -388,22 +388,19 @@ def render_batch(result: AuditResult, codes: list[str], settings: Settings,
     mailed again (delivery skips a report whose content hash it already sent). The run id is
     on the index page and in `run.json`.
     """
-    from core.parallel import split, submit
+    from core.parallel import spread
 
     if workers is None or len(codes) < 2:
         done, fails = _render_codes(result, codes, settings, progress.advance)
         result.failures.extend(fails)
         return done
-    *theirs, mine = split(codes, settings.workers)  # the pool has workers - 1 processes
-    jobs = [(chunk, submit(workers, _render_in_worker, chunk)) for chunk in theirs]
-    done, fails = _render_codes(result, mine, settings, progress.advance)
-    for chunk, job in jobs:
-        got = job.result() if job is not None and job.exception() is None else None
-        if got is None:  # the worker died (killed, out of memory) or the pool is broken: here, again
-            got = _render_codes(result, chunk, settings, None)
-        done.update(got[0])
-        fails.extend(got[1])
-        for _ in chunk:
+    done, fails = {}, []
+    for chunk, (got, their_fails), by_worker in spread(
+            workers, codes, settings.workers,  # the pool has workers - 1 processes
+            _render_in_worker, lambda chunk: _render_codes(result, chunk, settings, progress.advance)):
+        done.update(got)
+        fails.extend(their_fails)
+        for _ in chunk if by_worker else ():
             progress.advance("laporan")
     result.failures.extend(fails)
     return {k: done[k] for k in codes if k in done}
@@ -500,35 +497,29 @@ def _deliver(items: list, settings: Settings, engine, run_id: str, outbox: Path,
     CPU work; each Pemda is its own ledger key, and the database takes concurrent writers):
     the same files and ledger rows, the results in the items' order. SMTP sends stay in this
     process, one connection, one rate."""
-    from core.parallel import split, submit
+    from core.parallel import spread
     from delivery import DeliveryAborted, deliver
 
-    def here(chunk: list, advance: bool) -> "DeliverySummary":
+    def here(chunk: list) -> "DeliverySummary":
         return deliver(chunk, settings=settings, engine=engine, run_id=run_id, outbox_dir=outbox, send=request.send,
-                       resend=request.resend, on_result=(lambda r: progress.advance("kirim")) if advance else None)
+                       resend=request.resend, on_result=lambda r: progress.advance("kirim"))
 
     to_outbox = not (request.send and settings.smtp.configured)
     if not to_outbox or settings.workers < 2 or len(items) < 2:
-        return here(items, True)
-    *theirs, mine = split(items, settings.workers)
-    def here_or_stopped(chunk: list, advance: bool) -> "DeliverySummary":
+        return here(items)
+
+    def here_or_stopped(chunk: list) -> "DeliverySummary":
         try:
-            return here(chunk, advance)
+            return here(chunk)
         except DeliveryAborted as exc:
             return exc.summary
 
+    parts = []
     with pool((settings, run_id, outbox, request), settings.workers - 1) as workers:
-        jobs = [(chunk, submit(workers, _deliver_in_worker, chunk)) for chunk in theirs]
-        last = here_or_stopped(mine, True)  # this process's share while the workers do theirs
-        parts: list = []
-        for chunk, job in jobs:
-            if job is None or job.exception() is not None:  # a dead worker's share: here
-                parts.append(here_or_stopped(chunk, True))
-                continue
-            parts.append(job.result())
-            for _ in parts[-1].results:
+        for _, part, by_worker in spread(workers, items, settings.workers, _deliver_in_worker, here_or_stopped):
+            parts.append(part)
+            for _ in part.results if by_worker else ():
                 progress.advance("kirim")
-    parts.append(last)
     stopped = next((p.aborted for p in parts if p.aborted), None)
     summary = parts[0].merged(*parts[1:])
     if stopped:

@@ -6,7 +6,7 @@ from concurrent.futures import BrokenExecutor
 
 import pytest
 
-from core.parallel import available_cores, can_fork, in_background, pool, shared, split, submit
+from core.parallel import available_cores, can_fork, in_background, pool, shared, split, spread, submit
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
 
@@ -58,3 +58,22 @@ def test_split_keeps_order_and_sizes_near_equal():
 
 def test_available_cores_is_at_least_one():
     assert 1 <= available_cores() <= (os.cpu_count() or 1)
+
+
+def _tag_in_worker(chunk: list) -> list:
+    if 13 in chunk:
+        os._exit(5)  # a worker killed on this chunk
+    return [("worker", os.getpid(), x) for x in chunk]
+
+
+def test_spread_keeps_chunk_order_and_redoes_a_dead_workers_chunk_here():
+    here = lambda chunk: [("here", os.getpid(), x) for x in chunk]  # noqa: E731
+    with pool(None, 2) as workers:
+        out = spread(workers, list(range(9)), 3, _tag_in_worker, here)
+    assert [c for c, _, _ in out] == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    assert [x for _, r, _ in out for _, _, x in r] == list(range(9))
+    assert [by for _, _, by in out] == [True, True, False]
+    assert all(pid != os.getpid() for _, pid, _ in out[0][1]) and all(pid == os.getpid() for _, pid, _ in out[2][1])
+    with pool(None, 1) as workers:
+        died = spread(workers, [12, 13, 14, 15], 2, _tag_in_worker, here)
+    assert [(by, [who for who, _, _ in r]) for _, r, by in died] == [(False, ["here", "here"]), (False, ["here", "here"])]
