@@ -51,30 +51,21 @@ class Stage:
         self.table = TABLES[raw.key]
         self.catalog = catalog
         frame = raw.frame
-        data_cols = [c for c in frame.columns if c != "baris"]
         extra = {c.name: c.kosong for c in self.table.columns}
-        text = pd.DataFrame({c: normalize.clean_text(frame[c], extra.get(c, ())) for c in data_cols},
-                            index=frame.index)
-        keep = text.notna().any(axis=1) if data_cols else pd.Series(False, index=frame.index)
-        text = text[keep].reset_index(drop=True)
-        baris = frame.loc[keep.to_numpy(), "baris"].reset_index(drop=True) if len(frame) else frame["baris"]
-        for col in text.columns:
-            if col == "jenis_file":
-                text[col] = normalize.normalize_jenis_file(text[col])
-            elif col == "parameter":
-                text[col] = normalize.normalize_parameter(text[col])
-            elif col == "no_indikator":
-                text[col] = normalize.normalize_indicator_no(text[col])
-            elif col == "kode_pemda":
-                text[col] = normalize.normalize_kode_pemda(text[col])
-            if col in catalog.nilai_sah:
-                offered = catalog.nilai_sah[col] + catalog.nilai_aplikasi.get(col, ())
-                text[col] = normalize.canonical_choices(text[col], offered)
+        columns = {c: self._clean(c, frame[c], extra.get(c, ())) for c in frame.columns if c != "baris"}
+        keep = _any_present(columns.values(), len(frame))
+        if keep.all():  # the usual case: no row to drop, so no copy to make
+            text = pd.DataFrame(columns, copy=False)
+            baris = frame["baris"]
+        else:
+            text = pd.DataFrame({c: s[keep] for c, s in columns.items()}, index=frame.index[keep])
+            baris = frame.loc[keep, "baris"]
+        text.index = pd.RangeIndex(len(text))
         self.text = text
         #: partial findings; the contract's first (`check_contracts=False`: the caller puts
         #: `validate`'s there itself, computed elsewhere, before `finish`)
         self.parts: list[pd.DataFrame] = [validate(self.table.key, text, catalog)] if check_contracts else []
-        typed = text.copy()
+        typed = text.copy(deep=False)  # parsed columns replace theirs; `text` keeps its own
         for c in self.table.columns:
             if c.name in typed.columns and c.kind in _PARSERS:
                 typed[c.name] = _PARSERS[c.kind](text[c.name])
@@ -92,11 +83,40 @@ class Stage:
         #: indicator rows may name their innovation by Pemda + title instead of `ID Inovasi`
         self.refers_by_title = False
 
+    def _clean(self, col: str, raw: pd.Series, markers: tuple[str, ...]) -> pd.Series:
+        """One column's cleaned text with its spellings and code forms fixed."""
+        text = normalize.clean_text(raw, markers)
+        if col == "jenis_file":
+            text = normalize.normalize_jenis_file(text)
+        elif col == "parameter":
+            text = normalize.normalize_parameter(text)
+        elif col == "no_indikator":
+            text = normalize.normalize_indicator_no(text)
+        elif col == "kode_pemda":
+            text = normalize.normalize_kode_pemda(text)
+        if col in self.catalog.nilai_sah:
+            offered = self.catalog.nilai_sah[col] + self.catalog.nilai_aplikasi.get(col, ())
+            text = normalize.canonical_choices(text, offered)
+        return text
+
     def has(self, *cols: str) -> bool:
         return all(c in self.text.columns for c in cols)
 
     def add(self, part: pd.DataFrame) -> None:
         self.parts.append(part)
+
+
+def _any_present(columns, n: int) -> np.ndarray:
+    """Rows with a value in at least one of `columns` (a row that is empty everywhere is a
+    blank line of the sheet, not a record). Each column is only looked at where the columns
+    before it were all empty."""
+    present = np.zeros(n, dtype=bool)
+    for s in columns:
+        todo = np.flatnonzero(~present)
+        if not len(todo):
+            break
+        present[todo] = pd.notna(s.to_numpy()[todo])
+    return present
 
 
 def pemda_codes(stage: Stage, rows: pd.Series | None = None) -> pd.Series:

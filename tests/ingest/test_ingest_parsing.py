@@ -7,7 +7,7 @@ import pytest
 from ingest_builders import daftar, indikator, innovation, write_csv, write_workbook
 
 from ingest import read_export
-from ingest.normalize import header_key, parse_date, parse_number
+from ingest.normalize import DISTINCT_SAMPLE, clean_text, header_key, parse_date, parse_number
 
 
 @pytest.mark.parametrize(
@@ -76,6 +76,34 @@ def test_what_other_systems_write_for_an_empty_cell_is_missing_and_audited_as_em
     f = run_rules(e, load_catalog(2026), as_of=date(2026, 7, 1)).findings
     assert set(f.loc[f["rule_id"] == "LKP-05", "kolom"]) >= {"Koordinat"}
     assert "KNS-07" not in set(f["rule_id"])
+
+
+@pytest.mark.parametrize("distinct", [True, False], ids=["file-names-each-once", "few-values-repeated"])
+def test_long_columns_are_cleaned_alike_whether_their_values_repeat_or_not(distinct):
+    """A long column of values written once (cleaned value by value) and one of a few
+    values repeated (cleaned through its distinct values): padding stripped, markers any
+    case and every kind of missing become NaN, the rest kept as written."""
+    n = 4 * DISTINCT_SAMPLE
+    written = [f" dok-{i if distinct else i % 7}.pdf " for i in range(n)]
+    written[3], written[10], written[11], written[12], written[13] = "N/A", None, float("nan"), pd.NA, 12
+    cleaned = clean_text(pd.Series(written, dtype=object), extra_markers=["Belum"])
+    written[20] = "  belum "
+    cleaned_with_marker = clean_text(pd.Series(written, dtype=object), extra_markers=["Belum"])
+    assert cleaned.dtype == object and len(cleaned) == n
+    assert cleaned[0] == "dok-0.pdf" and cleaned[n - 1] == f"dok-{n - 1 if distinct else (n - 1) % 7}.pdf"
+    assert cleaned[13] == "12"
+    assert cleaned[[3, 10, 11, 12]].map(type).tolist() == [float] * 4 and cleaned[[3, 10, 11, 12]].isna().all()
+    assert pd.isna(cleaned_with_marker[20]) and cleaned_with_marker.drop(20).equals(cleaned.drop(20))
+
+
+def test_a_blank_line_between_records_is_no_record(tmp_path):
+    rows = daftar(innovation(no=1, judul_inovasi="Satu"), innovation(no=2, judul_inovasi="Dua"))
+    path = write_csv(tmp_path / "d.csv", rows)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0], lines[1], ",".join([" "] * lines[0].count(",")) + " ", lines[2]]) + "\n", encoding="utf-8")
+    d = read_export(path).tables["daftar_inovasi"]
+    assert d["judul_inovasi"].tolist() == ["Satu", "Dua"]
+    assert d["baris"].tolist() == [1, 3] and d.index.tolist() == [0, 1]  # data rows as the file numbers them
 
 
 def test_tidak_ada_is_an_answer_not_an_empty_marker(tmp_path):
