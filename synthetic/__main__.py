@@ -11,7 +11,7 @@ from synthetic.generator import DEFAULT_AS_OF, generate_export
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m synthetic", description="Generate a clean synthetic IID export (deterministic per seed).")
+    ap = argparse.ArgumentParser(prog="python -m synthetic", description="Generate a synthetic IID export (deterministic per seed): clean, or with problems planted nationwide.")
     ap.add_argument("--pemda", type=int, default=546, help="number of Pemda (546 = the nation)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--year", type=int, default=2026, help="assessment year (catalog)")
@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-inovasi", type=int, help="fixed range of innovations per Pemda (with --max-inovasi)")
     ap.add_argument("--max-inovasi", type=int)
     ap.add_argument("--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF, help="no date after this day (YYYY-MM-DD)")
+    ap.add_argument("--problems", type=float, default=0.0, metavar="SHARE",
+                    help="mean share of indicator rows with a problem, each Pemda its own (0 = clean; 0.15 in the benchmark)")
     a = ap.parse_args(argv)
     spread = None
     if a.min_inovasi is not None or a.max_inovasi is not None:
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         g = generate_export(
             a.out, n_pemda=a.pemda, seed=a.seed, year=a.year, fmt="xlsx" if a.xlsx else "csv",
-            innovations_per_pemda=spread, with_bukti=a.bukti, as_of=a.as_of,
+            innovations_per_pemda=spread, with_bukti=a.bukti, as_of=a.as_of, problems=a.problems,
         )
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -610,8 +610,10 @@ def generate_export(
     as_of: date = DEFAULT_AS_OF,
     pemda_codes: Sequence[str] | None = None,
     counts: Mapping[str, int] | None = None,
+    problems: float = 0.0,
 ) -> GeneratedExport:
-    """Generate a clean synthetic export into `out_dir` (deterministic for the arguments)."""
+    """Generate a synthetic export into `out_dir` (deterministic for the arguments): clean, or
+    with `problems` > 0 that mean share of indicator rows wrong (`plant_nationwide`)."""
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"fmt must be 'csv' or 'xlsx', got {fmt!r}")
     t0 = time.perf_counter()
@@ -619,6 +621,10 @@ def generate_export(
         n_pemda=n_pemda, seed=seed, year=year, innovations_per_pemda=innovations_per_pemda,
         with_bukti=with_bukti, as_of=as_of, pemda_codes=pemda_codes, counts=counts,
     )
+    if problems:
+        from synthetic.problems import plant_nationwide
+
+        plant_nationwide(tables, share=problems, seed=seed)
     out_dir = Path(out_dir)
     bukti_dir, n_bukti = None, 0
     if with_bukti:

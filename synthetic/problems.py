@@ -378,3 +378,47 @@ def _plant_structure(p: _Planter) -> None:
     p.t["daftar_inovasi"] = pd.concat([p.d, row], ignore_index=True)
     p.t["indikator_inovasi"] = pd.concat([p.sid, ind], ignore_index=True)
     p.log("SKM-04", "31.74", "Pemda Kota Jakarta Selatan: kota administrasi DKI, bukan Pemda otonom", iid=jak, kolom="Pemda", nilai="Kota Jakarta Selatan")
+
+
+#: How the mass problems of a nation split, as verifiers meet them (and as Tulungagung's in the
+#: sample): an indicator left unanswered, answered without its evidence, a document date typed
+#: in the future.
+NATIONWIDE_KINDS = (0.55, 0.30, 0.15)
+#: The spread of the Pemda's problem shares: Beta(a, a·(1−m)/m) around the mean share m. With
+#: a = 1.5 and m = 0.15 half the Pemda have under 12 % of their indicator rows wrong and one in
+#: ten over 30 % ("a third of a region's indicators tidak terisi atau tidak sesuai").
+NATIONWIDE_SPREAD = 1.5
+
+
+def plant_nationwide(tables: dict[str, pd.DataFrame], *, share: float, seed: int = 2026) -> None:
+    """Edit the tables of a generated export in place so that, on average, `share` of the
+    indicator rows of innovations carry a problem, each Pemda its own share (the spread
+    above); Indikator Pemda rows and the innovations' profile fields half as often.
+
+    For benchmarks at national scale: the findings, their ordering, the reports' cuts and the
+    attachments cost what a real nation's do. Nothing is logged (the sample's
+    `plant_problems` is the documented, exact one)."""
+    if not 0 < share < 1:
+        raise ValueError(f"share must be between 0 and 1, got {share}")
+    rng = np.random.default_rng(seed + 1)
+    kodes = tables["profil_pemda"]["Kode Pemda"].to_numpy()
+    a = NATIONWIDE_SPREAD
+    per_pemda = pd.Series(rng.beta(a, a * (1 - share) / share, len(kodes)), index=kodes)
+
+    def hit(df: pd.DataFrame, factor: float = 1.0) -> np.ndarray:
+        return rng.random(len(df)) < df["Kode Pemda"].map(per_pemda).fillna(0).to_numpy() * factor
+
+    sid = tables["indikator_inovasi"]
+    wrong = hit(sid)
+    kind = rng.choice(len(NATIONWIDE_KINDS), size=len(sid), p=NATIONWIDE_KINDS)
+    link = (sid["Jenis File"] == "link").to_numpy()  # a link has no document date: unanswered instead
+    sid.loc[wrong & ((kind == 0) | ((kind == 2) & link)), _UNANSWERED] = EMPTY
+    sid.loc[wrong & (kind == 1), _EVIDENCE] = EMPTY
+    sid.loc[wrong & (kind == 2) & ~link, "Tanggal Dokumen"] = FUTURE
+    spd = tables["indikator_pemda"]
+    spd.loc[hit(spd, 0.5), _UNANSWERED] = EMPTY
+    d = tables["daftar_inovasi"]
+    empty = hit(d, 0.5)
+    field = rng.choice(["Koordinat", "Asta Cipta", "Admin OPD"], size=len(d))
+    for col in ("Koordinat", "Asta Cipta", "Admin OPD"):
+        d.loc[empty & (field == col), col] = EMPTY
