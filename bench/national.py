@@ -5,6 +5,11 @@ and reports its wall time from process start, its peak RSS (`os.wait4`, that pro
 and the seconds per stage from its `run.json`. The floor reads the same CSV tables with
 pandas and runs a few vectorized checks: what any audit of these files must at least cost.
 
+The exports carry problems as a real nation's do (`python -m synthetic --problems 0.15`: on
+average 15 % of indicator rows unanswered, without evidence or with a document date typed in
+the future, each Pemda its own share): ~116,000 findings nationally, so the reports are cut to
+the email budget and carry their XLSX attachments. `--problems 0` measures a clean nation.
+
     python bench/national.py                       # national CSV, one Pemda, the floor
     python bench/national.py --xlsx --scales       # also from one workbook, and ½× / 2× data
     python bench/national.py --pemda 40            # a small nation (quick check of the script)
@@ -34,15 +39,19 @@ SCALES = {"½×": (34, 34), "2×": (136, 136)}
 #: The speed issue's targets on a 2-core machine: wall seconds from process start, and peak RSS.
 TARGET_S = {"nasional (CSV)": 30.0, "nasional (XLSX)": 60.0, "satu Pemda setelah malam": 8.0}
 TARGET_RSS_MB = {"nasional (CSV)": 2048}
+#: Mean share of indicator rows with a problem in the generated exports (see the docstring).
+PROBLEMS = 0.15
 #: 2× data must take at most this many times the 1× time.
 TARGET_2X = 2.1
 
 
-def generate(out: Path, pemda: int, *, xlsx: bool = False, spread: tuple[int, int] | None = None) -> Path:
+def generate(out: Path, pemda: int, *, xlsx: bool = False, spread: tuple[int, int] | None = None,
+             problems: float = PROBLEMS) -> Path:
     """The export, generated once in a child process: a parent grown by generating 1.5 M rows
     would lend its size to every later child's peak RSS (Linux counts it from the fork)."""
     if not (out / "profil_pemda.csv").exists() and not list(out.glob("*.xlsx")):
-        cmd = [sys.executable, "-m", "synthetic", "--pemda", str(pemda), "--out", str(out), "--as-of", AS_OF]
+        cmd = [sys.executable, "-m", "synthetic", "--pemda", str(pemda), "--out", str(out), "--as-of", AS_OF,
+               "--problems", str(problems)]
         if xlsx:
             cmd.append("--xlsx")
         if spread:
@@ -71,8 +80,19 @@ def run_cli(export: Path, out: Path, *extra: str, state: Path | None = None) -> 
     p.stderr and p.stderr.close()
     run = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").is_file() else {}
     return {"wall_s": round(wall, 2), "peak_rss_mb": usage.ru_maxrss // 1024, "exit": os.waitstatus_to_exitcode(status),
-            "stages_s": run.get("tahap_detik", {}), "pemda": run.get("pemda"),
+            "stages_s": run.get("tahap_detik", {}), "pemda": run.get("pemda"), "findings": _count_findings(out),
             "error": err.strip().splitlines()[-1] if os.waitstatus_to_exitcode(status) else None}
+
+
+def _count_findings(out: Path) -> int | None:
+    """Rows of the run's `findings.csv` (None when it wrote none)."""
+    import csv
+
+    path = out / "findings.csv"
+    if not path.is_file():
+        return None
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
 
 
 def region_in(export: Path, wanted: str) -> str:
@@ -114,25 +134,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scales", action="store_true", help="also ½× and 2× innovations per Pemda")
     ap.add_argument("--region", default="35.04",
                     help="the Pemda of the one-Pemda run (the export's first when it has not this one)")
+    ap.add_argument("--problems", type=float, default=PROBLEMS,
+                    help="mean share of indicator rows with a problem in the exports (0: a clean nation)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results", help="where the JSON goes")
     a = ap.parse_args(argv)
 
-    base = a.out / f"nasional-{a.pemda}"
+    tag = f"-masalah{round(a.problems * 100)}" if a.problems else ""  # each kind of export its own folder
+    base = a.out / f"nasional-{a.pemda}{tag}"
     runs: dict[str, dict] = {}
-    csv = generate(base, a.pemda)
+    csv = generate(base, a.pemda, problems=a.problems)
     a.region = region_in(csv, a.region)
     runs["nasional (CSV)"] = run_cli(csv, a.out / "run-nasional")
     runs["satu Pemda, ekspor baru"] = run_cli(csv, a.out / "run-region", "--region", a.region)
     runs["satu Pemda setelah malam"] = run_cli(csv, a.out / "run-region-warm", "--region", a.region,
                                                state=a.out / "run-nasional-state")
     if a.xlsx:
-        book = generate(a.out / f"nasional-{a.pemda}-xlsx", a.pemda, xlsx=True)
+        book = generate(a.out / f"nasional-{a.pemda}{tag}-xlsx", a.pemda, xlsx=True, problems=a.problems)
         runs["nasional (XLSX)"] = run_cli(book, a.out / "run-xlsx")
     if a.scales:
         for name, spread in SCALES.items():
-            runs[f"nasional {name}"] = run_cli(generate(a.out / f"nasional-{a.pemda}-{spread[0]}", a.pemda,
-                                                        spread=spread), a.out / f"run-{spread[0]}")
+            runs[f"nasional {name}"] = run_cli(generate(a.out / f"nasional-{a.pemda}{tag}-{spread[0]}", a.pemda,
+                                                        spread=spread, problems=a.problems), a.out / f"run-{spread[0]}")
     base_floor = floor(csv)
     ratio = lambda r: round(r["wall_s"] / base_floor["wall_s"], 1)  # noqa: E731
 
@@ -147,10 +170,11 @@ def main(argv: list[str] | None = None) -> int:
             out.append(f"{x:.2f}× of 1× (≤ {TARGET_2X}× {'✓' if x <= TARGET_2X else '✗'})")
         return ", ".join(out)
 
-    print(f"{'run':<26} {'wall s':>8} {'× floor':>8} {'peak MB':>8}  {'target':<28} stages (s)")
+    print(f"{'run':<26} {'wall s':>8} {'× floor':>8} {'peak MB':>8} {'temuan':>8}  {'target':<28} stages (s)")
     for name, r in runs.items():
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
-        print(f"{name:<26} {r['wall_s']:>8.1f} {ratio(r):>8} {r['peak_rss_mb']:>8}  {target(name, r):<28} {stages}"
+        print(f"{name:<26} {r['wall_s']:>8.1f} {ratio(r):>8} {r['peak_rss_mb']:>8} {r['findings'] if r['findings'] is not None else '-':>8}"
+              f"  {target(name, r):<28} {stages}"
               + (f"  EXIT {r['exit']}: {r['error']}" if r["exit"] else ""))
         r["target"] = target(name, r)
     print(f"{'floor (pandas)':<26} {base_floor['wall_s']:>8.1f} {1.0:>8} {base_floor['peak_rss_mb']:>8}")
@@ -158,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     results = a.results
     results.mkdir(parents=True, exist_ok=True)
     path = results / f"{datetime.now():%Y%m%d-%H%M}-{a.pemda}.json"
-    path.write_text(json.dumps({"pemda": a.pemda, "cores": os.cpu_count(), "runs": runs, "floor": base_floor},
+    path.write_text(json.dumps({"pemda": a.pemda, "problems": a.problems, "cores": os.cpu_count(), "runs": runs,
+                                "floor": base_floor},
                                indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"→ {path}")
     return 0 if all(r["exit"] in (0, 1) for r in runs.values()) else 1
