@@ -48,6 +48,13 @@ def load_messages(lang: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=65_536)
+def _decimal(value: float | int, fmt: str, locale: str) -> str:
+    """Babel's `format_decimal`, remembered: a national run formats the same few thousand
+    numbers (counts, points) hundreds of thousands of times, ~45 µs each."""
+    return format_decimal(value, format=fmt, locale=locale)
+
+
 def _missing(x: Any) -> bool:
     """None, NaN, NA and NaT are all "no value" to a reader."""
     try:
@@ -80,7 +87,7 @@ class Translator:
         if _missing(x):
             return self("umum.tidak_ada")
         fmt = "#,##0." + "0" * digits if digits else "#,##0"
-        return format_decimal(float(x), format=fmt, locale=self.locale)
+        return _decimal(float(x), fmt, self.locale)
 
     def signed(self, x: Any, digits: int = 2) -> str:
         if _missing(x):
@@ -91,7 +98,7 @@ class Translator:
     def int(self, x: Any) -> str:
         if _missing(x):
             return self("umum.tidak_ada")
-        return format_decimal(int(x), format="#,##0", locale=self.locale)
+        return _decimal(int(x), "#,##0", self.locale)
 
     def pct(self, x: Any, digits: int = 2) -> str:
         if _missing(x):

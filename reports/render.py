@@ -89,6 +89,13 @@ def environment() -> Environment:
     )
 
 
+@lru_cache(maxsize=1)
+def macros():
+    """The templates' macros (`_macros.html.j2`), callable from here: a finding's HTML is
+    rendered once per report, not once per cut of `fit_to_budget`."""
+    return environment().get_template("_macros.html.j2").module
+
+
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False, minify_css=True)
 _CLASS_ATTR = re.compile(r' class="[^"]*"')
 _INDENT = re.compile(r"\n[ \t]+")
@@ -150,6 +157,11 @@ class PemdaReport:
         self.lang = t.lang
         self.innovations = self._innovations()
         self._fixes: tuple[list[dict], int, dict | None] | None = None
+        # what every cut of `fit_to_budget` shows alike, computed on the first render
+        self._records: list[dict] | None = None  # the findings as records, in report order
+        self._rows: dict[int, str] = {}  # a finding's HTML (`finding_row`) per position in `_records`
+        self._matrix_rows: tuple[list[dict], int] | None = None
+        self._fixed: dict | None = None
 
     # -- pieces ----------------------------------------------------------------------------
     def _innovations(self) -> list[dict]:
@@ -305,18 +317,27 @@ class PemdaReport:
         available = self.result.export.has("indikator_inovasi") and len(self.slot) > 0
         if not available:
             return {"available": False, "kolom": sid, "baris": [], "total": len(self.innovations), "shown": 0}
+        if self._matrix_rows is None:
+            self._matrix_rows = self._all_matrix_rows(sid)
+        all_rows, total = self._matrix_rows
+        rows = all_rows[: total if limit is None else limit]
+        return {"available": True, "kolom": sid, "baris": rows, "total": total, "shown": len(rows)}
+
+    def _all_matrix_rows(self, sid: list[str]) -> tuple[list[dict], int]:
+        """Every innovation's row of the matrix (cut per render by `matrix`), and how many."""
         s = self.slot
-        s = s[s["_inov"] != ""]
-        status = s.drop_duplicates(["_inov", "_no"]).set_index(["_inov", "_no"])["status"].astype(str).to_dict()
+        s = s[(s["_inov"] != "").to_numpy()]
+        status: dict[tuple[str, str], str] = {}
+        for key in zip(s["_inov"].tolist(), s["_no"].tolist(), s["status"].astype(str).tolist()):
+            status.setdefault(key[:2], key[2])  # the first row of a slot counts
         wajib = {i.no for i in self.catalog.sid if i.wajib}
-        rows = []
         invs = [v for v in self.innovations if any((v["id"], no) in status for no in sid)] or self.innovations
-        total = len(invs)
-        for v in invs[: total if limit is None else limit]:
-            rows.append({"no": v["no"], "judul": v["judul"],
-                         "sel": [cell_status(status.get((v["id"], no), "kosong"), no in wajib) for no in sid]})
-        statuses = sorted({c for r in rows for c in r["sel"]})
-        return {"available": True, "kolom": sid, "baris": rows, "total": total, "shown": len(rows), "statuses": statuses}
+        rows = [{"no": v["no"], "judul": v["judul"],
+                 "sel": [cell_status(status.get((v["id"], no), "kosong"), no in wajib) for no in sid]} for v in invs]
+        cells = {st: macros().matrix_cell(self.t, st) for st in {c for r in rows for c in r["sel"]}}
+        for r in rows:
+            r["html"] = macros().matrix_rows(self.t, r, len(sid), cells)
+        return rows, len(invs)
 
     def spd(self) -> dict:
         available = self.result.export.has("indikator_pemda") and len(self.slot) > 0
@@ -431,39 +452,60 @@ class PemdaReport:
     # -- the template context for a given cut ------------------------------------------------
     def context(self, n_findings: int, n_matrix: int | None, attachment_name: str | None) -> dict:
         t = self.t
-        total = len(self.findings)
-        shown = self.findings.head(n_findings)
-        by_inov: dict[str, list[dict]] = {}
-        for r in shown.to_dict("records"):
-            by_inov.setdefault(r["_inov"], []).append(r)
+        if self._records is None:
+            self._records = self.findings.to_dict("records")
+        shown = self._records[:n_findings]
+        by_inov: dict[str, list[int]] = {}
+        for i, r in enumerate(shown):
+            by_inov.setdefault(r["_inov"], []).append(i)
 
-        def sort_within(rs: list[dict]) -> list[dict]:
-            return sorted(
-                rs,
-                key=lambda r: (
-                    -(0 if is_missing(r.get("poin")) else float(r["poin"])),
-                    -int(r["_sev"]),
-                    math.inf if is_missing(r.get("_noi")) else float(r["_noi"]),
-                    str(r["rule_id"]),
-                    str(r.get("kolom") or ""),
-                ),
+        def sort_key(i: int) -> tuple:
+            r = shown[i]
+            return (
+                -(0 if is_missing(r.get("poin")) else float(r["poin"])),
+                -int(r["_sev"]),
+                math.inf if is_missing(r.get("_noi")) else float(r["_noi"]),
+                str(r["rule_id"]),
+                str(r.get("kolom") or ""),
             )
 
-        pemda_level = [self.finding_view(r) for r in sort_within(by_inov.pop("", []))]
+        def rows(positions: list[int]) -> list[str]:
+            out = []
+            for i in sorted(positions, key=sort_key):
+                if i not in self._rows:
+                    self._rows[i] = macros().finding_row(t, self.finding_view(shown[i]))
+                out.append(self._rows[i])
+            return out
+
+        pemda_level = rows(by_inov.pop("", []))
         groups = []
         for v in self.innovations:
             rs = by_inov.pop(v["id"], None)
             if rs:
-                sev = Counter(r["severity"] for r in rs)
+                sev = Counter(shown[i]["severity"] for i in rs)
                 groups.append({**v, "poin_teks": t.num(v["poin"]) if v["poin"] else None,
                                "ringkas": " · ".join(f"{t('keparahan.' + s)} {t.int(sev[s])}" for s in SEVERITIES if s in sev),
-                               "temuan": [self.finding_view(r) for r in sort_within(rs)]})
+                               "temuan": rows(rs)})
         # a long report folds per innovation (the summary line stays), so its top stays short
         for g in groups:
             g["buka"] = len(groups) <= REPORT_UNFOLDED_INNOVATIONS
-        fix_rows, fix_total, what_if = self.fix_first()
-        rules = all_rules()
         return {
+            **self._fixed_context(),
+            "shown": len(shown),
+            "attachment": attachment_name,
+            "pemda_level": pemda_level,
+            "groups": groups,
+            "matrix": self.matrix(n_matrix),
+        }
+
+    def _fixed_context(self) -> dict:
+        """The part of the template context every cut shares, computed once per report."""
+        if self._fixed is not None:
+            return self._fixed
+        t = self.t
+        total = len(self.findings)
+        fix_rows, fix_total, what_if = self.fix_first()
+        self._fixed = {
             "t": t,
             "lang": self.lang,
             "tahun": self.result.export.tahun_penilaian or self.catalog.tahun,
@@ -474,8 +516,6 @@ class PemdaReport:
             "counts": self.counts(),
             "total": total,
             "total_teks": t.int(total),
-            "shown": len(shown),
-            "attachment": attachment_name,
             "perubahan": self.changes,
             "tren": self.trend,
             "fix_rows": fix_rows,
@@ -483,19 +523,17 @@ class PemdaReport:
             "what_if": what_if,
             "fix_open": REPORT_FIX_WHAT_IF_TOP,  # the rest of the list folds under them
             "has_slots": len(self.slot) > 0,
-            "pemda_level": pemda_level,
-            "groups": groups,
-            "matrix": self.matrix(n_matrix),
             "spd": self.spd(),
             "per_rule": self.per_rule(),
             "aturan_lolos": self.rules_passed(),
             "not_checked": self.not_checked(),
             "legend": LEGEND_STATUSES,
             "catalog": self.catalog,
-            "n_rules": len(rules),
+            "n_rules": len(all_rules()),
             "total_maksimum": t.num(self.catalog.total_maksimum, 0),
             "run": {"id": self.run_info.run_id, "waktu": t.datetime(self.run_info.started_at)} if self.run_info else None,
         }
+        return self._fixed
 
     def text(self, attachment_name: str | None) -> str:
         """The plain-text part of the email: scores, the whole fix-first list, the attachment."""
