@@ -27,7 +27,8 @@ class PemdaFindings(Protocol):
     lang: str
     result: Any  # has `as_of`
     findings: pd.DataFrame
-    indicators: dict
+
+    def finding_cells(self) -> pd.DataFrame: ...  # `finding_cells` of its findings
 
     def matrix(self, limit: int | None) -> dict: ...
 
@@ -54,6 +55,50 @@ def _cell(value) -> str:
     return text
 
 
+def _cells(values: pd.Series) -> pd.Series:
+    """`_cell` of a whole column, once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cells = [_cell(v) for v in uniques] + [""]  # code -1 (missing): an empty cell
+    return pd.Series(pd.Index(cells, dtype=object).take(codes), index=values.index, dtype=object)
+
+
+#: The numeric columns of the findings sheet (written as numbers, empty when missing).
+NUMBER_COLUMNS = ("poin_iid_hilang", "baris")
+
+
+def finding_cells(findings: pd.DataFrame, t: Translator, indicators: dict) -> pd.DataFrame:
+    """The findings sheet's cells for many findings at once (a whole nation's, in report
+    order): one column per `FINDING_SHEET_COLUMNS`, text cells final (`_cell`), the two
+    number columns as floats (NaN: empty). Computed once per run and sliced per Pemda."""
+    def col(name: str) -> pd.Series:
+        return findings[name] if name in findings.columns else pd.Series(None, index=findings.index, dtype=object)
+
+    rule = col("rule_id").astype(object).where(col("rule_id").notna(), "").astype(str)
+    no = col("no_indikator").map(lambda v: text(v))
+    severity = col("severity")
+    labels = {s: t(f"keparahan.{s}") for s in severity.dropna().unique() if t.has(f"keparahan.{s}")}
+    out = pd.DataFrame(index=findings.index)
+    for name in FINDING_SHEET_COLUMNS:
+        if name == "judul_aturan":
+            v = rule.map({r: t.rule_title(r) for r in rule.unique()})
+        elif name == "severity":  # every word of the workbook in the report's language: `Kesalahan`
+            v = severity.map(lambda s: labels.get(s, s))
+        elif name == "indikator":
+            v = no.map({n: indicators[n].nama for n in no.dropna().unique() if n in indicators})
+        elif name == "cara":
+            v = rule.map({r: t.fix_hint(r) for r in rule.unique()})
+        elif name == "poin_iid_hilang":
+            out[name] = pd.to_numeric(col("poin"), errors="coerce").astype("float64")
+            continue
+        elif name == "baris":
+            out[name] = pd.to_numeric(col("baris"), errors="coerce").astype("float64")
+            continue
+        else:
+            v = col(name)
+        out[name] = _cells(v)
+    return out
+
+
 def write_attachment(report: PemdaFindings, path: Path) -> Path:
     """Write the workbook atomically (`core.files.atomic_path`) and return its path."""
     with atomic_path(path) as tmp:
@@ -74,34 +119,16 @@ def _write_workbook(report: PemdaFindings, tmp: Path) -> None:
         ws = wb.add_worksheet(t("lampiran.lembar_temuan")[:31])
         for c, name in enumerate(FINDING_SHEET_COLUMNS):
             ws.write_string(0, c, t(f"lampiran.kolom.{name}"), bold)
-        indicators = report.indicators
-        for i, r in enumerate(report.findings.to_dict("records"), start=1):
-            no = text(r.get("no_indikator"))
-            ind = indicators.get(no) if no else None
-            rule_id = str(r.get("rule_id") or "")
-            values = {
-                **{k: r.get(k) for k in FINDING_SHEET_COLUMNS},
-                "judul_aturan": t.rule_title(rule_id),
-                # every word of the workbook in the report's language: `Kesalahan`, not `error`
-                "severity": t(f"keparahan.{r.get('severity')}") if t.has(f"keparahan.{r.get('severity')}")
-                else r.get("severity"),
-                "indikator": ind.nama if ind else None,
-                "cara": t.fix_hint(rule_id),
-            }
-            for c, name in enumerate(FINDING_SHEET_COLUMNS):
-                v = values.get(name)
-                if name == "poin_iid_hilang":
-                    v = r.get("poin")
-                    if not is_missing(v):
-                        ws.write_number(i, c, float(v))
-                    continue
-                if name == "baris" and not is_missing(v):
-                    try:
-                        ws.write_number(i, c, int(v))
-                        continue
-                    except (TypeError, ValueError):
-                        pass
-                ws.write_string(i, c, _cell(v))
+        cells = report.finding_cells()
+        texts = [c for c in FINDING_SHEET_COLUMNS if c not in NUMBER_COLUMNS]
+        at = {name: c for c, name in enumerate(FINDING_SHEET_COLUMNS)}
+        numbers = [(at[name], cells[name].to_numpy()) for name in NUMBER_COLUMNS]
+        for i, row in enumerate(cells[texts].itertuples(index=False, name=None), start=1):
+            for c, v in zip((at[name] for name in texts), row):
+                ws.write_string(i, c, v)
+            for c, values in numbers:
+                if values[i - 1] == values[i - 1]:  # not NaN
+                    ws.write_number(i, c, int(values[i - 1]) if c == at["baris"] else float(values[i - 1]))
         ws.autofilter(0, 0, max(len(report.findings), 1), len(FINDING_SHEET_COLUMNS) - 1)
         ws.freeze_panes(1, 0)
         for c, width in enumerate([9, 30, 9, 10, 24, 16, 36, 8, 30, 16, 30, 70, 50, 10, 16, 7]):

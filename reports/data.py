@@ -91,6 +91,9 @@ class NationIndex:
     frames: dict[str, pd.DataFrame]
     positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
     _first: dict[tuple[str, str], dict[str, dict[Any, dict]]] = field(default_factory=dict, repr=False)
+    result_not_checked: pd.DataFrame | None = None
+    _cells: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _not_checked: list[dict] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, result) -> "NationIndex":
@@ -129,9 +132,33 @@ class NationIndex:
             df = frames.get(name)
             if df is not None and all(c in df.columns for c in keys.values()):
                 frames[name] = df.assign(**{k: key_text(df[c]) for k, c in keys.items()})
-        idx = cls(frames, {k: _indices(v) for k, v in frames.items()})
+        idx = cls(frames, {k: _indices(v) for k, v in frames.items()},
+                  result_not_checked=getattr(result, "not_checked", None))
         result.__dict__["_reports_index"] = (ids, idx)
         return idx
+
+    def not_checked(self, kode: str) -> list[dict]:
+        """The rules not checked for `kode` (those of the whole export and its own), one row
+        per rule, by rule id: the result's `not_checked`, keyed once per result."""
+        if self._not_checked is None:
+            nc = self.result_not_checked
+            if nc is None or not len(nc) or "rule_id" not in nc.columns:
+                nc = pd.DataFrame(columns=["rule_id", "_kode"])
+            else:
+                nc = nc.assign(_kode=key_text(nc["kode_pemda"]) if "kode_pemda" in nc.columns else "")
+            self._not_checked = nc.to_dict("records")
+        mine = [r for r in self._not_checked if r["_kode"] in ("", str(kode))]
+        first = {str(r["rule_id"]): r for r in reversed(mine)}  # the first row of each rule
+        return [first[k] for k in sorted(first)]
+
+    def finding_cells(self, kode: str, t, indicators: dict) -> pd.DataFrame:
+        """`kode`'s rows of the attachment's findings sheet (`reports.attachment.finding_cells`),
+        computed once for the nation per language and sliced."""
+        from reports.attachment import finding_cells
+
+        if t.lang not in self._cells:
+            self._cells[t.lang] = finding_cells(self.frames["findings"], t, indicators)
+        return self.rows_of(self._cells[t.lang], "findings", kode)
 
     def first_records(self, name: str, key: str, kode: str) -> dict[Any, dict]:
         """The first row (a dict) of each `key` value among `kode`'s rows of frame `name`, in
@@ -152,6 +179,10 @@ class NationIndex:
         df = self.frames.get(name)
         if df is None:
             return pd.DataFrame()
+        return self.rows_of(df, name, kode)
+
+    def rows_of(self, df: pd.DataFrame, name: str, kode: str) -> pd.DataFrame:
+        """`kode`'s rows of `df`, a frame row-aligned with frame `name`."""
         pos = self.positions.get(name, {}).get(str(kode))
         if pos is None:
             return df.iloc[0:0]

@@ -20,8 +20,10 @@ from typing import Any
 from urllib.parse import quote
 
 import css_inline
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from checks.registry import all_rules
 from core.files import atomic_write
@@ -210,6 +212,16 @@ class PemdaReport:
             v["no"] = pos
         return out
 
+    def finding_cells(self) -> pd.DataFrame:
+        """The attachment's findings sheet for this Pemda (`reports.attachment.finding_cells`)."""
+        return NationIndex.of(self.result).finding_cells(self.kode, self.t, self.indicators)
+
+    def records(self) -> list[dict]:
+        """The findings as records, in report order (converted once per report)."""
+        if self._records is None:
+            self._records = self.findings.to_dict("records")
+        return self._records
+
     def finding_view(self, r: dict) -> dict:
         t = self.t
         no = text(r.get("no_indikator"))
@@ -255,16 +267,20 @@ class PemdaReport:
         g = NationIndex.of(self.result).rows("perbaikan", self.kode)
         if not len(g):
             return [], 0, None
-        f = self.findings
+        records = self.records()
         # a slot error is a finding by construction; the other fixes must have theirs here
-        found = pd.MultiIndex.from_arrays([f["rule_id"].astype(str), f["_inov"], f["_no"]])
-        backed = pd.MultiIndex.from_arrays([g["rule_id"].astype(str), g["_inov"], g["_no"]]).isin(found)
-        g = g[(g["jenis"] == "bukti").to_numpy() | backed]
+        found = {(str(r["rule_id"]), r["_inov"], r["_no"]) for r in records}
+        backed = [k in found for k in zip(g["rule_id"].astype(str), g["_inov"], g["_no"])]
+        g = g[(g["jenis"] == "bukti").to_numpy() | np.asarray(backed, dtype=bool)]
         total = len(g)
         titles = {v["id"]: v for v in self.innovations}
+        errors: dict[tuple[str, str], list[str]] = {}  # per slot, the rules that found an error there
+        for r in records:
+            if r["severity"] == "error":
+                errors.setdefault((r["_inov"], r["_no"]), []).append(str(r["rule_id"]))
         rows = []
         for r in g.head(REPORT_FIX_FIRST_ROWS).to_dict("records"):
-            rows.append(self._fix_line(r, titles.get(r["_inov"]), f))
+            rows.append(self._fix_line(r, titles.get(r["_inov"]), errors))
         what_if = None
         top = g.head(REPORT_FIX_WHAT_IF_TOP)
         verified = self.ring.get("skor_terverifikasi")
@@ -279,14 +295,13 @@ class PemdaReport:
             }
         return rows, total, what_if
 
-    def _fix_line(self, r: dict, inv: dict | None, f: pd.DataFrame) -> dict:
+    def _fix_line(self, r: dict, inv: dict | None, errors: dict[tuple[str, str], list[str]]) -> dict:
         """One "Perbaiki dulu" line: the points, what is wrong, what to do, where in the app."""
         t, no, jenis = self.t, r["_no"], r["jenis"]
         ind = self.indicators.get(no) if no else None
         judul_inov = inv["judul"] if inv else r["_inov"]
         if jenis == "bukti":
-            fs = f[(f["_inov"] == r["_inov"]) & (f["_no"] == no) & (f["severity"] == "error")]
-            rules = list(dict.fromkeys(fs["rule_id"].astype(str)))
+            rules = list(dict.fromkeys(errors.get((r["_inov"], no), [])))
         else:
             rules = [str(r["rule_id"])]
         if jenis in ("bukti", "wajib_kosong"):
@@ -355,18 +370,18 @@ class PemdaReport:
         }
 
     def per_rule(self) -> list[dict]:
-        f = self.findings
-        if not len(f):
+        """Findings per rule and severity: errors first, then the most frequent, then by rule."""
+        counts = Counter((r["rule_id"], r["severity"]) for r in self.records())
+        if not counts:
             return []
-        g = f.groupby(["rule_id", "severity"], sort=False).size().reset_index(name="n")
-        g["_sev"] = g["severity"].astype("string").map({s: i for i, s in enumerate(SEVERITIES)}).fillna(9)
-        g = g.sort_values(["_sev", "n", "rule_id"], ascending=[True, False, True], kind="mergesort")
+        rank = {s: i for i, s in enumerate(SEVERITIES)}
+        order = sorted(counts, key=lambda k: (rank.get(k[1], 9), -counts[k], k[0]))
         checked = self._checked()
         t = self.t
         return [
-            {"rule_id": r["rule_id"], "judul": t.rule_title(str(r["rule_id"])), "severity": r["severity"], "n": t.int(r["n"]),
-             "lolos": checked.get(str(r["rule_id"]))}
-            for r in g.to_dict("records")
+            {"rule_id": rule, "judul": t.rule_title(str(rule)), "severity": sev, "n": t.int(counts[(rule, sev)]),
+             "lolos": checked.get(str(rule))}
+            for rule, sev in order
         ]
 
     def _checked(self) -> dict[str, str]:
@@ -383,20 +398,13 @@ class PemdaReport:
         return int((c["gagal"] == 0).sum()) if len(c) else None
 
     def not_checked(self) -> list[dict]:
-        nc = self.result.not_checked
-        if nc is None or not len(nc) or "rule_id" not in nc.columns:
-            return []
-        if "kode_pemda" in nc.columns:
-            k = key_text(nc["kode_pemda"])
-            nc = nc[(k == "") | (k == self.kode)]
-        nc = nc.drop_duplicates("rule_id").sort_values("rule_id")
         return [
             {
                 "rule_id": str(r["rule_id"]),
                 "judul": self.t.rule_title(str(r["rule_id"])),
                 "alasan": text(r.get("alasan")),
             }
-            for r in nc.to_dict("records")
+            for r in NationIndex.of(self.result).not_checked(self.kode)
         ]
 
     def scores(self) -> dict:
@@ -450,11 +458,13 @@ class PemdaReport:
         return rows
 
     # -- the template context for a given cut ------------------------------------------------
-    def context(self, n_findings: int, n_matrix: int | None, attachment_name: str | None) -> dict:
+    def context(self, n_findings: int, n_matrix: int | None, attachment_name: str | None,
+                measure: bool = False) -> dict:
+        """The template context of one cut: the first `n_findings` findings (report order),
+        `n_matrix` rows of the matrix (None: all). With `measure`, each finding, matrix row
+        and innovation group is wrapped in `_MARK` comments (`fit_to_budget` reads its size)."""
         t = self.t
-        if self._records is None:
-            self._records = self.findings.to_dict("records")
-        shown = self._records[:n_findings]
+        shown = self.records()[:n_findings]
         by_inov: dict[str, list[int]] = {}
         for i, r in enumerate(shown):
             by_inov.setdefault(r["_inov"], []).append(i)
@@ -474,7 +484,7 @@ class PemdaReport:
             for i in sorted(positions, key=sort_key):
                 if i not in self._rows:
                     self._rows[i] = macros().finding_row(t, self.finding_view(shown[i]))
-                out.append(self._rows[i])
+                out.append(_marked("f", i, self._rows[i]) if measure else self._rows[i])
             return out
 
         pemda_level = rows(by_inov.pop("", []))
@@ -485,17 +495,21 @@ class PemdaReport:
                 sev = Counter(shown[i]["severity"] for i in rs)
                 groups.append({**v, "poin_teks": t.num(v["poin"]) if v["poin"] else None,
                                "ringkas": " · ".join(f"{t('keparahan.' + s)} {t.int(sev[s])}" for s in SEVERITIES if s in sev),
-                               "temuan": rows(rs)})
+                               "temuan": rows(rs), "mark": _group_marks(str(v["no"]), measure)})
         # a long report folds per innovation (the summary line stays), so its top stays short
         for g in groups:
             g["buka"] = len(groups) <= REPORT_UNFOLDED_INNOVATIONS
+        matrix = self.matrix(n_matrix)
+        if measure and matrix["available"]:
+            matrix = {**matrix, "baris": [{**r, "html": _marked("m", j, r["html"])} for j, r in enumerate(matrix["baris"])]}
         return {
             **self._fixed_context(),
             "shown": len(shown),
             "attachment": attachment_name,
             "pemda_level": pemda_level,
+            "pemda_mark": _group_marks(PEMDA_GROUP, measure),
             "groups": groups,
-            "matrix": self.matrix(n_matrix),
+            "matrix": matrix,
         }
 
     def _fixed_context(self) -> dict:
@@ -547,45 +561,126 @@ class PemdaReport:
         })
         return re.sub(r"\n{3,}", "\n\n", raw).strip() + "\n"
 
-    def html(self, n_findings: int, n_matrix: int | None, attachment_name: str | None) -> str:
-        raw = environment().get_template("pemda.html.j2").render(self.context(n_findings, n_matrix, attachment_name))
-        return inline_css(raw)
+    def html(self, n_findings: int, n_matrix: int | None, attachment_name: str | None,
+             measure: bool = False) -> str:
+        context = self.context(n_findings, n_matrix, attachment_name, measure)
+        return inline_css(environment().get_template("pemda.html.j2").render(context))
 
 
 def _size(html: str) -> int:
     return len(html.encode("utf-8"))
 
 
-def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int) -> tuple[str, int]:
-    """Render, measure the inlined bytes, reduce: the matrix to its share, then findings.
+#: The comments `PemdaReport.context(measure=True)` puts around what a cut can remove: a
+#: finding (`f`, by its position in report order), a matrix row (`m`), an innovation's group
+#: of findings (`g`, by the innovation's number; `PEMDA_GROUP` the Pemda's own). Keys are
+#: numbers, never the export's text. HTML comments survive CSS
+#: inlining untouched, so the bytes between them are the bytes the part costs in the email.
+_MARK_TOKEN = re.compile(rb"<!--iid:(/?)([fmg])(?::(\w+))?-->")
+_ANY_MARK = re.compile(r"<!--iid:/?[fmg](?::\w+)?-->")
 
-    Returns the HTML and how many findings it shows (most costly first).
+
+def _marked(kind: str, key: int, html: str) -> Markup:
+    return Markup(f"<!--iid:{kind}:{int(key)}-->") + html + Markup(f"<!--iid:/{kind}-->")
+
+
+#: The key of the Pemda's own findings among the groups (an innovation's is its number).
+PEMDA_GROUP = "p"
+
+
+def _group_marks(key: str, measure: bool) -> tuple[Markup, Markup]:
+    if not measure:
+        return Markup(""), Markup("")
+    return Markup(f"<!--iid:g:{key}-->"), Markup("<!--iid:/g-->")
+
+
+@dataclass
+class _Costs:
+    """What each removable part of a report costs, in inlined bytes (`_costs`)."""
+
+    full: int  # the whole report as measured (every finding shown, the whole matrix)
+    finding: dict[int, int]  # per position in report order, with its line break
+    matrix: list[int]  # per matrix row, in order, with its line break
+    group: dict[str, int]  # per innovation number (`PEMDA_GROUP`): its frame without its findings
+
+
+def _costs(measured: str) -> _Costs:
+    """One pass over the measured report's bytes: each part's size is the distance between
+    its marks, less the marks inside it."""
+    data = measured.encode("utf-8")
+    finding: dict[int, int] = {}
+    matrix: list[int] = []
+    group: dict[str, int] = {}
+    marks = 0  # bytes of marks seen so far
+    opened: dict[bytes, tuple[bytes, int, int, int]] = {}  # kind -> (key, end of its mark, marks, findings)
+    in_findings = 0  # bytes of findings seen so far
+    for m in _MARK_TOKEN.finditer(data):
+        closing, kind, key = m.group(1), m.group(2), m.group(3)
+        if not closing:
+            opened[kind] = (key, m.end(), marks + len(m.group(0)), in_findings)
+        else:
+            key, start, marks_before, findings_before = opened.pop(kind)
+            size = m.start() - start - (marks - marks_before) + 1  # with the line break after it
+            if kind == b"f":
+                finding[int(key)] = size
+                in_findings += size
+            elif kind == b"m":
+                matrix.append(size)
+            else:
+                group[key.decode()] = size - (in_findings - findings_before)
+        marks += len(m.group(0))
+    return _Costs(len(data) - marks, finding, matrix, group)
+
+
+def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int) -> tuple[str, int]:
+    """The report within `budget` inlined bytes: all of it when it fits, else the matrix cut
+    to its share (`REPORT_MATRIX_BUDGET_SHARE` of what the fixed part leaves) and then as many
+    findings as fit, most costly first. Returns the HTML and how many findings it shows.
+
+    One measuring render tells what each finding, matrix row and innovation group costs
+    (`_costs`); the cut is computed from those, rendered, and checked: a report is rendered
+    two or three times, not once per guess.
     """
     total = len(report.findings)
     n = min(total, REPORT_MAX_FINDINGS_SHOWN)
-    full = report.html(n, None, attachment_name)
+    measured = report.html(n, None, attachment_name, measure=True)
+    full = _ANY_MARK.sub("", measured)
     if _size(full) <= budget:
         return full, n
-    base = _size(report.html(0, 0, attachment_name))
+    costs = _costs(measured)
+    group_of = {v["id"]: str(v["no"]) for v in report.innovations} | {"": PEMDA_GROUP}
+    group = [group_of.get(r["_inov"]) for r in report.records()[:n]]
+    base = costs.full - sum(costs.finding.values()) - sum(costs.group.values()) - sum(costs.matrix)
     free = max(budget - base, 0)
-    m_total = report.matrix(None)["shown"]
-    m = m_total
-    if m_total:
-        with_matrix = _size(report.html(0, m_total, attachment_name))
-        per_row = max((with_matrix - base) / m_total, 1.0)
-        if with_matrix - base > free * REPORT_MATRIX_BUDGET_SHARE:
-            m = int(free * REPORT_MATRIX_BUDGET_SHARE / per_row)
-    fixed = _size(report.html(0, m, attachment_name))
-    if n:
-        per_finding = max((_size(report.html(n, 0, attachment_name)) - base) / n, 1.0)
-        n = min(n, max(int((budget - fixed) / per_finding), 0))
+    m, matrix_bytes = len(costs.matrix), sum(costs.matrix)
+    if matrix_bytes > free * REPORT_MATRIX_BUDGET_SHARE:
+        m, matrix_bytes = 0, 0
+        for row in costs.matrix:
+            if matrix_bytes + row > free * REPORT_MATRIX_BUDGET_SHARE:
+                break
+            m, matrix_bytes = m + 1, matrix_bytes + row
+    room = free - matrix_bytes
+    opened: set[str] = set()
+    used = k = 0
+    for i in range(n):
+        cost = costs.finding.get(i, 0) + (costs.group.get(group[i], 0) if group[i] not in opened else 0)
+        if used + cost > room:
+            break
+        used += cost
+        opened.add(group[i])
+        k += 1
+    n = k
     html = report.html(n, m, attachment_name)
-    while _size(html) > budget and (n > 0 or m > 0):
+    while _size(html) > budget and (n > 0 or m > 0):  # the notes a cut adds, and rounding
         excess = _size(html) - budget
         if n > 0:
-            n = max(0, min(n - 1, n - int(excess / per_finding) - 1))
+            while n > 0 and excess > 0:
+                n -= 1
+                excess -= costs.finding.get(n, 1)
         else:
-            m = max(0, min(m - 1, m - int(excess / per_row) - 1))
+            while m > 0 and excess > 0:
+                m -= 1
+                excess -= costs.matrix[m]
         html = report.html(n, m, attachment_name)
     return html, n
 
@@ -601,13 +696,14 @@ def _paths(out_dir: Path, kode: str, pemda: str) -> tuple[Path, Path]:
     return folder / f"{stem}.html", folder / f"{stem}-temuan.xlsx"
 
 
-def prepare_reports(result) -> None:
+def prepare_reports(result, lang: str = "id") -> None:
     """Compute what every report slices from the nation (`NationIndex`: ordered findings,
-    keys, fixes) now, once: workers forked afterwards inherit it instead of each computing
-    it again (~1.5 s nationally)."""
+    keys, fixes, the attachments' cells in `lang`) now, once: workers forked afterwards
+    inherit it instead of each computing it again."""
     nation = NationIndex.of(result)
     for name, key in (("daftar", "_id"), ("inovasi", "_id"), ("temuan_inovasi", "_inov")):
         nation.first_records(name, key, "")
+    nation.finding_cells("", Translator(lang), result.catalog.indicators)
 
 
 def render_pemda_html(

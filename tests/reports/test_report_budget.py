@@ -51,6 +51,17 @@ def test_budget_respected_with_many_findings_and_attachment_holds_all(tmp_path):
     assert data[0][header.index(ID("lampiran.kolom.pesan"))] == "MAHAL-1 Regulasi tidak membuktikan Perda"
 
 
+def test_a_cut_report_fills_its_budget_and_shows_no_trace_of_the_measuring(tmp_path):
+    """The cut is computed from what each finding, matrix row and innovation costs once
+    inlined: the email is filled to within a few findings of the budget, not left half empty,
+    and the comments used to measure never reach the reader."""
+    for budget in (REPORT_BODY_BUDGET_BYTES, 45_000):
+        files = render_pemda(big_pemda().build(tmp_path / str(budget)), "35.05", tmp_path / str(budget), budget=budget)
+        html = files.html.read_text(encoding="utf-8")
+        assert budget * 0.97 <= files.body_bytes <= budget, (budget, files.body_bytes)
+        assert "<!--iid:" not in html and 0 < files.findings_shown < 1502
+
+
 def test_smaller_budget_is_respected_too(tmp_path):
     b = NationBuilder().pemda("35.05", "Kabupaten Blitar", innovations=40)
     b.many_findings("35.05", 300)
