@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
-import xlsxwriter
 
 from core.files import atomic_path
 from core.safe_cells import neutralize
 from reports.data import is_missing, text
 from reports.i18n import Translator
+from reports.xlsx import Sheet, cells_xml, row_xml, write_xlsx
 
 
 class PemdaFindings(Protocol):
@@ -69,7 +69,8 @@ NUMBER_COLUMNS = ("poin_iid_hilang", "baris")
 def finding_cells(findings: pd.DataFrame, t: Translator, indicators: dict) -> pd.DataFrame:
     """The findings sheet's cells for many findings at once (a whole nation's, in report
     order): one column per `FINDING_SHEET_COLUMNS`, text cells final (`_cell`), the two
-    number columns as floats (NaN: empty). Computed once per run and sliced per Pemda."""
+    number columns as floats (NaN: empty), and `_xml`, each row's cells as the workbook
+    stores them (`reports.xlsx.row_xml`). Computed once per run and sliced per Pemda."""
     def col(name: str) -> pd.Series:
         return findings[name] if name in findings.columns else pd.Series(None, index=findings.index, dtype=object)
 
@@ -96,6 +97,7 @@ def finding_cells(findings: pd.DataFrame, t: Translator, indicators: dict) -> pd
         else:
             v = col(name)
         out[name] = _cells(v)
+    out["_xml"] = row_xml(out[FINDING_SHEET_COLUMNS], NUMBER_COLUMNS)
     return out
 
 
@@ -106,47 +108,26 @@ def write_attachment(report: PemdaFindings, path: Path) -> Path:
     return Path(path)
 
 
+#: Column widths of the findings sheet (characters), in `FINDING_SHEET_COLUMNS` order.
+FINDING_SHEET_WIDTHS = (9, 30, 9, 10, 24, 16, 36, 8, 30, 16, 30, 70, 50, 10, 16, 7)
+
+
 def _write_workbook(report: PemdaFindings, tmp: Path) -> None:
     t = report.t
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+    cells = report.finding_cells()
+    findings = Sheet(t("lampiran.lembar_temuan")[:31], [t(f"lampiran.kolom.{name}") for name in FINDING_SHEET_COLUMNS],
+                     rows=cells["_xml"].tolist(), widths=dict(enumerate(FINDING_SHEET_WIDTHS)), freeze=(1, 0),
+                     autofilter=True)
+    sheets = [findings]
+    matrix = report.matrix(None)
+    if matrix["available"]:
+        label = {s: t(f"status.{s}.simbol") + " " + t(f"status.{s}.nama") for s in {s for r in matrix["baris"] for s in r["sel"]}}
+        sheets.append(Sheet(t("lampiran.lembar_matriks")[:31],
+                            [t("lampiran.kolom.peringkat"), t("lampiran.kolom.judul_inovasi"), *map(str, matrix["kolom"])],
+                            rows=[cells_xml([row["no"], _cell(row["judul"]), *(label[s] for s in row["sel"])])
+                                  for row in matrix["baris"]],
+                            widths={1: 40}, freeze=(1, 2)))
     # The workbook's own timestamp is the audit date, not the wall clock: the same findings
     # give the same bytes, so the send ledger sees an unchanged report and does not re-send it.
     as_of = report.result.as_of
-    wb.set_properties({"created": datetime(as_of.year, as_of.month, as_of.day)})
-    try:
-        bold = wb.add_format({"bold": True, "bg_color": "#DBE3EE"})
-        ws = wb.add_worksheet(t("lampiran.lembar_temuan")[:31])
-        for c, name in enumerate(FINDING_SHEET_COLUMNS):
-            ws.write_string(0, c, t(f"lampiran.kolom.{name}"), bold)
-        cells = report.finding_cells()
-        texts = [c for c in FINDING_SHEET_COLUMNS if c not in NUMBER_COLUMNS]
-        at = {name: c for c, name in enumerate(FINDING_SHEET_COLUMNS)}
-        numbers = [(at[name], cells[name].to_numpy()) for name in NUMBER_COLUMNS]
-        for i, row in enumerate(cells[texts].itertuples(index=False, name=None), start=1):
-            for c, v in zip((at[name] for name in texts), row):
-                ws.write_string(i, c, v)
-            for c, values in numbers:
-                if values[i - 1] == values[i - 1]:  # not NaN
-                    ws.write_number(i, c, int(values[i - 1]) if c == at["baris"] else float(values[i - 1]))
-        ws.autofilter(0, 0, max(len(report.findings), 1), len(FINDING_SHEET_COLUMNS) - 1)
-        ws.freeze_panes(1, 0)
-        for c, width in enumerate([9, 30, 9, 10, 24, 16, 36, 8, 30, 16, 30, 70, 50, 10, 16, 7]):
-            ws.set_column(c, c, width)
-
-        matrix = report.matrix(None)
-        if matrix["available"]:
-            ms = wb.add_worksheet(t("lampiran.lembar_matriks")[:31])
-            ms.write_string(0, 0, t("lampiran.kolom.peringkat"), bold)
-            ms.write_string(0, 1, t("lampiran.kolom.judul_inovasi"), bold)
-            for c, no in enumerate(matrix["kolom"], start=2):
-                ms.write_string(0, c, str(no), bold)
-            for i, row in enumerate(matrix["baris"], start=1):
-                ms.write_number(i, 0, row["no"])
-                ms.write_string(i, 1, _cell(row["judul"]))
-                for c, s in enumerate(row["sel"], start=2):
-                    ms.write_string(i, c, t(f"status.{s}.simbol") + " " + t(f"status.{s}.nama"))
-            ms.freeze_panes(1, 2)
-            ms.set_column(1, 1, 40)
-    finally:
-        wb.close()
+    write_xlsx(tmp, sheets, created=datetime(as_of.year, as_of.month, as_of.day))
