@@ -2,7 +2,8 @@
 
 Templates live in `reports/templates/`, every reader-facing string in
 `core/messages/<lang>.yaml`. Reports are inlined with css-inline and cut to the email
-body budget by measuring the final bytes (render, measure, reduce), most costly findings
+body budget by measuring the final bytes (one measuring render gives each part's inlined
+bytes, the cut is computed, rendered and checked: `fit_to_budget`), most costly findings
 first; the full list always goes to the `-temuan.xlsx` attachment.
 """
 
@@ -462,7 +463,8 @@ class PemdaReport:
                 measure: bool = False) -> dict:
         """The template context of one cut: the first `n_findings` findings (report order),
         `n_matrix` rows of the matrix (None: all). With `measure`, each finding, matrix row
-        and innovation group is wrapped in `_MARK` comments (`fit_to_budget` reads its size)."""
+        and innovation group is wrapped in measuring comments (`_marked`; `fit_to_budget`
+        reads their sizes)."""
         t = self.t
         shown = self.records()[:n_findings]
         by_inov: dict[str, list[int]] = {}
