@@ -46,17 +46,15 @@ def column_letter(index: int) -> str:
     return out
 
 
-@lru_cache(maxsize=65_536)  # a matrix repeats a few status labels thousands of times
-def escape(text: str) -> str:
-    """Text as XML character data or attribute value (`&`, `<`, `>`, `"`, control characters)."""
+def _escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
-def _escaped(values: pd.Series) -> pd.Series:
-    s = values.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
-    s = s.str.replace(">", "&gt;", regex=False)
-    return s.str.replace(_CONTROL, lambda m: f"_x{ord(m.group()):04X}_", regex=True)
+@lru_cache(maxsize=4096)  # a matrix repeats a few status labels thousands of times
+def escape(text: str) -> str:
+    """Text as XML character data or attribute value (`&`, `<`, `>`, `"`, control characters)."""
+    return _escape(text)
 
 
 def number_text(value: float) -> str:
@@ -82,22 +80,19 @@ def cells_xml(values: list) -> str:
 def row_xml(cells: pd.DataFrame, numbers: tuple[str, ...] = ()) -> np.ndarray:
     """The XML of each row's cells (`<c>` elements, row number left as `ROW`), for many rows
     at once: text columns hold final cell text ("" = no cell), `numbers` columns floats (NaN =
-    no cell). Column order is the frame's."""
-    out = pd.Series("", index=cells.index, dtype=object)
+    no cell). Column order is the frame's. Each distinct value of a column is written once."""
+    columns = []
     for j, name in enumerate(cells.columns):
         ref = f'<c r="{column_letter(j)}{ROW}"'
-        col = cells[name]
         if name in numbers:
-            v = pd.to_numeric(col, errors="coerce").astype("float64")
-            has = v.notna()
-            xml = pd.Series("", index=cells.index, dtype=object)
-            xml[has] = [f"{ref}><v>{number_text(x)}</v></c>" for x in v[has]]
+            codes, uniques = pd.factorize(pd.to_numeric(cells[name], errors="coerce").astype("float64"))
+            xml = [f"{ref}><v>{number_text(x)}</v></c>" for x in uniques]
         else:
-            text = col.astype(object).where(col.notna(), "").astype(str)
-            has = text != ""
-            xml = (ref + ' t="inlineStr"><is><t xml:space="preserve">' + _escaped(text) + "</t></is></c>").where(has, "")
-        out = out + xml
-    return out.to_numpy(dtype=object)
+            codes, uniques = pd.factorize(cells[name])
+            xml = [f'{ref} t="inlineStr"><is><t xml:space="preserve">{_escape(str(x))}</t></is></c>' if str(x) else ""
+                   for x in uniques]
+        columns.append(np.asarray([*xml, ""], dtype=object)[codes])  # code -1 (missing) picks the last: no cell
+    return np.asarray(["".join(parts) for parts in zip(*columns)], dtype=object)
 
 
 @dataclass
