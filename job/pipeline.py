@@ -225,21 +225,35 @@ def resolve_year(export: Export, year: int | None, settings: Settings) -> int:
 
 def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id", data_docs: Path | None = None,
                  evidence_cache: "FactsCache | None" = None,
-                 evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1):
+                 evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1,
+                 out_dir: Path | None = None):
     """Rules over the whole nation at once, then region metrics. With `data_docs` (a folder)
     the GX validation also builds GX Data Docs there; with `evidence_cache` the evidence rules
     open only the files not read on an earlier night, and `evidence_map` reads the others'
     batches elsewhere (`flows.evidence`: Prefect tasks, Dask); with `workers` > 1, GX validates
-    in a forked worker beside the pandas rules."""
+    in a forked worker beside the pandas rules.
+
+    With `out_dir`, `findings.csv` is written there (`write_findings`) as soon as the findings
+    are known: with `workers` > 1 by a forked child while this process computes the metrics
+    (a child that dies leaves it to this process)."""
     from checks.engine import run_rules
     from checks.metrics import metrics_base, region_metrics
+    from core.parallel import in_background
 
     base: list = []  # the findings-free part of the metrics, while GX still validates
     result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs, evidence_cache=evidence_cache,
                        evidence_map=evidence_map, workers=workers,
                        while_waiting=lambda: base.append(metrics_base(export, catalog)))
+    writer = None
+    if out_dir is not None and workers > 1:
+        writer = in_background(write_findings, out_dir, result.findings)
+    elif out_dir is not None:
+        write_findings(out_dir, result.findings)
     metrics = region_metrics(export, result.findings, catalog, base[0] if base else None)
-    return result.findings, metrics, result.not_checked, coverage_of(export, metrics, result.findings, result.not_checked, catalog)
+    cakupan = coverage_of(export, metrics, result.findings, result.not_checked, catalog)
+    if writer is not None and not writer.wait():
+        write_findings(out_dir, result.findings)  # the child died: here (a broken contract raises here)
+    return result.findings, metrics, result.not_checked, cakupan
 
 
 def coverage_of(export: Export, metrics: "Metrics", findings: pd.DataFrame, not_checked: pd.DataFrame,
@@ -250,11 +264,10 @@ def coverage_of(export: Export, metrics: "Metrics", findings: pd.DataFrame, not_
     return rule_coverage(export.tables, metrics.inovasi, metrics.ringkasan["kode_pemda"], findings, not_checked, catalog)
 
 
-def write_contract(out_dir: Path, findings: pd.DataFrame, ringkasan: pd.DataFrame) -> None:
-    """`findings.csv` and `ringkasan.csv` at the top of the run folder (the output contract),
-    each validated against its Pandera model first: a broken contract is never written."""
+def write_findings(out_dir: Path, findings: pd.DataFrame) -> None:
+    """`findings.csv` at the top of the run folder (the output contract), validated against
+    its Pandera model first: a broken contract is never written."""
     write_csv(validate_findings(findings, location=False)[FINDING_COLUMNS], out_dir / "findings.csv")
-    write_csv(validate_ringkasan(ringkasan), out_dir / "ringkasan.csv")
 
 
 def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str | None = None,
@@ -285,9 +298,9 @@ def _run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str
         shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
     with evidence_cache(settings, export) as cache:
         findings, metrics, not_checked, cakupan = audit_export(export, catalog, as_of, settings.lang, docs, cache,
-                                                               evidence_map, settings.workers)
+                                                               evidence_map, settings.workers, out_dir)
     metrics = replace(metrics, ringkasan=with_changes(metrics.ringkasan))  # empty until the history says
-    write_contract(out_dir, findings, metrics.ringkasan)
+    write_csv(validate_ringkasan(metrics.ringkasan), out_dir / "ringkasan.csv")
     write_csv(cakupan, out_dir / "cakupan.csv")
     return AuditResult(out_dir, export, catalog, findings, metrics, not_checked, as_of=as_of, cakupan=cakupan)
 

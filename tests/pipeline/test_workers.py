@@ -183,3 +183,27 @@ def test_a_contract_worker_that_dies_is_validated_here(tmp_path, monkeypatch):
     beside = read_export(path, workers=2)
     assert (tmp_path / "mati").exists()
     assert beside.findings.equals(alone.findings)
+
+
+def test_a_findings_writer_that_dies_leaves_findings_csv_to_the_run(tmp_path, monkeypatch):
+    """findings.csv is written by a child while the metrics are computed; a child that dies
+    (before or while writing) leaves it to the run, which writes the same bytes."""
+    import job.pipeline as pipeline
+
+    one, _ = _run(tmp_path, "satu", 1)
+    parent = os.getpid()
+    real = pipeline.write_findings
+
+    def dies_in_a_child(out_dir, findings):
+        if os.getpid() != parent:
+            (tmp_path / "mati").touch()
+            (out_dir / "findings.csv").write_text("setengah,ditulis\n", encoding="utf-8")
+            os._exit(9)
+        return real(out_dir, findings)
+
+    monkeypatch.setattr(pipeline, "write_findings", dies_in_a_child)
+    out, summary = _run(tmp_path, "mati", 2)
+    assert (tmp_path / "mati").exists()
+    assert summary.failures == []
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (one / name).read_bytes(), name
