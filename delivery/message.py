@@ -9,6 +9,7 @@ through `delivery.headers.clean_header_text` (CVE-2024-6923, see there).
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import math
 import mimetypes
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email import policy
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
@@ -210,7 +211,8 @@ def build_message(
     msg[KEY_HEADERS[3]] = str(int(seq))
 
     msg.set_content(item.text if item.text else default_text(item), subtype="plain", charset="utf-8")
-    msg.add_alternative(item.html, subtype="html", charset="utf-8")
+    msg.make_alternative()
+    msg.attach(_html_part(item.html))
     if item.attachment:
         path = Path(item.attachment)
         maintype, subtype = _attachment_type(path)
@@ -222,6 +224,17 @@ def build_message(
     for i, part in enumerate(p for p in msg.walk() if p.is_multipart()):
         part.set_boundary(f"=_iid{tag}_{i}")
     return msg
+
+
+def _html_part(html: str) -> MIMEPart:
+    """The HTML report as a quoted-printable part: what `add_alternative` builds, encoded by
+    `binascii` (C) instead of `email.quoprimime` (pure Python, 4 ms for a 100 KB report, 550
+    reports a night)."""
+    part = MIMEPart(policy=policy.default)
+    part["Content-Type"] = 'text/html; charset="utf-8"'
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    part.set_payload(binascii.b2a_qp(html.encode("utf-8"), istext=True).decode("ascii"))
+    return part
 
 
 def findings_csv_attachment(findings: pd.DataFrame, path: Path) -> Path:

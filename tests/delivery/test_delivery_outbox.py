@@ -180,3 +180,20 @@ def test_an_outbox_that_cannot_be_written_stops_with_the_error(engine, tmp_path,
     with pytest.raises(OSError):
         deliver(nation(12), settings=no_smtp_settings, engine=engine, run_id="r1", outbox_dir=blocked, send=False)
     assert Ledger(engine).rows() == []  # no row says a message is in an outbox that has none
+
+
+def test_a_long_report_comes_back_exactly_from_its_quoted_printable_part(engine, tmp_path, no_smtp_settings):
+    """The HTML part is encoded in C (`binascii`), not by `email.quoprimime`: a report with
+    long lines, `=` in every attribute, trailing spaces, a line that starts with a dot and
+    non-ASCII text reads back exactly, and no encoded line is longer than 76 characters."""
+    rows = "".join(f'<tr><td style="padding:2px;color:#b91c1c">Inovasi {i} · Kab. Tulungagung — ü ✓</td></tr>\n'
+                   for i in range(2000))
+    html = "<html><body>" + "x" * 500 + "  \n.awal titik\n=sama\n" + rows + "</body></html>"
+    item = report(html=html)
+    deliver([item], settings=no_smtp_settings, engine=engine, run_id="r1", outbox_dir=tmp_path / "outbox", send=False,
+            now=NOW)
+    [path] = list_outbox(tmp_path / "outbox")
+    raw = path.read_bytes()
+    assert b"Content-Transfer-Encoding: quoted-printable" in raw
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78
+    assert read_eml(path).get_body(("html",)).get_content().replace("\r\n", "\n").rstrip("\n") == html
