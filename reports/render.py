@@ -34,6 +34,7 @@ from core.settings import (
     REPORT_FIX_WHAT_IF_TOP,
     REPORT_MATRIX_BUDGET_SHARE,
     REPORT_MAX_FINDINGS_SHOWN,
+    REPORT_MEASURE_FINDINGS,
     REPORT_UNFOLDED_INNOVATIONS,
 )
 from reports.data import (
@@ -639,17 +640,43 @@ def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int)
     to its share (`REPORT_MATRIX_BUDGET_SHARE` of what the fixed part leaves) and then as many
     findings as fit, most costly first. Returns the HTML and how many findings it shows.
 
-    One measuring render tells what each finding, matrix row and innovation group costs
+    A measuring render tells what each finding, matrix row and innovation group costs
     (`_costs`); the cut is computed from those, rendered, and checked: a report is rendered
-    two or three times, not once per guess.
+    two or three times, not once per guess. The first measure shows at most
+    `REPORT_MEASURE_FINDINGS` findings (what usually fits); only when all of those fit with
+    room to spare are the rest measured too.
     """
-    total = len(report.findings)
-    n = min(total, REPORT_MAX_FINDINGS_SHOWN)
-    measured = report.html(n, None, attachment_name, measure=True)
-    full = _ANY_MARK.sub("", measured)
-    if _size(full) <= budget:
-        return full, n
-    costs = _costs(measured)
+    n = min(len(report.findings), REPORT_MAX_FINDINGS_SHOWN)
+    measured_n = min(n, REPORT_MEASURE_FINDINGS)
+    while True:
+        measured = report.html(measured_n, None, attachment_name, measure=True)
+        if measured_n == n:
+            full = _ANY_MARK.sub("", measured)
+            if _size(full) <= budget:
+                return full, n
+        costs = _costs(measured)
+        shown, m = _cut(report, costs, measured_n, budget)
+        if shown < measured_n or measured_n == n:
+            break
+        measured_n = n  # every measured finding fits: measure them all
+    html = report.html(shown, m, attachment_name)
+    while _size(html) > budget and (shown > 0 or m > 0):  # the notes a cut adds, and rounding
+        excess = _size(html) - budget
+        if shown > 0:
+            while shown > 0 and excess > 0:
+                shown -= 1
+                excess -= costs.finding.get(shown, 1)
+        else:
+            while m > 0 and excess > 0:
+                m -= 1
+                excess -= costs.matrix[m]
+        html = report.html(shown, m, attachment_name)
+    return html, shown
+
+
+def _cut(report: PemdaReport, costs: _Costs, n: int, budget: int) -> tuple[int, int]:
+    """How many of the first `n` findings and how many matrix rows fit in `budget` (the
+    matrix first, up to its share of the room; see `fit_to_budget`)."""
     group_of = {v["id"]: str(v["no"]) for v in report.innovations} | {"": PEMDA_GROUP}
     group = [group_of.get(r["_inov"]) for r in report.records()[:n]]
     base = costs.full - sum(costs.finding.values()) - sum(costs.group.values()) - sum(costs.matrix)
@@ -663,28 +690,15 @@ def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int)
             m, matrix_bytes = m + 1, matrix_bytes + row
     room = free - matrix_bytes
     opened: set[str] = set()
-    used = k = 0
+    used = shown = 0
     for i in range(n):
         cost = costs.finding.get(i, 0) + (costs.group.get(group[i], 0) if group[i] not in opened else 0)
         if used + cost > room:
             break
         used += cost
         opened.add(group[i])
-        k += 1
-    n = k
-    html = report.html(n, m, attachment_name)
-    while _size(html) > budget and (n > 0 or m > 0):  # the notes a cut adds, and rounding
-        excess = _size(html) - budget
-        if n > 0:
-            while n > 0 and excess > 0:
-                n -= 1
-                excess -= costs.finding.get(n, 1)
-        else:
-            while m > 0 and excess > 0:
-                m -= 1
-                excess -= costs.matrix[m]
-        html = report.html(n, m, attachment_name)
-    return html, n
+        shown += 1
+    return shown, m
 
 
 # ------------------------------------------------------------------------------------------
