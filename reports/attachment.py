@@ -75,15 +75,16 @@ def finding_cells(findings: pd.DataFrame, t: Translator, indicators: dict) -> pd
         return findings[name] if name in findings.columns else pd.Series(None, index=findings.index, dtype=object)
 
     rule = col("rule_id").astype(object).where(col("rule_id").notna(), "").astype(str)
-    no = col("no_indikator").map(lambda v: text(v))
+    raw_no = col("no_indikator")
+    no = raw_no.map({v: text(v) for v in raw_no.dropna().unique()})
     severity = col("severity")
-    labels = {s: t(f"keparahan.{s}") for s in severity.dropna().unique() if t.has(f"keparahan.{s}")}
+    labels = {s: t(f"keparahan.{s}") if t.has(f"keparahan.{s}") else s for s in severity.dropna().unique()}
     out = pd.DataFrame(index=findings.index)
     for name in FINDING_SHEET_COLUMNS:
         if name == "judul_aturan":
             v = rule.map({r: t.rule_title(r) for r in rule.unique()})
         elif name == "severity":  # every word of the workbook in the report's language: `Kesalahan`
-            v = severity.map(lambda s: labels.get(s, s))
+            v = severity.map(labels)
         elif name == "indikator":
             v = no.map({n: indicators[n].nama for n in no.dropna().unique() if n in indicators})
         elif name == "cara":

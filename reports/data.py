@@ -230,7 +230,9 @@ def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataF
     else:
         f["peringkat"] = np.nan
     f["_sev"] = f["severity"].astype("string").map(SEVERITY_RANK).fillna(-1)
-    f["_noi"] = pd.to_numeric(f["_no"].astype(str).str.extract(r"^(\d+)")[0], errors="coerce")
+    codes, numbers = pd.factorize(f["_no"].astype(str))  # a few dozen distinct indicator numbers
+    leading = pd.to_numeric(pd.Series(numbers, dtype=object).str.extract(r"^(\d+)")[0], errors="coerce").to_numpy()
+    f["_noi"] = leading[codes] if len(codes) else np.nan
     f = f.sort_values(
         ["poin", "_sev", "peringkat", "_inov", "rule_id", "_noi", "_no", "kolom"],
         ascending=[False, False, True, True, True, True, True, True],
