@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -92,7 +92,7 @@ class NationIndex:
     positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
     _first: dict[tuple[str, str], dict[str, dict[Any, dict]]] = field(default_factory=dict, repr=False)
     result_not_checked: pd.DataFrame | None = None
-    _cells: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _derived: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _not_checked: list[dict] | None = field(default=None, repr=False)
 
     @classmethod
@@ -151,14 +151,12 @@ class NationIndex:
         first = {str(r["rule_id"]): r for r in reversed(mine)}  # the first row of each rule
         return [first[k] for k in sorted(first)]
 
-    def finding_cells(self, kode: str, t, indicators: dict) -> pd.DataFrame:
-        """`kode`'s rows of the attachment's findings sheet (`reports.attachment.finding_cells`),
-        computed once for the nation per language and sliced."""
-        from reports.attachment import finding_cells
-
-        if t.lang not in self._cells:
-            self._cells[t.lang] = finding_cells(self.frames["findings"], t, indicators)
-        return self.rows_of(self._cells[t.lang], "findings", kode)
+    def per_finding(self, key: str, compute: Callable[[pd.DataFrame], pd.DataFrame], kode: str) -> pd.DataFrame:
+        """`kode`'s rows of `compute(findings)`, a frame row-aligned with the nation's ordered
+        findings, computed once per `key` (per process) and sliced: the attachments' cells."""
+        if key not in self._derived:
+            self._derived[key] = compute(self.frames["findings"])
+        return self.rows_of(self._derived[key], "findings", kode)
 
     def first_records(self, name: str, key: str, kode: str) -> dict[Any, dict]:
         """The first row (a dict) of each `key` value among `kode`'s rows of frame `name`, in

@@ -215,8 +215,8 @@ class PemdaReport:
         return out
 
     def finding_cells(self) -> pd.DataFrame:
-        """The attachment's findings sheet for this Pemda (`reports.attachment.finding_cells`)."""
-        return NationIndex.of(self.result).finding_cells(self.kode, self.t, self.indicators)
+        """The attachment's findings sheet for this Pemda (`_attachment_cells`)."""
+        return _attachment_cells(NationIndex.of(self.result), self.t, self.indicators, self.kode)
 
     def records(self) -> list[dict]:
         """The findings as records, in report order (converted once per report)."""
@@ -712,6 +712,14 @@ def _paths(out_dir: Path, kode: str, pemda: str) -> tuple[Path, Path]:
     return folder / f"{stem}.html", folder / f"{stem}-temuan.xlsx"
 
 
+def _attachment_cells(nation: NationIndex, t: Translator, indicators: dict, kode: str) -> pd.DataFrame:
+    """`kode`'s rows of the attachments' findings sheet (`reports.attachment.finding_cells`),
+    computed once for the nation per language."""
+    from reports.attachment import finding_cells
+
+    return nation.per_finding(f"lampiran:{t.lang}", lambda f: finding_cells(f, t, indicators), kode)
+
+
 def prepare_reports(result, lang: str = "id") -> None:
     """Compute what every report slices from the nation (`NationIndex`: ordered findings,
     keys, fixes, the attachments' cells in `lang`) now, once: workers forked afterwards
@@ -719,7 +727,7 @@ def prepare_reports(result, lang: str = "id") -> None:
     nation = NationIndex.of(result)
     for name, key in (("daftar", "_id"), ("inovasi", "_id"), ("temuan_inovasi", "_inov")):
         nation.first_records(name, key, "")
-    nation.finding_cells("", Translator(lang), result.catalog.indicators)
+    _attachment_cells(nation, Translator(lang), result.catalog.indicators, "")
 
 
 def render_pemda_html(

@@ -31,7 +31,7 @@ from synthetic.evidence import evidence_bytes
 from synthetic.regions import national_pemda
 
 DEFAULT_AS_OF = date(2026, 7, 1)
-EMPTY = "-"
+EMPTY = vocab.EMPTY
 #: Above this many innovations `with_bukti` refuses: evidence files are for small samples.
 MAX_BUKTI_INOVASI = 2_000
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from synthetic.evidence import jpeg_bytes, mp4_bytes, pdf_bytes, png_bytes
-from synthetic.generator import EMPTY
+from synthetic.vocab import EMPTY
 
 LOG_COLUMNS = ["rule_id", "severity", "kode_pemda", "pemda", "id_inovasi", "judul_inovasi", "no_indikator", "kolom", "nilai", "masalah"]
 SEVERITY = {

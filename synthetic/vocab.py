@@ -6,6 +6,9 @@ the six urusan wajib pelayanan dasar come from the catalog, not from here.
 
 from __future__ import annotations
 
+#: What the IID app writes in a cell left empty.
+EMPTY = "-"
+
 #: Other urusan (wajib non-pelayanan dasar, pilihan, penunjang), lower-case as the app writes them.
 URUSAN_LAIN: tuple[str, ...] = (
     "tenaga kerja", "pemberdayaan perempuan dan perlindungan anak", "pangan", "pertanahan",
