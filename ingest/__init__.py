@@ -36,8 +36,8 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
     same export read again is read from Parquet, a region only its own rows; with
     `cache_in_background` a new entry is written by a forked child while the reading goes on
     (`ingest.cache.wait_for_writes` waits for it). With `workers` > 1 the Pandera contracts
-    run in a forked worker (`core.parallel`) while this process links the tables: the same
-    findings, in the same order."""
+    of the largest table run in a forked worker (`core.parallel`) while this process links the
+    tables and then checks the others: the same findings, in the same order."""
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
     from core.parallel import can_fork, pool, submit
@@ -58,8 +58,11 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
     beside = workers > 1 and can_fork()
     stages = {key: Stage(rt, catalog, check_contracts=not beside) for key, rt in raw.tables.items()}
     texts = {key: (stage.table.key, stage.text) for key, stage in stages.items()}
-    with pool((texts, catalog), 1 if beside else 0) as worker:  # the contracts beside the linking
-        jobs = {key: submit(worker, _contract_in_worker, key) for key in stages} if worker is not None else {}
+    # the largest table's contract (the indicator rows) beside the linking; the others, small,
+    # here once the linking is done, while the worker is still on it
+    largest = max(stages, key=lambda k: len(stages[k].text)) if stages else None
+    with pool((texts, catalog), 1 if beside else 0) as worker:
+        jobs = {largest: submit(worker, _contract_in_worker, largest)} if worker is not None and stages else {}
         daftar = stages.get("daftar_inovasi")
         if daftar is not None:
             if daftar.has("pemda") or daftar.has("kode_pemda"):
