@@ -244,10 +244,8 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
     result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs, evidence_cache=evidence_cache,
                        evidence_map=evidence_map, workers=workers,
                        while_waiting=lambda: base.append(metrics_base(export, catalog)))
-    writer = None
-    if out_dir is not None and workers > 1:
-        writer = in_background(write_findings, out_dir, result.findings)
-    elif out_dir is not None:
+    writer = in_background(write_findings, out_dir, result.findings) if out_dir is not None and workers > 1 else None
+    if out_dir is not None and writer is None:  # one process, or no fork on this platform
         write_findings(out_dir, result.findings)
     metrics = region_metrics(export, result.findings, catalog, base[0] if base else None)
     cakupan = coverage_of(export, metrics, result.findings, result.not_checked, catalog)
