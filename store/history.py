@@ -186,9 +186,10 @@ def _key_hashes(findings: pd.DataFrame) -> pd.Series:
     return pd.Series(h.to_numpy(dtype=np.uint64).view(np.int64), index=f.index)  # signed: fits BIGINT
 
 
-def finding_keys(findings: pd.DataFrame) -> pd.DataFrame:
-    """`kode_pemda, finding_key, rule_id, severity` per distinct finding of a known Pemda."""
-    h = _key_hashes(findings)
+def finding_keys(findings: pd.DataFrame, hashes: pd.Series | None = None) -> pd.DataFrame:
+    """`kode_pemda, finding_key, rule_id, severity` per distinct finding of a known Pemda
+    (`hashes`: its `_key_hashes`, when the caller has them already)."""
+    h = _key_hashes(findings) if hashes is None else hashes
     if h.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ("kode_pemda", "finding_key", "rule_id", "severity")})
     f = findings.loc[h.index]
@@ -344,7 +345,7 @@ def compare(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd.Da
     init_db(engine)
     current = pemda_rows(metrics)
     hashes = _key_hashes(findings)
-    cur_keys = finding_keys(findings)
+    cur_keys = finding_keys(findings, hashes)
     with engine.connect() as conn:
         runs = _runs(conn, run.tahun)
         runs = runs[_before(runs, run.as_of, run.started_at, run.run_id)]
@@ -522,9 +523,10 @@ def record_run(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd
         pemda = pemda.merge(shown.rename(columns={v: k for k, v in _SHOWN.items()}), on="kode_pemda", how="left")
     else:
         pemda = pemda.assign(**{c: None for c in _SHOWN})
-    keys = finding_keys(findings).assign(run_id=run.run_id)
+    hashes = _key_hashes(findings)  # once: 116,000 findings take ~0.2 s
+    keys = finding_keys(findings, hashes).assign(run_id=run.run_id)
     marked = findings.loc[findings["_baru"].eq(True)] if "_baru" in findings.columns else findings.iloc[0:0]
-    new_keys = finding_keys(marked)
+    new_keys = finding_keys(marked, hashes[hashes.index.isin(marked.index)])
     keys["baru_di_laporan"] = pd.MultiIndex.from_frame(keys[["kode_pemda", "finding_key"]]).isin(
         pd.MultiIndex.from_frame(new_keys[["kode_pemda", "finding_key"]])) if len(keys) else []
     with engine.begin() as conn:
