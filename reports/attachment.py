@@ -55,22 +55,15 @@ def _cell(value) -> str:
     return text
 
 
-def _cells(values: pd.Series) -> pd.Series:
-    """`_cell` of a whole column, once per distinct value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cells = [_cell(v) for v in uniques] + [""]  # code -1 (missing): an empty cell
-    return pd.Series(pd.Index(cells, dtype=object).take(codes), index=values.index, dtype=object)
-
-
 #: The numeric columns of the findings sheet (written as numbers, empty when missing).
 NUMBER_COLUMNS = ("poin_iid_hilang", "baris")
 
 
 def finding_cells(findings: pd.DataFrame, t: Translator, indicators: dict) -> pd.DataFrame:
-    """The findings sheet's cells for many findings at once (a whole nation's, in report
-    order): one column per `FINDING_SHEET_COLUMNS`, text cells final (`_cell`), the two
-    number columns as floats (NaN: empty), and `_xml`, each row's cells as the workbook
-    stores them (`reports.xlsx.row_xml`). Computed once per run and sliced per Pemda."""
+    """The findings sheet's rows for many findings at once (a whole nation's, in report
+    order): `_xml`, each row's cells as the workbook stores them (`reports.xlsx.row_xml`;
+    text cells through `_cell`, the `NUMBER_COLUMNS` as numbers). Computed once per run and
+    sliced per Pemda."""
     def col(name: str) -> pd.Series:
         return findings[name] if name in findings.columns else pd.Series(None, index=findings.index, dtype=object)
 
@@ -79,27 +72,21 @@ def finding_cells(findings: pd.DataFrame, t: Translator, indicators: dict) -> pd
     no = raw_no.map({v: text(v) for v in raw_no.dropna().unique()})
     severity = col("severity")
     labels = {s: t(f"keparahan.{s}") if t.has(f"keparahan.{s}") else s for s in severity.dropna().unique()}
-    out = pd.DataFrame(index=findings.index)
+    values = pd.DataFrame(index=findings.index)
     for name in FINDING_SHEET_COLUMNS:
         if name == "judul_aturan":
-            v = rule.map({r: t.rule_title(r) for r in rule.unique()})
+            values[name] = rule.map({r: t.rule_title(r) for r in rule.unique()})
         elif name == "severity":  # every word of the workbook in the report's language: `Kesalahan`
-            v = severity.map(labels)
+            values[name] = severity.map(labels)
         elif name == "indikator":
-            v = no.map({n: indicators[n].nama for n in no.dropna().unique() if n in indicators})
+            values[name] = no.map({n: indicators[n].nama for n in no.dropna().unique() if n in indicators})
         elif name == "cara":
-            v = rule.map({r: t.fix_hint(r) for r in rule.unique()})
+            values[name] = rule.map({r: t.fix_hint(r) for r in rule.unique()})
         elif name == "poin_iid_hilang":
-            out[name] = pd.to_numeric(col("poin"), errors="coerce").astype("float64")
-            continue
-        elif name == "baris":
-            out[name] = pd.to_numeric(col("baris"), errors="coerce").astype("float64")
-            continue
+            values[name] = col("poin")
         else:
-            v = col(name)
-        out[name] = _cells(v)
-    out["_xml"] = row_xml(out[FINDING_SHEET_COLUMNS], NUMBER_COLUMNS)
-    return out
+            values[name] = col(name)
+    return pd.DataFrame({"_xml": row_xml(values, NUMBER_COLUMNS, text=_cell)}, index=findings.index)
 
 
 def write_attachment(report: PemdaFindings, path: Path) -> Path:
