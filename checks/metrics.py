@@ -16,7 +16,7 @@ from core.ringkasan import RINGKASAN_CONTRACT, RINGKASAN_EXTRA
 from ingest.export import Export
 from ingest.pemda import is_assessed, official_names, province_names
 
-#: `ringkasan.csv` has the columns of `core.ringkasan.RingkasanModel` (RINGKASAN_CONTRACT, then
+#: `ringkasan.csv` has the columns of `core.ringkasan.RINGKASAN_SCHEMA` (RINGKASAN_CONTRACT, then
 #: RINGKASAN_EXTRA); the names are imported from here by the metrics' readers too.
 
 #: `Metrics.inovasi`: one row per innovation, ranked within its Pemda by IID points lost.

@@ -1,7 +1,7 @@
 """The one Finding shape every rule produces, and `findings.csv` (the output contract).
 
 Rules work on whole-nation DataFrames, so findings travel as a DataFrame; its contract is the
-Pandera model `FindingsModel` (the columns of `findings.csv`, in order) plus the two location
+Pandera schema `FINDINGS_SCHEMA` (the columns of `findings.csv`, in order) plus the two location
 columns every internal frame carries (`tabel`, `baris`). `findings()` is the one constructor:
 from nothing, a list of `Finding` values, a partial frame, or several frames. `validate`
 checks a frame against the model when the engine returns and before anything is written.
@@ -16,7 +16,6 @@ from typing import Iterable, Union
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 
 class Severity(str, Enum):
@@ -35,30 +34,35 @@ class Severity(str, Enum):
 RULE_ID_PATTERN = r"^[A-Z]{3}-\d{2}$"
 
 
-class FindingsModel(pa.DataFrameModel):
-    """`findings.csv`: one row per finding, these columns in this order. Text or empty (None)
-    everywhere but `rule_id`, `severity` and `pesan`, which every finding has."""
-
-    rule_id: Series[object] = pa.Field(str_matches=RULE_ID_PATTERN)
-    severity: Series[object] = pa.Field(isin=[s.value for s in Severity])
-    kode_pemda: Series[object] = pa.Field(nullable=True)
-    pemda: Series[object] = pa.Field(nullable=True)
-    id_inovasi: Series[object] = pa.Field(nullable=True)
-    judul_inovasi: Series[object] = pa.Field(nullable=True)
-    no_indikator: Series[object] = pa.Field(nullable=True)
-    kolom: Series[object] = pa.Field(nullable=True)
-    nilai: Series[object] = pa.Field(nullable=True)
-    pesan: Series[object] = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        name = "findings.csv"
-        ordered = True
-        strict = True
-        coerce = False
+def _text(nullable: bool = True, *checks: pa.Check) -> pa.Column:
+    return pa.Column(object, checks=list(checks), nullable=nullable)
 
 
-#: The columns of `findings.csv`, in order (from the model).
-FINDING_COLUMNS: list[str] = list(FindingsModel.to_schema().columns)
+#: `findings.csv`: one row per finding, these columns in this order. Text or empty (None)
+#: everywhere but `rule_id`, `severity` and `pesan`, which every finding has. A schema object,
+#: not a `DataFrameModel`: building a model's schema imports Dask (pandera looks for its
+#: frame types), half a second at every start for a library the audit does not use.
+FINDINGS_SCHEMA = pa.DataFrameSchema(
+    {
+        "rule_id": _text(False, pa.Check.str_matches(RULE_ID_PATTERN)),
+        "severity": _text(False, pa.Check.isin([s.value for s in Severity])),
+        "kode_pemda": _text(),
+        "pemda": _text(),
+        "id_inovasi": _text(),
+        "judul_inovasi": _text(),
+        "no_indikator": _text(),
+        "kolom": _text(),
+        "nilai": _text(),
+        "pesan": _text(False, pa.Check.str_length(min_value=1)),
+    },
+    name="findings.csv",
+    ordered=True,
+    strict=True,
+    coerce=False,
+)
+
+#: The columns of `findings.csv`, in order (from the schema).
+FINDING_COLUMNS: list[str] = list(FINDINGS_SCHEMA.columns)
 
 #: Internal extras: where in the source a structural finding sits (table, 1-based data row).
 LOCATION_COLUMNS: list[str] = ["tabel", "baris"]
@@ -119,10 +123,10 @@ def findings(parts: Parts = None, *, extra: bool = False) -> pd.DataFrame:
 
 
 def validate(df: pd.DataFrame, *, location: bool = True) -> pd.DataFrame:
-    """`df` checked against FindingsModel (lazily: every problem at once); with `location`
+    """`df` checked against FINDINGS_SCHEMA (lazily: every problem at once); with `location`
     the frame also carries `tabel`/`baris` (the internal form). Raises SchemaErrors: a
     finding without a message or with an unknown severity is our bug, never written."""
-    FindingsModel.validate(df[FINDING_COLUMNS], lazy=True)
+    FINDINGS_SCHEMA.validate(df[FINDING_COLUMNS], lazy=True)
     if location:
         assert list(df.columns) == ALL_COLUMNS, list(df.columns)
     return df

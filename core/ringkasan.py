@@ -1,5 +1,5 @@
-"""`ringkasan.csv` (the output contract): one row per Pemda, as the Pandera model
-`RingkasanModel`; `checks.metrics` builds it, the pipeline validates it before writing.
+"""`ringkasan.csv` (the output contract): one row per Pemda, as the Pandera schema
+`RINGKASAN_SCHEMA`; `checks.metrics` builds it, the pipeline validates it before writing.
 
 Scores are empty (NaN), never 0, when they cannot be computed (an innovation-list export has
 no indicator tables); counts are whole numbers; predicates are the catalog's names.
@@ -9,55 +9,54 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 
-class RingkasanModel(pa.DataFrameModel):
-    """The columns of `ringkasan.csv`, in order: the contract first, then the components."""
+#: The columns of `ringkasan.csv`, in order: the contract first, then the components. A
+#: schema object, not a `DataFrameModel` (see `core.findings.FINDINGS_SCHEMA`: no Dask import).
+RINGKASAN_SCHEMA = pa.DataFrameSchema(
+    {
+        "kode_pemda": pa.Column(object, checks=[pa.Check.str_matches(r"^\d{2}(\.\d{2})?$")], nullable=False, unique=True),
+        "pemda": pa.Column(object, nullable=False),
+        "jumlah_inovasi": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),
+        # share of indicator slots unanswered or carrying an error, in percent
+        "persen_indikator_bermasalah": pa.Column("float64", checks=[pa.Check.ge(0), pa.Check.le(100)], nullable=True),
+        "skor_klaim": pa.Column("float64", checks=[pa.Check.ge(0), pa.Check.le(100)], nullable=True),
+        "predikat_klaim": pa.Column(object, nullable=True),
+        "skor_terverifikasi": pa.Column("float64", checks=[pa.Check.ge(0), pa.Check.le(100)], nullable=True),
+        "predikat_terverifikasi": pa.Column(object, nullable=True),
+        "jumlah_error": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),
+        "jumlah_warning": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),
+        "jumlah_info": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),
+        # -- the components ---------------------------------------------------------------------
+        "provinsi": pa.Column(object, nullable=True),  # province name (grouping in the index)
+        "selisih_skor": pa.Column("float64", nullable=True),  # skor_klaim - skor_terverifikasi
+        "skor_spd_klaim": pa.Column("float64", nullable=True),
+        "skor_spd_terverifikasi": pa.Column("float64", nullable=True),
+        "skor_sid_klaim": pa.Column("float64", nullable=True),
+        "skor_sid_terverifikasi": pa.Column("float64", nullable=True),
+        "skor_jumlah_inovasi": pa.Column("float64", nullable=True),
+        "pembagi": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),  # k = MAX(pembagi_minimum, n)
+        "urusan_wajib_tercakup": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),  # of the urusan wajib pelayanan dasar
+        "jumlah_inisiatif": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),
+        "jumlah_uji_coba": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),
+        "jumlah_penerapan": pa.Column("int64", checks=[pa.Check.ge(0)], nullable=False),
+        "slot_indikator": pa.Column("Int64", checks=[pa.Check.ge(0)], nullable=True),  # SPD rows + 20 x n
+        "slot_bermasalah": pa.Column("Int64", checks=[pa.Check.ge(0)], nullable=True),
+        # -- change since the previous run of the Pemda (empty: first audit, or no history) --------
+        "temuan_baru": pa.Column("Int64", checks=[pa.Check.ge(0)], nullable=True),
+        "temuan_selesai": pa.Column("Int64", checks=[pa.Check.ge(0)], nullable=True),
+        "temuan_tetap": pa.Column("Int64", checks=[pa.Check.ge(0)], nullable=True),
+        "selisih_skor_terverifikasi": pa.Column("float64", nullable=True),  # now - previous
+        "selisih_persen_bermasalah": pa.Column("float64", nullable=True),  # now - previous, points
+        "run_sebelumnya": pa.Column(object, nullable=True),  # the run compared against
+    },
+    name="ringkasan.csv",
+    ordered=True,
+    strict=True,
+    coerce=False,
+)
 
-    kode_pemda: Series[object] = pa.Field(str_matches=r"^\d{2}(\.\d{2})?$", unique=True)
-    pemda: Series[object]
-    jumlah_inovasi: Series[int] = pa.Field(ge=0)
-    #: share of indicator slots unanswered or carrying an error, in percent
-    persen_indikator_bermasalah: Series[float] = pa.Field(ge=0, le=100, nullable=True)
-    skor_klaim: Series[float] = pa.Field(ge=0, le=100, nullable=True)
-    predikat_klaim: Series[object] = pa.Field(nullable=True)
-    skor_terverifikasi: Series[float] = pa.Field(ge=0, le=100, nullable=True)
-    predikat_terverifikasi: Series[object] = pa.Field(nullable=True)
-    jumlah_error: Series[int] = pa.Field(ge=0)
-    jumlah_warning: Series[int] = pa.Field(ge=0)
-    jumlah_info: Series[int] = pa.Field(ge=0)
-    # -- the components ---------------------------------------------------------------------
-    provinsi: Series[object] = pa.Field(nullable=True)  # province name (grouping in the index)
-    selisih_skor: Series[float] = pa.Field(nullable=True)  # skor_klaim - skor_terverifikasi
-    skor_spd_klaim: Series[float] = pa.Field(nullable=True)
-    skor_spd_terverifikasi: Series[float] = pa.Field(nullable=True)
-    skor_sid_klaim: Series[float] = pa.Field(nullable=True)
-    skor_sid_terverifikasi: Series[float] = pa.Field(nullable=True)
-    skor_jumlah_inovasi: Series[float] = pa.Field(nullable=True)
-    pembagi: Series[int] = pa.Field(ge=0)  # k = MAX(pembagi_minimum, n)
-    urusan_wajib_tercakup: Series[int] = pa.Field(ge=0)  # of the urusan wajib pelayanan dasar
-    jumlah_inisiatif: Series[int] = pa.Field(ge=0)
-    jumlah_uji_coba: Series[int] = pa.Field(ge=0)
-    jumlah_penerapan: Series[int] = pa.Field(ge=0)
-    slot_indikator: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)  # SPD rows + 20 x n
-    slot_bermasalah: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    # -- change since the previous run of the Pemda (empty: first audit, or no history) --------
-    temuan_baru: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    temuan_selesai: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    temuan_tetap: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    selisih_skor_terverifikasi: Series[float] = pa.Field(nullable=True)  # now - previous
-    selisih_persen_bermasalah: Series[float] = pa.Field(nullable=True)  # now - previous, points
-    run_sebelumnya: Series[object] = pa.Field(nullable=True)  # the run compared against
-
-    class Config:
-        name = "ringkasan.csv"
-        ordered = True
-        strict = True
-        coerce = False
-
-
-_COLUMNS = list(RingkasanModel.to_schema().columns)
+_COLUMNS = list(RINGKASAN_SCHEMA.columns)
 
 #: `ringkasan.csv`: these columns first (the contract every consumer relies on) …
 RINGKASAN_CONTRACT: list[str] = _COLUMNS[: _COLUMNS.index("jumlah_info") + 1]
@@ -90,5 +89,5 @@ def with_changes(ringkasan: pd.DataFrame, changes: pd.DataFrame | None = None) -
 
 
 def validate(df: pd.DataFrame) -> pd.DataFrame:
-    """`df` checked against RingkasanModel, every problem at once (SchemaErrors: our bug)."""
-    return RingkasanModel.validate(df, lazy=True)
+    """`df` checked against RINGKASAN_SCHEMA, every problem at once (SchemaErrors: our bug)."""
+    return RINGKASAN_SCHEMA.validate(df, lazy=True)
