@@ -17,9 +17,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email import policy
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, parseaddr
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
@@ -242,8 +244,24 @@ def findings_csv_attachment(findings: pd.DataFrame, path: Path) -> Path:
     return write_csv(findings, Path(path))
 
 
+class _WireGenerator(BytesGenerator):
+    """`BytesGenerator` whose bodies get their CRLF line ends in one substitution: the stdlib
+    writes a 100 KB report line by line, a write call per line and per line end (3.5 ms a
+    message). The same bytes: the stdlib splits at `NLCRE` (CRLF, CR, LF) and joins the lines
+    with the line end; here each of those becomes the line end by `str.replace`."""
+
+    def _write_lines(self, lines: str) -> None:
+        if lines:
+            if "\r" in lines:
+                lines = lines.replace("\r\n", "\n").replace("\r", "\n")
+            self.write(lines.replace("\n", self._NL))
+
+
 def serialize(msg: EmailMessage) -> bytes:
-    return msg.as_bytes(policy=WIRE_POLICY)
+    """The message as sent and as kept in the outbox (`msg.as_bytes(policy=WIRE_POLICY)`)."""
+    fp = BytesIO()
+    _WireGenerator(fp, mangle_from_=False, policy=WIRE_POLICY).flatten(msg, unixfrom=False)
+    return fp.getvalue()
 
 
 def report_messages(

@@ -197,3 +197,25 @@ def test_a_long_report_comes_back_exactly_from_its_quoted_printable_part(engine,
     assert b"Content-Transfer-Encoding: quoted-printable" in raw
     assert max(len(line) for line in raw.split(b"\r\n")) <= 78
     assert read_eml(path).get_body(("html",)).get_content().replace("\r\n", "\n").rstrip("\n") == html
+
+
+@pytest.mark.parametrize("body", [
+    "satu\ndua\n", "tanpa akhir baris", "crlf\r\nlf\ncr sendiri\rakhir\r", "\n\n\nkosong di atas", "",
+    "Kab. Tulungagung — ü ✓\n" * 300,
+])
+def test_serialize_writes_the_bytes_the_stdlib_writes(tmp_path, no_smtp_settings, body):
+    """`serialize` ends body lines in one substitution instead of the stdlib's line by line:
+    the bytes must stay `as_bytes(policy=SMTP)`'s, for any line ends a text may carry, for a
+    built message (text part, QP HTML, attachment) and for one read back from an `.eml`."""
+    from delivery.message import WIRE_POLICY
+
+    att = tmp_path / "35.04-temuan.csv"
+    att.write_bytes(body.encode("utf-8") + bytes(range(256)))
+    item = report(html=f"<html><body>{body}</body></html>", attachment=att)
+    item.text = body or None
+    msg = build_message(item, no_smtp_settings, run_id="r1", seq=0, now=NOW)
+    assert serialize(msg) == msg.as_bytes(policy=WIRE_POLICY)
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(serialize(msg))
+    parsed = read_eml(eml)
+    assert serialize(parsed) == parsed.as_bytes(policy=WIRE_POLICY)
