@@ -97,8 +97,9 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
 
     With `workers` > 1 the GX validation runs in a forked worker (`core.parallel`) while this
     process runs the pandas rules: the two halves take about as long, on two cores at once.
-    The findings are the same either way, in the same order. `while_waiting` is called when
-    this process's half is done and GX's is not yet (work that needs no finding)."""
+    The findings are the same either way, in the same order. When this process's half is done
+    and GX's is not yet, the export's deferred contract is settled (`Export.settle`) and then
+    `while_waiting` called (work that needs no finding)."""
     from core.parallel import pool, submit
 
     ctx = RuleContext(export=export, catalog=catalog, as_of=as_of, evidence_cache=evidence_cache,
@@ -117,7 +118,6 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
         elif isinstance(rule, PandasRule):
             runnable["pandas"].append(rule)
 
-    parts: list[pd.DataFrame] = [export.findings]
     pandas_parts: list[pd.DataFrame] = []
     errors: dict[str, BaseException] = {}
     seconds: dict[str, float] = {}
@@ -130,6 +130,8 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
             seconds["gx"] = time.perf_counter() - t
         _pandas_rules(ctx, runnable["pandas"], pandas_parts, errors, seconds)
         if gx_job is not None:
+            if not gx_job.done():
+                export.settle()  # a contract `read_export` left for this pause
             if while_waiting is not None and not gx_job.done():
                 while_waiting()
             if gx_job.exception() is None:
@@ -139,6 +141,7 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
                 gx_found, gx_errors = _gx(ctx, runnable["gx"], data_docs)
                 seconds["gx"] = time.perf_counter() - t
     errors = {**gx_errors, **errors}
+    parts: list[pd.DataFrame] = [export.settle().findings]
     for rid, frames in gx_found.items():
         if frames:
             parts.append(_dedupe(rules[rid], as_findings(frames, extra=True)))

@@ -10,6 +10,7 @@ Public API:
 from __future__ import annotations
 
 from dataclasses import replace
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,8 @@ __all__ = ["read_export", "select_region", "Export"]
 
 
 def read_export(path: Path, year: int | None = None, region: str | None = None,
-                cache_dir: Path | None = None, cache_in_background: bool = False, workers: int = 1) -> Export:
+                cache_dir: Path | None = None, cache_in_background: bool = False,
+                defer_contract: bool = False) -> Export:
     """Read and validate an export against the catalog of `year` (default: the current
     guideline year; the allowed values of the contracts come from it). Bad input →
     `UsageError` / `UnreadableExport` (one bilingual line) or SKM findings in
@@ -35,14 +37,16 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
     With `cache_dir`, the raw read goes through the export cache there (`ingest.cache`): the
     same export read again is read from Parquet, a region only its own rows; with
     `cache_in_background` a new entry is written by a forked child while the reading goes on
-    (`ingest.cache.wait_for_writes` waits for it). With `workers` > 1 the Pandera contracts
-    of the largest table run in a forked worker (`core.parallel`) while this process links the
-    tables and then checks the others: the same findings, in the same order."""
+    (`ingest.cache.wait_for_writes` waits for it).
+
+    With `defer_contract`, the Pandera contract of the largest table (the indicator rows:
+    1.5 s nationally) is left for later: the export comes back without its findings, and
+    `Export.settle()` adds them, the same findings in the same order. The pipeline settles
+    while GX validates in its worker, a pause this process otherwise spends waiting; the
+    tables are whole either way (a contract only finds, it never changes a cell)."""
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
-    from core.parallel import can_fork, pool, submit
     from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table, run_rule_checks
-    from ingest.contracts import validate
     from ingest.readers import read_raw
     from ingest.region import narrow_raw
 
@@ -55,54 +59,45 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
         if region is not None:
             raw = narrow_raw(raw, region)
     catalog = load_catalog(year or DEFAULT_YEAR)
-    beside = workers > 1 and can_fork()
-    stages = {key: Stage(rt, catalog, check_contracts=not beside) for key, rt in raw.tables.items()}
-    texts = {key: (stage.table.key, stage.text) for key, stage in stages.items()}
-    # the largest table's contract (the indicator rows) beside the linking; the others, small,
-    # here once the linking is done, while the worker is still on it
-    largest = max(stages, key=lambda k: len(stages[k].text)) if stages else None
-    with pool((texts, catalog), 1 if beside else 0) as worker:
-        jobs = {largest: submit(worker, _contract_in_worker, largest)} if worker is not None and stages else {}
-        daftar = stages.get("daftar_inovasi")
-        if daftar is not None:
-            if daftar.has("pemda") or daftar.has("kode_pemda"):
-                daftar.kode = pemda_codes(daftar)
-            derive_ids(daftar)
-        if "indikator_inovasi" in stages:
-            link_indicators(stages["indikator_inovasi"], daftar)
-        for key in ("indikator_pemda", "profil_pemda"):
-            if key in stages:
-                region_table(stages[key])
-        if beside:
-            for key, stage in stages.items():  # the contract's findings first, as `Stage` puts them
-                job = jobs.get(key)
-                ok = job is not None and job.exception() is None  # else (a dead worker) here
-                stage.parts.insert(0, job.result() if ok else validate(stage.table.key, stage.text, catalog))
+    later = max(raw.tables, key=lambda k: len(raw.tables[k].frame)) if defer_contract and raw.tables else None
+    stages = {key: Stage(rt, catalog, check_contracts=key != later) for key, rt in raw.tables.items()}
+    daftar = stages.get("daftar_inovasi")
+    if daftar is not None:
+        if daftar.has("pemda") or daftar.has("kode_pemda"):
+            daftar.kode = pemda_codes(daftar)
+        derive_ids(daftar)
+    if "indikator_inovasi" in stages:
+        link_indicators(stages["indikator_inovasi"], daftar)
+    for key in ("indikator_pemda", "profil_pemda"):
+        if key in stages:
+            region_table(stages[key])
     tables: dict[str, pd.DataFrame] = {}
-    findings = []
+    found: dict[str, pd.DataFrame] = {}
     for key, stage in stages.items():
         run_rule_checks(stage)
-        tables[key], f = finish(stage, daftar)
-        findings.append(f)
-    return Export(
+        tables[key], found[key] = finish(stage, daftar)
+    export = Export(
         source=Path(path),
         kind=raw.kind,
         tables=tables,
-        findings=as_findings(findings, extra=True),
+        findings=as_findings(list(found.values()), extra=True),
         bukti_dir=raw.bukti_dir,
         tahun_penilaian=_tahun(tables.get("profil_pemda")),
     )
+    if later is not None:
+        export.pending = functools.partial(_contract_later, stages[later], daftar, catalog, found, later)
+    return export
 
 
-def _contract_in_worker(key: str) -> pd.DataFrame:
-    """`ingest.contracts.validate` of one table in a forked worker, on the cleaned text its
-    pool shares (`read_export`)."""
-    from core.parallel import shared
+def _contract_later(stage, daftar, catalog, found: dict[str, pd.DataFrame], key: str) -> pd.DataFrame:
+    """The export's findings with the contract `read_export(defer_contract=True)` left: its
+    findings first in its table's, as `Stage` puts them when it validates at once."""
+    from ingest.assemble import stage_findings
     from ingest.contracts import validate
 
-    texts, catalog = shared()
-    table_key, text = texts[key]
-    return validate(table_key, text, catalog)
+    stage.parts.insert(0, validate(stage.table.key, stage.text, catalog))
+    found[key] = stage_findings(stage, daftar)
+    return as_findings(list(found.values()), extra=True)
 
 
 def _tahun(profil: pd.DataFrame | None) -> int | None:

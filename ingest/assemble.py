@@ -240,6 +240,12 @@ def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFra
     the message fields a rule added, see `ingest.partial`)."""
     typed = stage.typed
     typed["kode_pemda"] = stage.kode.to_numpy()
+    return typed, stage_findings(stage, daftar)
+
+
+def stage_findings(stage: Stage, daftar: Stage | None) -> pd.DataFrame:
+    """A finished stage's findings (`finish`), from its partial findings so far."""
+    typed = stage.typed
     raw = partial.concat(stage.parts)
     rows = raw["row"]
     at = rows.notna()
@@ -272,4 +278,4 @@ def finish(stage: Stage, daftar: Stage | None) -> tuple[pd.DataFrame, pd.DataFra
     if partial.PER_PEMDA in raw:  # about the Pemda: its row only said which Pemda
         out.loc[raw[partial.PER_PEMDA].eq(True).to_numpy(), ["baris", "id_inovasi", "judul_inovasi", "no_indikator"]] = None
     out = out.astype(object)
-    return typed, out.where(out.notna(), None) if len(out) else findings()
+    return out.where(out.notna(), None) if len(out) else findings()

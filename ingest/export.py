@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Optional
 
 import pandas as pd
 
@@ -27,6 +28,14 @@ class Export:
     bukti_dir: Path | None = None
     #: `Tahun Penilaian` from Profil Pemda when present and unanimous.
     tahun_penilaian: int | None = None
+    #: findings still to compute (`read_export(defer_contract=True)`): `settle()` adds them
+    pending: Optional[Callable[[], pd.DataFrame]] = field(default=None, repr=False, compare=False)
+
+    def settle(self) -> "Export":
+        """This export with every finding of its reading in `findings` (see `pending`)."""
+        if self.pending is not None:
+            self.findings, self.pending = self.pending(), None
+        return self
 
     def has(self, table: str, column: str | None = None) -> bool:
         df = self.tables.get(table)

@@ -211,11 +211,13 @@ def load(export_path: Path, region: str | None = None, year: int | None = None,
          cache_dir: Path | None = None, cache_in_background: bool = False, workers: int = 1) -> Export:
     """Ingest + contracts (SKM findings); narrowed to one Pemda when `region` is given; the raw
     read through the export cache in `cache_dir` when given (a new entry written by a forked
-    child with `cache_in_background`: `ingest.cache.wait_for_writes`)."""
+    child with `cache_in_background`: `ingest.cache.wait_for_writes`). With `workers` > 1 the
+    national run leaves the indicator table's contract to the pause while GX validates
+    (`read_export(defer_contract=True)`; `checks.engine.run_rules` settles it)."""
     from ingest import read_export, select_region
 
     export = read_export(Path(export_path), year=year, region=region, cache_dir=cache_dir,
-                         cache_in_background=cache_in_background, workers=workers)
+                         cache_in_background=cache_in_background, defer_contract=workers > 1 and not region)
     return select_region(export, region) if region else export
 
 

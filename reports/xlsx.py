@@ -33,6 +33,9 @@ ROW = "\x00"
 #: Characters XML 1.0 cannot carry: written as Excel does, `_xHHHH_` (as xlsxwriter; like it,
 #: a text that itself reads `_x0041_` is not escaped, so Excel shows it as `A`).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: zlib's fastest level: 0.9 ms a national attachment instead of 2.5 ms at level 6, for 15 %
+#: more bytes (33 KB instead of 29 KB); an attachment does not count against the body budget.
+_DEFLATE_LEVEL = 1
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -211,5 +214,5 @@ def write_xlsx(path: Path, sheets: list[Sheet], created: datetime) -> None:
         for name, content in files.items():
             info = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, content.encode("utf-8"), compresslevel=6)
+            z.writestr(info, content.encode("utf-8"), compresslevel=_DEFLATE_LEVEL)
     Path(path).write_bytes(buffer.getvalue())
