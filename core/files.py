@@ -53,18 +53,25 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def deferred_sync() -> Iterator[None]:
+def deferred_sync(sync: bool = True) -> Iterator[None]:
     """Many files written in a row (546 reports and their attachments into a run's staging
     folder): each is still written to a temp name and renamed, but the data reaches the disk
     by one `os.sync()` when the block ends instead of two fsyncs per file (~2 ms each, over a
     thousand files). Only for files nothing reads before the block ends: the staging folder is
-    published after it."""
+    published after it. With `sync=False` the caller syncs once after many such blocks
+    (`sync_disk`: a report worker's block is one report)."""
     token = _DEFERRED.set(True)
     try:
         yield
     finally:
         _DEFERRED.reset(token)
-        os.sync()
+        if sync:
+            sync_disk()
+
+
+def sync_disk() -> None:
+    """Every written file's data onto the disk (the end of `deferred_sync` blocks)."""
+    os.sync()
 
 
 def atomic_write(path: Path, data: bytes | str, encoding: str = "utf-8") -> Path:

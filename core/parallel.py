@@ -82,18 +82,40 @@ def submit(workers: Executor, fn: Callable[..., Any], *args: Any) -> Future | No
 
 
 def spread(workers: Executor, items: list, parts: int, in_worker: Callable[[list], Any],
-           here: Callable[[list], Any]) -> list[tuple[list, Any, bool]]:
+           here: Callable[[list], Any], piece: int | None = None) -> list[tuple[list, Any, bool]]:
     """`items` in `parts` chunks (`split`): all but the last go to `workers` (`in_worker(chunk)`),
     the last is done by `here(chunk)` meanwhile, and a chunk whose worker died (or whose pool
-    is broken) by `here` afterwards. Returns (chunk, result, done by a worker) in chunk order."""
-    *theirs, mine = split(items, parts) or [[]]
-    jobs = [(chunk, submit(workers, in_worker, chunk)) for chunk in theirs]
-    last = here(mine)  # this process's share while the workers do theirs
-    out = []
-    for chunk, job in jobs:
-        ok = job is not None and job.exception() is None
-        out.append((chunk, job.result(), True) if ok else (chunk, here(chunk), False))
-    return out + [(mine, last, False)]
+    is broken) by `here` afterwards. Returns (chunk, result, done by a worker) in chunk order.
+
+    With `piece`, the chunks are `piece` items each: the workers are kept two pieces ahead
+    each, from the front, while this process takes pieces from the end, until the two meet.
+    Both sides then finish together whatever each item costs (546 reports of 3 to 300
+    findings, split in halves, left one side idle a second per night)."""
+    if piece is None:
+        *theirs, mine = split(items, parts) or [[]]
+        jobs = [(chunk, submit(workers, in_worker, chunk)) for chunk in theirs]
+        last = here(mine)  # this process's share while the workers do theirs
+        return [_joined(chunk, job, here) for chunk, job in jobs] + [(mine, last, False)]
+    chunks = [items[i:i + piece] for i in range(0, len(items), max(1, piece))]
+    ahead = 2 * max(1, parts - 1)  # queued pieces: a worker never waits for its next one
+    sent: list[Future | None] = []
+    done_here: dict[int, Any] = {}
+    back = len(chunks)
+    while len(sent) < back:
+        while len(sent) < back and sum(1 for j in sent[-ahead:] if j is not None and not j.done()) < ahead:
+            sent.append(submit(workers, in_worker, chunks[len(sent)]))
+        if len(sent) < back:
+            back -= 1
+            done_here[back] = here(chunks[back])
+    return [(chunk, done_here[i], False) if i in done_here else _joined(chunk, sent[i], here)
+            for i, chunk in enumerate(chunks)]
+
+
+def _joined(chunk: list, job: Future | None, here: Callable[[list], Any]) -> tuple[list, Any, bool]:
+    """A worker's chunk, its result; or done by `here` when its worker died."""
+    if job is not None and job.exception() is None:
+        return chunk, job.result(), True
+    return chunk, here(chunk), False
 
 
 def split(items: list, parts: int) -> list[list]:

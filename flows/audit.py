@@ -91,6 +91,9 @@ class PrefectStages:
     every task has `cache_policy=NO_CACHE, persist_result=False`: Prefect then neither walks,
     hashes nor serializes them."""
 
+    #: the job records the reports per province, a task each (`pipeline.run_job`)
+    per_task = True
+
     def __init__(self) -> None:
         self._tasks: dict[tuple[str, int], Any] = {}
 

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from core.catalog import Catalog, load_catalog
-from core.files import atomic_write, deferred_sync, remove_leftovers
+from core.files import atomic_write, deferred_sync, remove_leftovers, sync_disk
 from core.findings import FINDING_COLUMNS
 from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
@@ -191,7 +191,9 @@ class RunSummary:
 
 class StageRunner(Protocol):
     """Runs one stage call. `name` is the stage (`analisis`, `laporan`, `kirim`, …), `label`
-    the run's name for it (`laporan 35`); `retries` how often a transient fault may be retried."""
+    the run's name for it (`laporan 35`); `retries` how often a transient fault may be retried.
+    A runner with a true `per_task` attribute records each call (the reports then come in one
+    call per province)."""
 
     def __call__(self, name: str, fn: Callable[..., T], *args: Any, label: str | None = None,
                  retries: int = 0) -> T: ...
@@ -410,7 +412,8 @@ def render_batch(result: AuditResult, codes: list[str], settings: Settings,
     done, fails = {}, []
     for chunk, (got, their_fails), by_worker in spread(
             workers, codes, settings.workers,  # the pool has workers - 1 processes
-            _render_in_worker, lambda chunk: _render_codes(result, chunk, settings, progress.advance)):
+            _render_in_worker, lambda chunk: _render_codes(result, chunk, settings, progress.advance),
+            piece=1):  # one report at a time: the reports of a province differ tenfold in cost
         done.update(got)
         fails.extend(their_fails)
         for _ in chunk if by_worker else ():
@@ -425,7 +428,7 @@ def _render_codes(result: AuditResult, codes: list[str], settings: Settings,
 
     done: dict[str, "ReportFiles"] = {}
     fails: list[dict] = []
-    with deferred_sync():  # into the staging folder, published after every batch is written
+    with deferred_sync(sync=False):  # into the staging folder: `run_job` syncs once, then publishes
         for kode in codes:  # one report per Pemda
             try:
                 done[kode] = render_pemda(result, kode, result.out_dir, lang=settings.lang, run_info=None,
@@ -592,6 +595,9 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
     if request.lang:
         settings = settings.with_(lang=request.lang)
     timings: dict[str, float] = {}
+    # Prefect records each province's reports as a task (`per_task`); in process nothing is
+    # recorded per province, so the nation is one batch that the cores share to its end
+    batches = province_batches if getattr(stage, "per_task", False) else (lambda codes: [("", codes)])
     stage = _timed(stage, timings)
     as_of = request.as_of or today()
     started = datetime.now(ZoneInfo(TIMEZONE))
@@ -645,9 +651,10 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                 except Exception:  # noqa: BLE001 - each report then meets the error and records it
                     pass
             with pool((result, settings), settings.workers - 1) as workers:  # forked once, for every batch
-                for prov, batch in province_batches(codes):
+                for prov, batch in batches(codes):
                     reports.update(stage("laporan", render_batch, result, batch, settings, workers,
-                                         label=f"laporan {prov}"))
+                                         label=f"laporan {prov}".strip()))
+            sync_disk()  # the reports' files, written without a sync each (`_render_codes`)
             result.reports = reports
             todo = [k for k in codes if k in reports and (request.only is None or k == request.only)]
             marker.at("kirim")

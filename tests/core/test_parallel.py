@@ -77,3 +77,38 @@ def test_spread_keeps_chunk_order_and_redoes_a_dead_workers_chunk_here():
     with pool(None, 1) as workers:
         died = spread(workers, [12, 13, 14, 15], 2, _tag_in_worker, here)
     assert [(by, [who for who, _, _ in r]) for _, r, by in died] == [(False, ["here", "here"]), (False, ["here", "here"])]
+
+
+def _slow_in_worker(chunk: list) -> list:
+    import time
+
+    time.sleep(0.05 * sum(chunk))  # a chunk costs its items' sum
+    return [("worker", x) for x in chunk]
+
+
+def test_spread_in_pieces_shares_uneven_items_by_cost_and_keeps_their_order():
+    """Halves of [8, 1, 1, ...] leave one side with most of the work; pieces do not: this
+    process takes pieces from the end while the worker is busy with the costly first one."""
+    import time
+
+    def here(chunk):
+        time.sleep(0.05 * sum(chunk))
+        return [("here", x) for x in chunk]
+
+    items = [8] + [1] * 8
+    with pool(None, 1) as workers:
+        out = spread(workers, items, 2, _slow_in_worker, here, piece=1)
+    assert [c for c, _, _ in out] == [[x] for x in items]  # every item once, in order
+    by = [b for _, _, b in out]
+    assert by[0] is True  # the worker took the first (costly) item
+    assert sum(1 for b in by if not b) >= 6  # and this process most of the cheap ones meanwhile
+    assert [who for _, r, b in out for who, _ in r] == ["worker" if b else "here" for b in by]
+
+
+def test_spread_in_pieces_redoes_a_dead_workers_pieces_here():
+    here = lambda chunk: [("here", os.getpid(), x) for x in chunk]  # noqa: E731
+    with pool(None, 1) as workers:
+        out = spread(workers, [12, 13, 14, 15, 16, 17], 2, _tag_in_worker, here, piece=1)
+    assert [x for _, r, _ in out for _, _, x in r] == [12, 13, 14, 15, 16, 17]
+    assert all(who == "here" for _, r, by in out if not by for who, _, _ in r)
+    assert [by for _, _, by in out][1] is False  # the piece that killed its worker was done here
