@@ -3,8 +3,8 @@
 Templates live in `reports/templates/`, every reader-facing string in
 `core/messages/<lang>.yaml`. Reports are inlined with css-inline and cut to the email
 body budget by measuring the final bytes (one measuring render gives each part's inlined
-bytes, the cut is computed, rendered and checked: `fit_to_budget`), most costly findings
-first; the full list always goes to the `-temuan.xlsx` attachment.
+bytes, the cut is computed, taken from that render and checked: `fit_to_budget`), most
+costly findings first; the full list always goes to the `-temuan.xlsx` attachment.
 """
 
 from __future__ import annotations
@@ -495,9 +495,9 @@ class PemdaReport:
         for v in self.innovations:
             rs = by_inov.pop(v["id"], None)
             if rs:
-                sev = Counter(shown[i]["severity"] for i in rs)
+                ringkas = _ringkas(t, [shown[i] for i in rs])
                 groups.append({**v, "poin_teks": t.num(v["poin"]) if v["poin"] else None,
-                               "ringkas": " · ".join(f"{t('keparahan.' + s)} {t.int(sev[s])}" for s in SEVERITIES if s in sev),
+                               "ringkas": _marked("r", v["no"], ringkas) if measure else ringkas,
                                "temuan": rows(rs), "mark": _group_marks(str(v["no"]), measure)})
         # a long report folds per innovation (the summary line stays), so its top stays short
         for g in groups:
@@ -513,6 +513,8 @@ class PemdaReport:
             "pemda_mark": _group_marks(PEMDA_GROUP, measure),
             "groups": groups,
             "matrix": matrix,
+            "note_mark": _marks("n", measure),
+            "matrix_note_mark": _marks("x", measure),
         }
 
     def _fixed_context(self) -> dict:
@@ -579,12 +581,27 @@ def _size(html: str) -> int:
 #: of findings (`g`, by the innovation's number; `PEMDA_GROUP` the Pemda's own). Keys are
 #: numbers, never the export's text. HTML comments survive CSS
 #: inlining untouched, so the bytes between them are the bytes the part costs in the email.
-_MARK_TOKEN = re.compile(rb"<!--iid:(/?)([fmg])(?::(\w+))?-->")
-_ANY_MARK = re.compile(r"<!--iid:/?[fmg](?::\w+)?-->")
+_MARK_TOKEN = re.compile(rb"<!--iid:(/?)([fmgrnx])(?::(\w+))?-->")
+_ANY_MARK = re.compile(r"<!--iid:/?[fmgrnx](?::\w+)?-->")
+#: Around what a cut changes rather than removes (`_from_measured` puts the cut's own in):
+#: an innovation group's severity summary (`r`), the findings note (`n`), the matrix note (`x`).
+_CHANGED = (b"r", b"n", b"x")
 
 
 def _marked(kind: str, key: int, html: str) -> Markup:
     return Markup(f"<!--iid:{kind}:{int(key)}-->") + html + Markup(f"<!--iid:/{kind}-->")
+
+
+def _marks(kind: str, measure: bool) -> tuple[Markup, Markup]:
+    if not measure:
+        return Markup(""), Markup("")
+    return Markup(f"<!--iid:{kind}-->"), Markup(f"<!--iid:/{kind}-->")
+
+
+def _ringkas(t: Translator, records: list[dict]) -> str:
+    """An innovation group's summary line: its shown findings per severity."""
+    sev = Counter(r["severity"] for r in records)
+    return " · ".join(f"{t('keparahan.' + s)} {t.int(sev[s])}" for s in SEVERITIES if s in sev)
 
 
 #: The key of the Pemda's own findings among the groups (an innovation's is its number).
@@ -619,6 +636,9 @@ def _costs(measured: str) -> _Costs:
     in_findings = 0  # bytes of findings seen so far
     for m in _MARK_TOKEN.finditer(data):
         closing, kind, key = m.group(1), m.group(2), m.group(3)
+        if kind in _CHANGED:  # part of what stays: only the mark's own bytes are not
+            marks += len(m.group(0))
+            continue
         if not closing:
             opened[kind] = (key, m.end(), marks + len(m.group(0)), in_findings)
         else:
@@ -641,8 +661,8 @@ def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int)
     findings as fit, most costly first. Returns the HTML and how many findings it shows.
 
     A measuring render tells what each finding, matrix row and innovation group costs
-    (`_costs`); the cut is computed from those, rendered, and checked: a report is rendered
-    two or three times, not once per guess. The first measure shows at most
+    (`_costs`); the cut is computed from those, made from that render (`_from_measured`) and
+    checked: a report is rendered once or twice, not once per guess. The first measure shows at most
     `REPORT_MEASURE_FINDINGS` findings (what usually fits); only when all of those fit with
     room to spare are the rest measured too.
     """
@@ -659,7 +679,7 @@ def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int)
         if shown < measured_n or measured_n == n:
             break
         measured_n = n  # every measured finding fits: measure them all
-    html = report.html(shown, m, attachment_name)
+    html = _from_measured(report, measured, shown, m, attachment_name)
     while _size(html) > budget and (shown > 0 or m > 0):  # the notes a cut adds, and rounding
         excess = _size(html) - budget
         if shown > 0:
@@ -670,8 +690,83 @@ def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int)
             while m > 0 and excess > 0:
                 m -= 1
                 excess -= costs.matrix[m]
-        html = report.html(shown, m, attachment_name)
+        html = _from_measured(report, measured, shown, m, attachment_name)
     return html, shown
+
+
+def _from_measured(report: PemdaReport, measured: str, shown: int, m: int, attachment_name: str | None) -> str:
+    """The report cut to its first `shown` findings and `m` matrix rows, made from the
+    measuring render (`measured`, inlined) instead of rendered and inlined again: the bytes
+    of what the cut leaves out are dropped between their marks, and what a cut changes (each
+    innovation's severity summary, the findings and matrix notes) is put in anew. The same
+    bytes as `report.html(shown, m, ...)` (tested); rendered so when the cut changes which
+    innovations unfold, which no mark holds."""
+    t = report.t
+    group_of = {v["id"]: str(v["no"]) for v in report.innovations} | {"": PEMDA_GROUP}
+    kept: dict[str, list[dict]] = {}
+    for r in report.records()[:shown]:
+        key = group_of.get(r["_inov"])
+        if key is not None:
+            kept.setdefault(key, []).append(r)
+    measured_groups = {k.group(1) for k in _GROUP_OPEN.finditer(measured)} - {PEMDA_GROUP}
+    unfold = REPORT_UNFOLDED_INNOVATIONS
+    if (len(kept.keys() - {PEMDA_GROUP}) <= unfold) != (len(measured_groups) <= unfold):
+        return report.html(shown, m, attachment_name)
+    total_rows = report.matrix(None)["total"]
+    out: list[str] = []
+    pos = 0
+    skip: str | None = None  # the kind whose closing mark ends what is left out
+    for tok in _CUT_TOKEN.finditer(measured):
+        closing, kind, key = tok.group(1), tok.group(2), tok.group(3)
+        if skip is not None:
+            if closing and kind == skip:
+                skip = None
+                pos = tok.end() + (measured.startswith("\n", tok.end()))  # with its line break
+            continue
+        out.append(measured[pos:tok.start()])
+        pos = tok.end()
+        if closing:
+            continue
+        if (kind == "f" and int(key) >= shown) or (kind == "m" and int(key) >= m) or (kind == "g" and key not in kept):
+            skip = kind
+        elif kind in ("r", "n", "x"):  # the text between the marks is replaced
+            end = measured.index(f"<!--iid:/{kind}-->", pos)
+            if kind == "r":
+                out.append(_html_text(_ringkas(t, kept[key])))
+            elif kind == "n":
+                out.append(_inline_fragment(macros().findings_note(t, shown, len(report.findings),
+                                                                   t.int(len(report.findings)), attachment_name)))
+            else:
+                out.append(_inline_fragment(macros().matrix_note(t, m, total_rows, attachment_name)))
+            pos = end
+    out.append(measured[pos:])
+    return "".join(out)
+
+
+_CUT_TOKEN = re.compile(r"<!--iid:(/?)([fmgrnx])(?::(\w+))?-->")
+_GROUP_OPEN = re.compile(r"<!--iid:g:(\w+)-->")
+
+
+def _html_text(text: str) -> str:
+    """Text as the inliner's serializer writes it between tags (html5ever: `&`, no-break
+    space, `<`, `>`)."""
+    return text.replace("&", "&amp;").replace("\u00a0", "&nbsp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@lru_cache(maxsize=1)
+def _report_css() -> str:
+    """The style sheet of the reports (`base.html.j2`), for inlining a fragment alone."""
+    source = (TEMPLATES_DIR / "base.html.j2").read_text(encoding="utf-8")
+    return source[source.index("<style>") + len("<style>"): source.index("</style>")]
+
+
+def _inline_fragment(html: str) -> str:
+    """A fragment of a report inlined alone, as `inline_css` inlines it in the whole report
+    (the style sheet has no selector that looks at an element's parents)."""
+    if not html:
+        return ""
+    out = _INLINER.inline_fragment(str(html), _report_css())
+    return _INDENT.sub("\n", _CLASS_ATTR.sub("", out))
 
 
 def _cut(report: PemdaReport, costs: _Costs, n: int, budget: int) -> tuple[int, int]:

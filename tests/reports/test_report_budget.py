@@ -156,3 +156,32 @@ def test_the_attachment_names_severities_in_the_reports_language(tmp_path):
     ws = openpyxl.load_workbook(files.attachment)[ID("lampiran.lembar_temuan")]
     col = [c.value for c in ws[1]].index(ID("lampiran.kolom.severity")) + 1
     assert ws.cell(row=2, column=col).value == ID("keparahan.warning") != "warning"
+
+
+def test_a_cut_from_the_measuring_render_is_the_render_of_that_cut(tmp_path):
+    """`fit_to_budget` makes the cut report from its measuring render (dropping what the
+    cut leaves out, writing anew what it changes) instead of rendering again: for every kind
+    of cut (no finding, one, some; the matrix whole, cut, gone; innovations unfolding or not;
+    the Pemda's own findings kept or left out), the bytes are those of rendering the cut."""
+    from reports.render import PemdaReport, _from_measured
+
+    b = NationBuilder().pemda("35.05", "Kab. Blitar & <Sekitarnya>", innovations=[
+        "Inovasi A & B", "Layanan <Cepat>", "Satu\u00a0Pintu", "Empat", "Lima", "Enam"])
+    sid = b.catalog.sid_numbers
+    for i in range(36):
+        b.finding("BKT-05" if i % 3 else "KNS-02", "35.05", inovasi=(i % 6) + 1, no=sid[i % len(sid)],
+                  severity="warning" if i % 4 == 0 else None, nilai=f"bukti-{i}.pdf", pesan=f"Temuan {i} & <x>")
+    for i in range(4):
+        b.finding("LKP-05", "35.05", kolom=f"kolom {i}", nilai=f"nilai & {i}")  # the Pemda's own
+    for n in range(1, 7):
+        b.slot("35.05", inovasi=n, no=sid[n], status="error", poin=0.1 * n)
+    result = b.build(tmp_path)
+    report = PemdaReport(result, "35.05", ID, None)
+    total, rows = len(report.findings), report.matrix(None)["total"]
+    measured = report.html(total, None, "35.05-temuan.xlsx", measure=True)
+    cuts = [(shown, m) for shown in (0, 1, 2, 3, 7, 20, total - 1, total) for m in (0, 1, rows - 1, rows)]
+    for shown, m in cuts:
+        assert _from_measured(report, measured, shown, m, "35.05-temuan.xlsx") == \
+            report.html(shown, m, "35.05-temuan.xlsx"), (shown, m)
+    no_attachment = report.html(total, None, None, measure=True)
+    assert _from_measured(report, no_attachment, 5, 2, None) == report.html(5, 2, None)
