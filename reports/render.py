@@ -123,6 +123,12 @@ def report_stem(kode: str, pemda: Any) -> str:
 # ------------------------------------------------------------------------------------------
 
 
+#: What a report reads of a finding (`PemdaReport.records`): its fields as `finding_view`
+#: shows them, and the keys the report orders and groups by (`reports.data.order_findings`).
+RECORD_COLUMNS = ("rule_id", "severity", "no_indikator", "kolom", "nilai", "tabel", "baris", "pesan",
+                  "poin", "_sev", "_noi", "_inov", "_no", "_baru")
+
+
 def _record(row: pd.Series | dict) -> dict[str, Any]:
     return {k: (None if is_missing(v) else v) for k, v in dict(row).items()}
 
@@ -219,9 +225,11 @@ class PemdaReport:
         return _attachment_cells(NationIndex.of(self.result), self.t, self.indicators, self.kode)
 
     def records(self) -> list[dict]:
-        """The findings as records, in report order (converted once per report)."""
+        """The findings as records, in report order (converted once per report), with the
+        columns a report reads (`RECORD_COLUMNS`; not the message fields of each rule)."""
         if self._records is None:
-            self._records = self.findings.to_dict("records")
+            cols = [c for c in RECORD_COLUMNS if c in self.findings.columns]
+            self._records = self.findings[cols].to_dict("records")
         return self._records
 
     def finding_view(self, r: dict) -> dict:
@@ -353,7 +361,7 @@ class PemdaReport:
                  "sel": [cell_status(status.get((v["id"], no), "kosong"), no in wajib) for no in sid]} for v in invs]
         cells = {st: macros().matrix_cell(self.t, st) for st in {c for r in rows for c in r["sel"]}}
         for r in rows:
-            r["html"] = macros().matrix_rows(self.t, r, len(sid), cells)
+            r["html"] = macros().matrix_rows(self.t, r, len(sid), Markup("".join([cells[s] for s in r["sel"]])))
         return rows, len(invs)
 
     def spd(self) -> dict:
