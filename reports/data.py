@@ -104,6 +104,8 @@ class NationIndex:
             "slot": result.metrics.slot,
             "daftar": result.export.tables.get("daftar_inovasi"),
             "cakupan": getattr(result, "cakupan", None),
+            "perubahan": getattr(result, "perubahan", None),  # from the history, when read
+            "tren": getattr(result, "tren", None),
         }
         cached = result.__dict__.get("_reports_index")
         ids = tuple(id(f) for f in frames.values())  # before the derived frames are added

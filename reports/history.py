@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from reports.data import is_missing, key_text
+from reports.data import is_missing
 from reports.i18n import Translator
 
 #: Colours of the verified predicates in the national distribution, best first (the catalog
@@ -21,13 +21,13 @@ PREDICATE_COLOURS = ("#1a7f37", "#4ea96b", "#d29922", "#cf222e", "#8c959f", "#57
 NOT_COMPUTED_COLOUR = "#d0d7de"
 
 
-def changes_view(t: Translator, perubahan: pd.DataFrame | None, kode: str, any_new: bool) -> dict | None:
-    """What changed since the previous run, from the job's `result.perubahan` (columns of
-    `store.history.COMPARE_COLUMNS`); None for a first audit, or without history."""
-    if perubahan is None or not len(perubahan):
+def changes_view(t: Translator, rows: pd.DataFrame | None, any_new: bool) -> dict | None:
+    """What changed since the previous run, from the Pemda's rows of the job's
+    `result.perubahan` (columns of `store.history.COMPARE_COLUMNS`); None for a first audit,
+    or without history."""
+    if rows is None or not len(rows):
         return None
-    rows = perubahan[key_text(perubahan["kode_pemda"]) == kode]
-    row = {k: (None if is_missing(v) else v) for k, v in rows.iloc[0].items()} if len(rows) else {}
+    row = {k: (None if is_missing(v) else v) for k, v in rows.iloc[0].items()}
     if is_missing(row.get("run_sebelumnya")):
         return None
     selisih = row.get("selisih_skor_terverifikasi")
@@ -54,11 +54,11 @@ def _bar(value: Any, text: str) -> dict:
     return {"w": w, "teks": text}
 
 
-def trend_view(t: Translator, tren: pd.DataFrame | None, kode: str) -> list[dict]:
-    """One Pemda's trend points, oldest first, as bars on a 0–100 scale."""
-    if tren is None or not len(tren):
+def trend_view(t: Translator, pts: pd.DataFrame | None) -> list[dict]:
+    """One Pemda's trend points (its rows of the job's `result.tren`), oldest first, as bars
+    on a 0–100 scale."""
+    if pts is None or not len(pts):
         return []
-    pts = tren[key_text(tren["kode_pemda"]) == kode]
     # labelled by audit date and its order within that date, never by the wall clock: a rerun
     # after a run that died while mailing must draw the same bytes, or the ledger would see a
     # new report and mail the Pemda twice

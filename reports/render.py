@@ -159,9 +159,9 @@ class PemdaReport:
         self.pemda = text(self.ring.get("pemda")) or (
             text(findings["pemda"].dropna().iloc[0]) if len(findings) and findings["pemda"].notna().any() else self.kode
         )
-        self.changes = changes_view(t, getattr(result, "perubahan", None), self.kode,
+        self.changes = changes_view(t, idx.rows("perubahan", self.kode),
                                     bool(findings.get("_baru", pd.Series(dtype=bool)).eq(True).any()))
-        self.trend = trend_view(t, getattr(result, "tren", None), self.kode)
+        self.trend = trend_view(t, idx.rows("tren", self.kode))
         self.catalog = result.catalog
         self.indicators = result.catalog.indicators
         self.lang = t.lang
