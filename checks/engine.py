@@ -90,7 +90,7 @@ def _fill_names(df: pd.DataFrame, export: Export) -> pd.DataFrame:
 def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id",
               data_docs: Path | None = None, evidence_cache: FactsCache | None = None,
               evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1,
-              while_waiting: Callable[[], object] | None = None) -> RuleRun:
+              while_waiting: Callable[[], object] | None = None, check_contract: bool = True) -> RuleRun:
     """Every non-contract rule once over the whole export, plus the export's SKM findings.
     With `evidence_cache` the evidence rules open only files not read on an earlier run;
     `evidence_map` runs their batches of files elsewhere (`flows.evidence`, Dask).
@@ -99,7 +99,11 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
     process runs the pandas rules: the two halves take about as long, on two cores at once.
     The findings are the same either way, in the same order. When this process's half is done
     and GX's is not yet, the export's deferred contract is settled (`Export.settle`) and then
-    `while_waiting` called (work that needs no finding)."""
+    `while_waiting` called (work that needs no finding).
+
+    The findings are checked against their contract (`core.findings.validate`) before they
+    are returned; `check_contract=False` leaves that to a caller that checks them itself
+    before anything is made of them (the pipeline: `write_findings`, in a child)."""
     from core.parallel import pool, submit
 
     ctx = RuleContext(export=export, catalog=catalog, as_of=as_of, evidence_cache=evidence_cache,
@@ -159,7 +163,7 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
     seconds["render"] = time.perf_counter() - t
     nc = pd.DataFrame(not_checked, columns=NOT_CHECKED_COLUMNS).sort_values("rule_id", kind="stable").reset_index(drop=True)
     nc = nc.astype(object).where(nc.notna(), None)
-    return RuleRun(findings=validate(findings), not_checked=nc, seconds=seconds)
+    return RuleRun(findings=validate(findings) if check_contract else findings, not_checked=nc, seconds=seconds)
 
 
 def _gx(ctx: RuleContext, rules: list[Rule], data_docs: Path | None

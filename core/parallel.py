@@ -146,9 +146,18 @@ def in_background(fn: Callable[..., Any], *args: Any) -> Background | None:
     """Run `fn(*args)` in a forked child that sees this process's data as it is now (the
     arguments are inherited, not pickled), or None when the platform cannot fork (the caller
     then calls `fn` itself). For work whose result is a file, such as a cache entry: the child
-    returns nothing."""
+    returns nothing, and an error in it is only its exit code (`Background.wait`)."""
     if not can_fork():
         return None
-    process = multiprocessing.get_context("fork").Process(target=fn, args=args, daemon=False)
+    process = multiprocessing.get_context("fork").Process(target=_quietly, args=(fn, *args), daemon=False)
     process.start()
     return Background(process)
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> None:
+    """`fn(*args)` in a background child: an error is its exit code, not a traceback on the
+    console (the parent, seeing `wait()` fail, does the work itself and reports the error)."""
+    try:
+        fn(*args)
+    except BaseException:  # noqa: BLE001 - said by the exit code
+        os._exit(1)

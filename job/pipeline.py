@@ -239,7 +239,9 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
 
     With `out_dir`, `findings.csv` is written there (`write_findings`) as soon as the findings
     are known: with `workers` > 1 by a forked child while this process computes the metrics
-    (a child that dies leaves it to this process)."""
+    (a child that dies leaves it to this process). Writing checks the findings' contract, so
+    the rules do not check it first; a broken contract fails here either way, before anything
+    is made of the findings."""
     from checks.engine import run_rules
     from checks.metrics import metrics_base, region_metrics
     from core.parallel import in_background
@@ -247,7 +249,8 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
     base: list = []  # the findings-free part of the metrics, while GX still validates
     result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs, evidence_cache=evidence_cache,
                        evidence_map=evidence_map, workers=workers,
-                       while_waiting=lambda: base.append(metrics_base(export, catalog)))
+                       while_waiting=lambda: base.append(metrics_base(export, catalog)),
+                       check_contract=out_dir is None)  # else `write_findings` checks them, before this returns
     writer = in_background(write_findings, out_dir, result.findings) if out_dir is not None and workers > 1 else None
     if out_dir is not None and writer is None:  # one process, or no fork on this platform
         write_findings(out_dir, result.findings)

@@ -205,3 +205,26 @@ def test_a_findings_writer_that_dies_leaves_findings_csv_to_the_run(tmp_path, mo
     assert summary.failures == []
     for name in OUTPUTS:
         assert (out / name).read_bytes() == (one / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_finding_that_breaks_its_contract_fails_the_analysis_and_is_never_written(tmp_path, monkeypatch, workers):
+    """The pipeline's rules leave the contract check to `write_findings` (in a child with
+    workers): a finding without a message must still stop the analysis before anything is
+    made of it, and no findings.csv exists."""
+    from pandera.errors import SchemaErrors
+
+    import checks.engine as engine
+    from job.pipeline import audit_export
+
+    real = engine.render
+
+    def loses_a_message(findings, *args, **kwargs):
+        out = real(findings, *args, **kwargs)
+        out.loc[out.index[0], "pesan"] = ""
+        return out
+
+    monkeypatch.setattr(engine, "render", loses_a_message)
+    with pytest.raises(SchemaErrors):
+        audit_export(read_export(SAMPLE), load_catalog(2026), AS_OF, workers=workers, out_dir=tmp_path)
+    assert not (tmp_path / "findings.csv").exists()
