@@ -493,12 +493,16 @@ _KEEP: list = []
 
 
 def run() -> None:
-    """The `iid-audit` command: `main()`, then exit with its code once the output is flushed
-    and the logging handlers closed (what the interpreter's own exit would still do: every
-    file, database and child process of the run is already closed, synced or waited for)."""
+    """The `iid-audit` command: `main()`. After an in-process audit, exit with its code once
+    the output is flushed and the logging handlers closed (what the interpreter's own exit
+    would still do: every file, database and child process of the run is already closed,
+    synced or waited for). Every other command (`serve`, a run tracked by Prefect, whose
+    clients clean up at exit) exits as usual."""
     global _EXIT_WITHOUT_TEARDOWN
     _EXIT_WITHOUT_TEARDOWN = True
     code = main()
+    if not _KEEP:
+        sys.exit(code)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -9,8 +9,8 @@ Public API:
 
 from __future__ import annotations
 
-from dataclasses import replace
 import functools
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
