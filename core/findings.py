@@ -4,7 +4,8 @@ Rules work on whole-nation DataFrames, so findings travel as a DataFrame; its co
 Pandera schema `FINDINGS_SCHEMA` (the columns of `findings.csv`, in order) plus the two location
 columns every internal frame carries (`tabel`, `baris`). `findings()` is the one constructor:
 from nothing, a list of `Finding` values, a partial frame, or several frames. `validate`
-checks a frame against the model when the engine returns and before anything is written.
+checks a frame against the schema before anything is made of it: when the engine returns,
+or (the pipeline) when `findings.csv` is written.
 Reports group by `rule_id` and never parse `pesan`.
 """
 

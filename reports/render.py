@@ -506,7 +506,7 @@ class PemdaReport:
                 ringkas = _ringkas(t, [shown[i] for i in rs])
                 groups.append({**v, "poin_teks": t.num(v["poin"]) if v["poin"] else None,
                                "ringkas": _marked("r", v["no"], ringkas) if measure else ringkas,
-                               "temuan": rows(rs), "mark": _group_marks(str(v["no"]), measure)})
+                               "temuan": rows(rs), "mark": _marks("g", measure, str(v["no"]))})
         # a long report folds per innovation (the summary line stays), so its top stays short
         for g in groups:
             g["buka"] = len(groups) <= REPORT_UNFOLDED_INNOVATIONS
@@ -518,7 +518,7 @@ class PemdaReport:
             "shown": len(shown),
             "attachment": attachment_name,
             "pemda_level": pemda_level,
-            "pemda_mark": _group_marks(PEMDA_GROUP, measure),
+            "pemda_mark": _marks("g", measure, PEMDA_GROUP),
             "groups": groups,
             "matrix": matrix,
             "note_mark": _marks("n", measure),
@@ -589,21 +589,24 @@ def _size(html: str) -> int:
 #: of findings (`g`, by the innovation's number; `PEMDA_GROUP` the Pemda's own). Keys are
 #: numbers, never the export's text. HTML comments survive CSS
 #: inlining untouched, so the bytes between them are the bytes the part costs in the email.
-_MARK_TOKEN = re.compile(rb"<!--iid:(/?)([fmgrnx])(?::(\w+))?-->")
-_ANY_MARK = re.compile(r"<!--iid:/?[fmgrnx](?::\w+)?-->")
+_MARK = r"<!--iid:(/?)([fmgrnx])(?::(\w+))?-->"
+_MARK_TOKEN = re.compile(_MARK)
+_MARK_BYTES = re.compile(_MARK.encode())  # `_costs` counts bytes
 #: Around what a cut changes rather than removes (`_from_measured` puts the cut's own in):
 #: an innovation group's severity summary (`r`), the findings note (`n`), the matrix note (`x`).
-_CHANGED = (b"r", b"n", b"x")
+_CHANGED = ("r", "n", "x")
 
 
 def _marked(kind: str, key: int, html: str) -> Markup:
     return Markup(f"<!--iid:{kind}:{int(key)}-->") + html + Markup(f"<!--iid:/{kind}-->")
 
 
-def _marks(kind: str, measure: bool) -> tuple[Markup, Markup]:
+def _marks(kind: str, measure: bool, key: str | None = None) -> tuple[Markup, Markup]:
+    """The opening and closing mark of a `kind` of part (`key`: which one), or nothing when
+    not measuring."""
     if not measure:
         return Markup(""), Markup("")
-    return Markup(f"<!--iid:{kind}-->"), Markup(f"<!--iid:/{kind}-->")
+    return Markup(f"<!--iid:{kind}{'' if key is None else ':' + key}-->"), Markup(f"<!--iid:/{kind}-->")
 
 
 def _ringkas(t: Translator, records: list[dict]) -> str:
@@ -614,12 +617,6 @@ def _ringkas(t: Translator, records: list[dict]) -> str:
 
 #: The key of the Pemda's own findings among the groups (an innovation's is its number).
 PEMDA_GROUP = "p"
-
-
-def _group_marks(key: str, measure: bool) -> tuple[Markup, Markup]:
-    if not measure:
-        return Markup(""), Markup("")
-    return Markup(f"<!--iid:g:{key}-->"), Markup("<!--iid:/g-->")
 
 
 @dataclass
@@ -642,9 +639,9 @@ def _costs(measured: str) -> _Costs:
     marks = 0  # bytes of marks seen so far
     opened: dict[bytes, tuple[bytes, int, int, int]] = {}  # kind -> (key, end of its mark, marks, findings)
     in_findings = 0  # bytes of findings seen so far
-    for m in _MARK_TOKEN.finditer(data):
+    for m in _MARK_BYTES.finditer(data):
         closing, kind, key = m.group(1), m.group(2), m.group(3)
-        if kind in _CHANGED:  # part of what stays: only the mark's own bytes are not
+        if kind.decode() in _CHANGED:  # part of what stays: only the mark's own bytes are not
             marks += len(m.group(0))
             continue
         if not closing:
@@ -679,7 +676,7 @@ def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int)
     while True:
         measured = report.html(measured_n, None, attachment_name, measure=True)
         if measured_n == n:
-            full = _ANY_MARK.sub("", measured)
+            full = _MARK_TOKEN.sub("", measured)
             if _size(full) <= budget:
                 return full, n
         costs = _costs(measured)
@@ -716,7 +713,8 @@ def _from_measured(report: PemdaReport, measured: str, shown: int, m: int, attac
         key = group_of.get(r["_inov"])
         if key is not None:
             kept.setdefault(key, []).append(r)
-    measured_groups = {k.group(1) for k in _GROUP_OPEN.finditer(measured)} - {PEMDA_GROUP}
+    tokens = list(_MARK_TOKEN.finditer(measured))
+    measured_groups = {tok[3] for tok in tokens if tok[2] == "g" and not tok[1]} - {PEMDA_GROUP}
     unfold = REPORT_UNFOLDED_INNOVATIONS
     if (len(kept.keys() - {PEMDA_GROUP}) <= unfold) != (len(measured_groups) <= unfold):
         return report.html(shown, m, attachment_name)
@@ -724,7 +722,7 @@ def _from_measured(report: PemdaReport, measured: str, shown: int, m: int, attac
     out: list[str] = []
     pos = 0
     skip: str | None = None  # the kind whose closing mark ends what is left out
-    for tok in _CUT_TOKEN.finditer(measured):
+    for tok in tokens:
         closing, kind, key = tok.group(1), tok.group(2), tok.group(3)
         if skip is not None:
             if closing and kind == skip:
@@ -737,7 +735,7 @@ def _from_measured(report: PemdaReport, measured: str, shown: int, m: int, attac
             continue
         if (kind == "f" and int(key) >= shown) or (kind == "m" and int(key) >= m) or (kind == "g" and key not in kept):
             skip = kind
-        elif kind in ("r", "n", "x"):  # the text between the marks is replaced
+        elif kind in _CHANGED:  # the text between the marks is replaced
             end = measured.index(f"<!--iid:/{kind}-->", pos)
             if kind == "r":
                 out.append(_html_text(_ringkas(t, kept[key])))
@@ -749,10 +747,6 @@ def _from_measured(report: PemdaReport, measured: str, shown: int, m: int, attac
             pos = end
     out.append(measured[pos:])
     return "".join(out)
-
-
-_CUT_TOKEN = re.compile(r"<!--iid:(/?)([fmgrnx])(?::(\w+))?-->")
-_GROUP_OPEN = re.compile(r"<!--iid:g:(\w+)-->")
 
 
 def _html_text(text: str) -> str:

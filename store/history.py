@@ -214,24 +214,27 @@ def pemda_rows(metrics: Metrics) -> pd.DataFrame:
     return out.drop_duplicates("kode_pemda").reset_index(drop=True)
 
 
+def _values(df: pd.DataFrame) -> dict[str, list]:
+    """Each column as Python scalars, NaN / NA → None (what a driver takes)."""
+    return {c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns}
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
-    """Parameter dicts for executemany: Python scalars, NaN / NA → None."""
-    cols = list(df.columns)
-    values = [df[c].astype(object).where(df[c].notna(), None).tolist() for c in cols]
-    return [dict(zip(cols, row)) for row in zip(*values)]
+    """Parameter dicts for executemany."""
+    values = _values(df)
+    return [dict(zip(values, row)) for row in zip(*values.values())]
 
 
 def _insert_many(conn, table: sa.Table, df: pd.DataFrame) -> None:
     """`df`'s rows into `table` by one driver executemany. For a night's 116,000 finding keys:
     SQLAlchemy's per-row parameter handling took ~0.8 s of the run's last serial second; the
     values here are already plain Python (text, int, bool, None), all the driver needs."""
-    cols = list(df.columns)
-    values = {c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in cols}
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=cols)
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(df.columns))
     if compiled.positional:  # SQLite: `?` in the compiled order
+        values = _values(df)
         params: list = list(zip(*(values[c] for c in compiled.positiontup)))
     else:  # PostgreSQL drivers: `%(name)s`
-        params = [dict(zip(cols, row)) for row in zip(*(values[c] for c in cols))]
+        params = _records(df)
     conn.exec_driver_sql(str(compiled), params)
 
 
