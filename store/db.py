@@ -105,6 +105,22 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
 
 
+#: The newest migration's revision (`head_revision`), stated so that a database already at it is
+#: recognised without importing Alembic (0.25 s a run, for a check that nearly always finds the
+#: schema current). A test holds it equal to Alembic's head: a new migration updates it.
+SCHEMA_HEAD = "0004"
+
+
+def _at_head(engine: sa.Engine) -> bool:
+    """Whether the database is stamped with `SCHEMA_HEAD` (one row in Alembic's version table),
+    read with plain SQL. False when unsure (no table, no row, several): Alembic then decides."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return False
+        rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).fetchall()
+    return [r[0] for r in rows] == [SCHEMA_HEAD]
+
+
 @contextmanager
 def _migrating(engine: sa.Engine) -> Iterator[sa.Connection]:
     """A connection whose migrations run in one transaction: all applied, or none.
@@ -258,13 +274,13 @@ def init_db(engine: sa.Engine) -> sa.Engine:
     database already at the newest revision is only read; otherwise one process at a time
     migrates it, and the others find it done."""
     with _UPGRADE_LOCK:
-        if engine not in _UPGRADED:
+        if engine not in _UPGRADED and not _at_head(engine):
             head = head_revision()
             if schema_revision(engine) != head:
                 with _migration_lock(engine):
                     if schema_revision(engine) != head:  # another process may have done it meanwhile
                         upgrade(engine)
-            _UPGRADED.add(engine)
+        _UPGRADED.add(engine)
     return engine
 
 

@@ -9,7 +9,7 @@ from history_builders import KAB, KOTA, bukti_kecil, metrics_for, record, row, r
 from schema_before_migrations import NIGHT, REGION, installed_database
 
 from core.findings import findings as make_findings
-from store.db import downgrade, head_revision, init_db, schema_revision, upgrade
+from store.db import SCHEMA_HEAD, downgrade, head_revision, init_db, make_engine, schema_revision, upgrade
 from store.history import compare_with_previous, finding_keys, list_runs, record_run
 from store.ledger import SENT, Ledger
 
@@ -28,6 +28,24 @@ def test_an_empty_database_is_migrated_to_the_newest_schema(engine):
     assert {"predikat_terverifikasi", "jumlah_error"} <= columns(engine, "audit_pemda")
     assert {"sha256", "blank_pages", "duration_s"} <= columns(engine, "evidence_facts")
     assert upgrade(engine) == "0004"  # again: nothing to do
+
+
+def test_the_stated_newest_revision_is_alembics_head():
+    """`SCHEMA_HEAD` lets a current database be recognised without Alembic: a new migration
+    must move it too, or databases would be taken as current one revision too early."""
+    assert SCHEMA_HEAD == head_revision()
+
+
+def test_a_database_at_an_older_revision_is_still_migrated_by_a_new_engine(engine):
+    """The quick check reads the stamp: an older stamp (or none) goes to Alembic, which migrates."""
+    assert upgrade(engine, "0003") == "0003"
+    fresh = make_engine(engine.url.render_as_string(hide_password=False))  # a new engine: not yet seen by `init_db` in this process
+    try:
+        init_db(fresh)
+        assert schema_revision(fresh) == SCHEMA_HEAD
+        assert "duration_s" in columns(fresh, "evidence_facts")
+    finally:
+        fresh.dispose()
 
 
 def test_a_database_of_the_previous_schema_is_upgraded_keeping_its_history_and_ledger(engine):
