@@ -207,29 +207,38 @@ class SlotKeys:
 
     levels: tuple[pd.Index, ...]  # the distinct values of each key column
     index: pd.Index  # one unique int64 per slot row, in the slots' order
+    #: with `first`, the row of each distinct key (its first); None: every row, keys unique
+    rows: np.ndarray | None = None
 
     @classmethod
-    def of(cls, slots: pd.DataFrame) -> "SlotKeys":
+    def of(cls, slots: pd.DataFrame, *, first: bool = False) -> "SlotKeys":
+        """The keys of `slots` (its `SLOT_KEY` columns in `key_text` form), unique by
+        construction; with `first`, a key repeated stands for its first row (what a merge
+        on the frame `drop_duplicates(SLOT_KEY)` made would find)."""
         parts, levels = [], []
         for column in SLOT_KEY:
             codes, uniques = pd.factorize(slots[column])
             parts.append(codes)
             levels.append(pd.Index(uniques, dtype=object))
         index = pd.Index(_mixed_radix(parts, levels))
-        if not index.is_unique:  # a slot is one per key by construction (`_answered_slots`)
+        if index.is_unique:
+            return cls(tuple(levels), index)
+        if not first:  # a slot is one per key by construction (`_answered_slots`)
             raise ValueError("slot keys are not unique")
-        return cls(tuple(levels), index)
+        rows = np.flatnonzero(~index.duplicated(keep="first"))
+        return cls(tuple(levels), index[rows], rows)
 
     def positions(self, frame: pd.DataFrame) -> np.ndarray:
         """The slot row of each row of `frame` (its `SLOT_KEY` columns in `key_text` form), -1
         for a row naming no slot."""
         parts = [level.get_indexer(frame[column]) for column, level in zip(SLOT_KEY, self.levels)]
-        return self.index.get_indexer(_mixed_radix(parts, self.levels))
+        pos = self.index.get_indexer(_mixed_radix(parts, self.levels))
+        return pos if self.rows is None else np.where(pos >= 0, self.rows[pos], -1)
 
     def flags(self, frame: pd.DataFrame) -> np.ndarray:
         """Per slot: some row of `frame` names it."""
         pos = self.positions(frame)
-        out = np.zeros(len(self.index), dtype=bool)
+        out = np.zeros(len(self.index) if self.rows is None else int(self.rows.max(initial=-1)) + 1, dtype=bool)
         out[pos[pos >= 0]] = True
         return out
 

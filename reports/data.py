@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from checks.metrics import key_text  # noqa: F401 - the one join key, re-exported for the report modules
+from checks.metrics import SlotKeys, key_text  # noqa: F401 - the one join key, re-exported for the report modules
 from core.findings import ALL_COLUMNS, Severity
 
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
@@ -122,15 +122,9 @@ class NationIndex:
 
         # the fixes of the whole nation, once per result (each report only looks its own up)
         frames["perbaikan"] = fix_gains(result.metrics.ringkasan, result.metrics.slot, result.catalog)
-        # computed once for the nation, sliced per report: the findings in report order with
-        # their keys and costs, and only the innovation-list columns a report shows (not the
-        # long Rancang Bangun text of 37,000 innovations)
-        frames["findings"] = order_findings(result.findings, result.metrics.slot, result.metrics.inovasi)
-        f = frames["findings"]
-        frames["temuan_inovasi"] = (  # per innovation: how many findings, the worst, a title
-            f[f["_inov"] != ""].groupby(["_kode", "_inov"], sort=False)
-            .agg(n=("rule_id", "size"), sev=("_sev", "max"), judul=("judul_inovasi", "first"))
-            .reset_index().rename(columns={"_kode": "kode_pemda"}))
+        # computed once for the nation, sliced per report: only the innovation-list columns a
+        # report shows (not the long Rancang Bangun text of 37,000 innovations), the findings in
+        # report order with their keys and costs
         daftar = frames["daftar"]
         if daftar is not None:
             frames["daftar"] = daftar[[c for c in REPORT_DAFTAR_COLUMNS if c in daftar.columns]]
@@ -141,6 +135,12 @@ class NationIndex:
             df = frames.get(name)
             if df is not None and all(c in df.columns for c in keys.values()):
                 frames[name] = df.assign(**{k: key_text(df[c]) for k, c in keys.items()})
+        frames["findings"] = order_findings(result.findings, frames["slot"], result.metrics.inovasi)
+        f = frames["findings"]
+        frames["temuan_inovasi"] = (  # per innovation: how many findings, the worst, a title
+            f[f["_inov"] != ""].groupby(["_kode", "_inov"], sort=False)
+            .agg(n=("rule_id", "size"), sev=("_sev", "max"), judul=("judul_inovasi", "first"))
+            .reset_index().rename(columns={"_kode": "kode_pemda"}))
         idx = cls(frames, {k: _indices(v) for k, v in frames.items()},
                   result_not_checked=getattr(result, "not_checked", None))
         result.__dict__["_reports_index"] = (ids, idx)
@@ -215,15 +215,17 @@ def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataF
     f["_inov"] = key_text(f["id_inovasi"])
     f["_no"] = key_text(f["no_indikator"])
     if len(slot) and {"kode_pemda", "id_inovasi", "no_indikator", "poin_iid_hilang"} <= set(slot.columns):
-        s = pd.DataFrame(
-            {
-                "_kode": key_text(slot["kode_pemda"]),
-                "_inov": key_text(slot["id_inovasi"]),
-                "_no": key_text(slot["no_indikator"]),
-                "poin": pd.to_numeric(slot["poin_iid_hilang"], errors="coerce"),
-            }
-        ).drop_duplicates(["_kode", "_inov", "_no"])
-        f = f.merge(s, on=["_kode", "_inov", "_no"], how="left")
+        # each finding's slot (the first with its key), found by integer keys: a merge hashed
+        # the 750,000 slots' three text keys
+        keys = SlotKeys.of(pd.DataFrame({
+            "kode_pemda": key_text(slot["kode_pemda"]),
+            "id_inovasi": slot["_inov"] if "_inov" in slot.columns else key_text(slot["id_inovasi"]),
+            "no_indikator": slot["_no"] if "_no" in slot.columns else key_text(slot["no_indikator"]),
+        }), first=True)
+        pos = keys.positions(pd.DataFrame({"kode_pemda": f["_kode"], "id_inovasi": f["_inov"], "no_indikator": f["_no"]}))
+        poin = pd.to_numeric(slot["poin_iid_hilang"], errors="coerce").to_numpy(dtype=float)
+        f = f.reset_index(drop=True)  # (as the merge left it)
+        f["poin"] = np.where(pos >= 0, poin[np.maximum(pos, 0)], np.nan)
     else:
         f["poin"] = np.nan
     if len(inovasi) and "peringkat" in inovasi.columns:
