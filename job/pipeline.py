@@ -662,7 +662,7 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                 from reports import prepare_reports
 
                 try:
-                    prepare_reports(result, settings.lang)
+                    prepare_reports(result)
                 except Exception:  # noqa: BLE001 - each report then meets the error and records it
                     pass
             with pool((result, settings), settings.workers - 1) as workers:  # forked once, for every batch

@@ -99,7 +99,7 @@ class NationIndex:
     positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
     _first: dict[tuple[str, str], dict[str, dict[Any, dict]]] = field(default_factory=dict, repr=False)
     result_not_checked: pd.DataFrame | None = None
-    _derived: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _derived: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
     _not_checked: list[dict] | None = field(default=None, repr=False)
 
     @classmethod
@@ -161,11 +161,25 @@ class NationIndex:
         return [first[k] for k in sorted(first)]
 
     def per_finding(self, key: str, compute: Callable[[pd.DataFrame], pd.DataFrame], kode: str) -> pd.DataFrame:
-        """`kode`'s rows of `compute(findings)`, a frame row-aligned with the nation's ordered
-        findings, computed once per `key` (per process) and sliced: the attachments' cells."""
-        if key not in self._derived:
-            self._derived[key] = compute(self.frames["findings"])
-        return self.rows_of(self._derived[key], "findings", kode)
+        """`kode`'s rows of `compute(rows)`, a row-wise function of the nation's ordered findings
+        (a frame on their index: the attachments' cells), computed once per `key` and province
+        (per process) and sliced. Per province, not for the nation before the report workers
+        fork: each worker computes the provinces it renders, on its own core (0.9 s a night
+        otherwise spent before them, with the other core idle)."""
+        mine = self.positions.get("findings", {}).get(str(kode))
+        findings = self.frames["findings"]
+        if mine is None:
+            return compute(findings.iloc[0:0])
+        province = str(kode).split(".")[0]
+        if (key, province) not in self._derived:
+            self._derived[(key, province)] = compute(findings.iloc[self._province_rows(province)])
+        return self._derived[(key, province)].loc[findings.index[mine]]
+
+    def _province_rows(self, province: str) -> np.ndarray:
+        """Positions (ascending) of the ordered findings of every Pemda of `province`."""
+        per_kode = self.positions.get("findings", {})
+        parts = [pos for k, pos in per_kode.items() if str(k).split(".")[0] == province]
+        return np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.int64)
 
     def first_records(self, name: str, key: str, kode: str) -> dict[Any, dict]:
         """The first row (a dict) of each `key` value among `kode`'s rows of frame `name`, in

@@ -811,20 +811,20 @@ def _paths(out_dir: Path, kode: str, pemda: str) -> tuple[Path, Path]:
 
 def _attachment_cells(nation: NationIndex, t: Translator, indicators: dict, kode: str) -> pd.DataFrame:
     """`kode`'s rows of the attachments' findings sheet (`reports.attachment.finding_cells`),
-    computed once for the nation per language."""
+    computed once per province and language (`NationIndex.per_finding`)."""
     from reports.attachment import finding_cells
 
     return nation.per_finding(f"lampiran:{t.lang}", lambda f: finding_cells(f, t, indicators), kode)
 
 
-def prepare_reports(result, lang: str = "id") -> None:
+def prepare_reports(result) -> None:
     """Compute what every report slices from the nation (`NationIndex`: ordered findings,
-    keys, fixes, the attachments' cells in `lang`) now, once: workers forked afterwards
-    inherit it instead of each computing it again."""
+    keys, fixes, first records) now, once: workers forked afterwards inherit it instead of
+    each computing it again. (The attachments' cells are made per province by whichever
+    process renders it: `NationIndex.per_finding`.)"""
     nation = NationIndex.of(result)
     for name, key in (("daftar", "_id"), ("inovasi", "_id"), ("temuan_inovasi", "_inov")):
         nation.first_records(name, key, "")
-    _attachment_cells(nation, Translator(lang), result.catalog.indicators, "")
 
 
 def render_pemda_html(
