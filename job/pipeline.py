@@ -144,6 +144,7 @@ class History:
     baru: pd.Series  # per finding row: marked new in the report
     tren: pd.DataFrame  # each Pemda's last distinct points, this run included
     nation: pd.DataFrame  # Pemda rows of the latest earlier national runs
+    kunci: Optional[pd.Series] = None  # store.history.Comparison.kunci: the findings' keys, hashed once
 
 
 @dataclass
@@ -358,16 +359,20 @@ def read_history(settings: Settings, run: "RunRecord", result: AuditResult) -> "
         nation = national_runs(engine, run.tahun, INDEX_TREND_RUNS - (run.scope == SCOPE_NATIONAL))
     finally:
         engine.dispose()
-    return History(cmp.per_pemda, cmp.shown, cmp.baru, trend_points(cmp.tren, REPORT_TREND_POINTS), nation)
+    return History(cmp.per_pemda, cmp.shown, cmp.baru, trend_points(cmp.tren, REPORT_TREND_POINTS), nation,
+                   cmp.kunci)
 
 
 def apply_history(result: AuditResult, history: "History", run: "RunRecord") -> None:
     """Put what changed where the outputs read it: `ringkasan` (and `ringkasan.csv`) gets the
-    change columns, each finding row `_baru`, the result the trends (reports take plain values)."""
+    change columns, each finding row `_baru` (and `_kunci`, its history key), the result the
+    trends (reports take plain values)."""
     from store.history import SCOPE_NATIONAL
 
     result.metrics = replace(result.metrics, ringkasan=with_changes(result.metrics.ringkasan, history.changes))
     result.findings = result.findings.assign(_baru=history.baru.reindex(result.findings.index, fill_value=False))
+    if history.kunci is not None:  # `save_history` stores them without hashing again
+        result.findings["_kunci"] = history.kunci.astype("Int64").reindex(result.findings.index)
     result.perubahan = history.shown
     result.tren = _local_times(history.tren)
     nation = history.nation

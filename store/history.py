@@ -165,6 +165,10 @@ class Comparison:
     shown: pd.DataFrame  # COMPARE_COLUMNS as the report shows them
     baru: pd.Series  # bool per finding row (the findings' index): marked new in the report
     tren: pd.DataFrame  # TREND_COLUMNS: each Pemda's earlier runs, then this one
+    #: `finding_key` per finding row of a known Pemda (the findings' index): what `record_run`
+    #: stores, so the run's keys are hashed once (0.2 s nationally) when it gets them back
+    #: as the findings' `_kunci` column
+    kunci: pd.Series | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,7 +392,7 @@ def compare(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd.Da
     baru.loc[hashes.index] = is_new
     now = current.assign(run_id=run.run_id, started_at=pd.Timestamp(run.started_at), as_of=run.as_of)[TREND_COLUMNS]
     tren = pd.concat([earlier, now], ignore_index=True) if len(earlier) else now.reset_index(drop=True)
-    return Comparison(per_pemda=per_pemda, shown=shown, baru=baru, tren=tren)
+    return Comparison(per_pemda=per_pemda, shown=shown, baru=baru, tren=tren, kunci=hashes)
 
 
 def with_dtypes_of(df: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
@@ -533,14 +537,18 @@ def record_run(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd
     (scores are kept forever). Recording a run_id again replaces it.
 
     `shown` (COMPARE_COLUMNS) and a `_baru` column of `findings` are what the run's reports
-    showed (`Comparison.shown`, `.baru`): kept, so an unchanged rerun can show them again."""
+    showed (`Comparison.shown`, `.baru`): kept, so an unchanged rerun can show them again. A
+    `_kunci` column (`Comparison.kunci`, nullable) saves hashing the findings again."""
     init_db(engine)
     pemda = pemda_rows(metrics).assign(run_id=run.run_id)
     if shown is not None and len(shown):
         pemda = pemda.merge(shown.rename(columns={v: k for k, v in _SHOWN.items()}), on="kode_pemda", how="left")
     else:
         pemda = pemda.assign(**{c: None for c in _SHOWN})
-    hashes = _key_hashes(findings)  # once: 116,000 findings take ~0.2 s
+    if "_kunci" in findings.columns:  # as `compare` hashed them
+        hashes = findings["_kunci"].dropna().astype("int64")
+    else:
+        hashes = _key_hashes(findings)  # once: 116,000 findings take ~0.2 s
     keys = finding_keys(findings, hashes).assign(run_id=run.run_id)
     marked = findings.loc[findings["_baru"].eq(True)] if "_baru" in findings.columns else findings.iloc[0:0]
     new_keys = finding_keys(marked, hashes[hashes.index.isin(marked.index)])

@@ -294,8 +294,29 @@ def audit_and_record(engine, run_id, metrics, items, minutes):
     """What the job does: compare while running, then record the run with what its report showed."""
     f = make_findings(items)
     c = compare(engine, run_record(run_id, minutes=minutes), metrics, f)
-    record_run(engine, run_record(run_id, minutes=minutes), metrics, f.assign(_baru=c.baru), shown=c.shown)
+    record_run(engine, run_record(run_id, minutes=minutes), metrics,
+               f.assign(_baru=c.baru, _kunci=c.kunci.astype("Int64")), shown=c.shown)
     return c
+
+
+def stored_keys(engine, run_id: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(sa.text("SELECT kode_pemda, finding_key, rule_id, severity, baru_di_laporan "
+                                           "FROM audit_finding WHERE run_id = :r"), {"r": run_id}).all())
+
+
+def test_the_keys_compare_hashed_are_the_keys_recorded(engine):
+    """The job hands `compare`'s hashes back as `_kunci` so `record_run` does not hash again:
+    what it stores is what hashing the findings itself stores."""
+    m = metrics_for(**{"35_04": (50.0, 40.0), "35_79": (30.0, 20.0)})
+    f = make_findings([bukti_kecil(KAB, "35.04-1", "16"), bukti_kecil(KOTA, "35.79-1", "17"),
+                       Finding(rule_id="SKM-01", tabel="Daftar Inovasi")])  # a whole-table finding: no Pemda, no key
+    c = compare(engine, run_record("a"), m, f)
+    assert len(c.kunci) == 2
+    record_run(engine, run_record("a"), m, f.assign(_baru=c.baru, _kunci=c.kunci.astype("Int64")))
+    record_run(engine, run_record("b", minutes=1), m, f.assign(_baru=c.baru))
+    assert len(stored_keys(engine, "a")) == 2
+    assert stored_keys(engine, "a") == stored_keys(engine, "b")
 
 
 def test_an_unchanged_rerun_shows_what_the_previous_report_showed_so_the_email_is_the_same(engine):
