@@ -39,8 +39,11 @@ def _parts(template: str) -> list[tuple[str, str | None]]:
 def _as_text(values: pd.Series) -> np.ndarray:
     s = values.astype(object)
     missing = s.isna().to_numpy()
-    out = s.map(lambda v: v if isinstance(v, str) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)),
-                na_action="ignore").to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(s, skipna=True) == "string":  # text already (most fields): no call per cell
+        out = s.to_numpy(dtype=object, copy=True)
+    else:
+        out = s.map(lambda v: v if isinstance(v, str) else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                                             else str(v)), na_action="ignore").to_numpy(dtype=object)
     out[missing] = KOSONG
     return out
 
