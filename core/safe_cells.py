@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from core.files import atomic_path
@@ -27,10 +28,10 @@ def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             s = out[col]
-            try:  # non-str cells of an object column give NA here, so numbers are untouched
-                mask = s.str.startswith(DANGEROUS_PREFIXES).eq(True)
-            except AttributeError:  # no string value at all in this column
-                continue
+            # a text cell starting like a formula (numbers and missing cells never): one pass
+            # over the values, not pandas' string accessor (a third of the findings.csv write)
+            mask = np.fromiter((isinstance(v, str) and v.startswith(DANGEROUS_PREFIXES)
+                                for v in s.to_numpy(dtype=object)), dtype=bool, count=len(s))
             if mask.any():
                 out.loc[mask, col] = "'" + s[mask].astype(str)
     return out
