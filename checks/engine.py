@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
@@ -29,6 +29,9 @@ from checks.messages import render
 from checks.registry import GxRule, PandasRule, Rule, all_rules
 from ingest.export import Export
 from core.tables import TABLES
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +99,11 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
     `evidence_map` runs their batches of files elsewhere (`flows.evidence`, Dask).
 
     With `workers` > 1 the GX validation runs in a forked worker (`core.parallel`) while this
-    process runs the pandas rules: the two halves take about as long, on two cores at once.
-    The findings are the same either way, in the same order. When this process's half is done
-    and GX's is not yet, the export's deferred contract is settled (`Export.settle`) and then
-    `while_waiting` called (work that needs no finding).
+    process runs the pandas rules, and the worker takes pandas rules too once GX is done
+    (`_pandas_rules`): two cores at once. The findings are the same either way, in the same
+    order. When this process's half is done and the worker's is not yet, the export's deferred
+    contract is settled (`Export.settle`) and then `while_waiting` called (work that needs no
+    finding).
 
     The findings are checked against their contract (`core.findings.validate`) before they
     are returned; `check_contract=False` leaves that to a caller that checks them itself
@@ -132,12 +136,17 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
         if gx_job is None:
             gx_found, gx_errors = _gx(ctx, runnable["gx"], data_docs)
             seconds["gx"] = time.perf_counter() - t
-        _pandas_rules(ctx, runnable["pandas"], pandas_parts, errors, seconds)
+        done, theirs = _pandas_rules(ctx, runnable["pandas"], workers_pool if gx_job is not None else None, gx_job)
         if gx_job is not None:
-            if not gx_job.done():
+            def busy() -> bool:
+                return not gx_job.done() or any(j is not None and not j.done() for _, j in theirs)
+
+            if busy():
                 export.settle()  # a contract `read_export` left for this pause
-            if while_waiting is not None and not gx_job.done():
+            if while_waiting is not None and busy():
                 while_waiting()
+        _gather(ctx, runnable["pandas"], done, theirs, pandas_parts, errors, seconds)
+        if gx_job is not None:
             if gx_job.exception() is None:
                 gx_found, gx_errors, seconds["gx"] = gx_job.result()
             else:  # the worker died (killed, out of memory): here, again
@@ -202,16 +211,67 @@ class RuleFailed(Exception):
         return self.args[1]
 
 
-def _pandas_rules(ctx: RuleContext, rules: list[Rule], parts: list[pd.DataFrame],
-                  errors: dict[str, BaseException], seconds: dict[str, float]) -> None:
+_Outcome = tuple["pd.DataFrame | None", "BaseException | None", float]  # findings, error, seconds
+
+
+def _pandas_rules(ctx: RuleContext, rules: list[Rule], workers: "Executor | None" = None,
+                  gx_job: "Future | None" = None) -> tuple[dict[str, _Outcome], list[tuple[Rule, "Future | None"]]]:
+    """Every pandas rule: the outcomes of those run here, and the worker's jobs of the others.
+
+    With `workers` (GX's pool), the rules are shared once GX is done: this process takes them
+    from the front, the worker from the back, one at a time (two queued at most), until they
+    meet; the two halves of the analysis then end together, whatever each rule costs. Rules
+    that read evidence files stay here (their cache is this process's database connection)."""
+    from core.parallel import submit
+
+    todo = list(rules)
+    done: dict[str, _Outcome] = {}
+    theirs: list[tuple[Rule, Future | None]] = []
+    while todo:
+        if (workers is not None and gx_job is not None and gx_job.done() and len(todo) > 1
+                and "bukti" not in todo[-1].needs and sum(j is not None and not j.done() for _, j in theirs) < 2):
+            rule = todo.pop()
+            theirs.append((rule, submit(workers, _rule_in_worker, rule.id)))
+            continue
+        rule = todo.pop(0)
+        done[rule.id] = _pandas_rule(ctx, rule)
+    return done, theirs
+
+
+def _gather(ctx: RuleContext, rules: list[Rule], done: dict[str, _Outcome], theirs: list[tuple[Rule, "Future | None"]],
+            parts: list[pd.DataFrame], errors: dict[str, BaseException], seconds: dict[str, float]) -> None:
+    """The pandas rules' findings into `parts` in registry order (waiting for the worker's; a
+    rule whose worker died is run here), their errors and seconds."""
+    for rule, job in theirs:
+        ok = job is not None and job.exception() is None
+        done[rule.id] = job.result() if ok else _pandas_rule(ctx, rule)
     for rule in rules:
-        t = time.perf_counter()
-        try:
-            out = rule.check(ctx)
-            if out is not None and len(out):
-                out = as_findings(out, extra=True)
-                out["rule_id"] = rule.id
-                parts.append(_dedupe(rule, out))
-        except Exception as exc:  # noqa: BLE001 - a broken rule never stops the run
+        out, exc, secs = done[rule.id]
+        if out is not None:
+            parts.append(out)
+        if exc is not None:
             errors[rule.id] = exc
-        seconds[rule.id] = time.perf_counter() - t
+        seconds[rule.id] = secs
+
+
+def _pandas_rule(ctx: RuleContext, rule: Rule) -> _Outcome:
+    """One pandas rule: its findings (None: none), the error it raised, its seconds."""
+    t = time.perf_counter()
+    try:
+        out = rule.check(ctx)
+        if out is not None and len(out):
+            out = as_findings(out, extra=True)
+            out["rule_id"] = rule.id
+            return _dedupe(rule, out), None, time.perf_counter() - t
+        return None, None, time.perf_counter() - t
+    except Exception as exc:  # noqa: BLE001 - a broken rule never stops the run
+        return None, exc, time.perf_counter() - t
+
+
+def _rule_in_worker(rule_id: str) -> _Outcome:
+    """`_pandas_rule` in GX's worker, on the context its pool shares (errors as `RuleFailed`)."""
+    from core.parallel import shared
+
+    ctx = shared()[0]
+    out, exc, secs = _pandas_rule(ctx, all_rules()[rule_id])
+    return out, None if exc is None else RuleFailed.of(exc), secs

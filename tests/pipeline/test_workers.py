@@ -2,6 +2,7 @@
 process, and a worker that dies loses nothing."""
 
 import os
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checks.engine import run_rules
-from checks.registry import GxRule, all_rules
+from checks.registry import GxRule, PandasRule, all_rules
 from core.catalog import load_catalog
 from core.parallel import can_fork
 from core.settings import Settings
@@ -91,6 +92,45 @@ def test_a_gx_worker_that_dies_is_validated_here_again(tmp_path, monkeypatch):
     assert (tmp_path / "mati").exists()
     gx_rules = {r.id for r in all_rules().values() if isinstance(r, GxRule)}
     assert set(both.findings["rule_id"]) & gx_rules  # GX's findings are among them
+
+
+def test_once_gx_is_done_its_worker_takes_pandas_rules_from_the_back_with_the_same_findings(tmp_path, monkeypatch):
+    """This process holds its first pandas rule until GX is done, so the worker is free for
+    the rules at the back of the list: they run there (a file per rule and process says where),
+    and the findings are those of one process, in the same order."""
+    import checks.engine as engine
+
+    export = read_export(SAMPLE)
+    catalog = load_catalog(2026)
+    alone = run_rules(export, catalog, as_of=AS_OF, workers=1)
+    parent = os.getpid()
+    rules = dict(all_rules())
+    mine = [r.id for r in rules.values() if isinstance(r, PandasRule) and not export.unmet_needs(r.needs)]
+    real_gx = engine._gx
+
+    def gx_then_done(*args):
+        found = real_gx(*args)
+        (tmp_path / "gx-selesai").touch()
+        return found
+
+    def where(rule):
+        def check(ctx):
+            if rule.id == mine[0] and os.getpid() == parent:
+                deadline = time.monotonic() + 60
+                while not (tmp_path / "gx-selesai").exists() and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                time.sleep(0.3)  # the worker's GX result on its way back
+            (tmp_path / f"{rule.id}-{'sini' if os.getpid() == parent else 'pekerja'}").touch()
+            return rule.check(ctx)
+        return replace(rule, check=check)
+
+    monkeypatch.setattr(engine, "_gx", gx_then_done)
+    monkeypatch.setattr(engine, "all_rules", lambda: {k: where(r) if k in mine else r for k, r in rules.items()})
+    both = run_rules(export, catalog, as_of=AS_OF, workers=2)
+    assert (tmp_path / f"{mine[-1]}-pekerja").exists() and (tmp_path / f"{mine[0]}-sini").exists()
+    assert all((tmp_path / f"{rid}-sini").exists() != (tmp_path / f"{rid}-pekerja").exists() for rid in mine)
+    assert both.findings.equals(alone.findings)
+    assert both.not_checked.equals(alone.not_checked)
 
 
 def test_a_gx_rule_that_raises_in_the_worker_is_reported_as_here(monkeypatch):
