@@ -93,17 +93,17 @@ def _fill_names(df: pd.DataFrame, export: Export) -> pd.DataFrame:
 def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id",
               data_docs: Path | None = None, evidence_cache: FactsCache | None = None,
               evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1,
-              while_waiting: Callable[[], object] | None = None, check_contract: bool = True) -> RuleRun:
+              meanwhile: Callable[[], object] | None = None, check_contract: bool = True) -> RuleRun:
     """Every non-contract rule once over the whole export, plus the export's SKM findings.
     With `evidence_cache` the evidence rules open only files not read on an earlier run;
     `evidence_map` runs their batches of files elsewhere (`flows.evidence`, Dask).
 
     With `workers` > 1 the GX validation runs in a forked worker (`core.parallel`) while this
-    process runs the pandas rules, and the worker takes pandas rules too once GX is done
-    (`_pandas_rules`): two cores at once. The findings are the same either way, in the same
-    order. When this process's half is done and the worker's is not yet, the export's deferred
-    contract is settled (`Export.settle`) and then `while_waiting` called (work that needs no
-    finding).
+    process settles the export's deferred contract (`Export.settle`), calls `meanwhile` (work
+    that needs no finding) and runs the pandas rules; the worker takes pandas rules too once GX
+    is done (`_pandas_rules`), so both cores end together. The findings are the same either
+    way, in the same order. Without a worker `meanwhile` is not called (the caller does that
+    work when it needs it).
 
     The findings are checked against their contract (`core.findings.validate`) before they
     are returned; `check_contract=False` leaves that to a caller that checks them itself
@@ -136,15 +136,11 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
         if gx_job is None:
             gx_found, gx_errors = _gx(ctx, runnable["gx"], data_docs)
             seconds["gx"] = time.perf_counter() - t
+        if gx_job is not None:  # before the pandas rules, which the worker shares: all of it is balanced
+            export.settle()  # the contract `read_export` left for this
+            if meanwhile is not None:
+                meanwhile()
         done, theirs = _pandas_rules(ctx, runnable["pandas"], workers_pool if gx_job is not None else None, gx_job)
-        if gx_job is not None:
-            def busy() -> bool:
-                return not gx_job.done() or any(j is not None and not j.done() for _, j in theirs)
-
-            if busy():
-                export.settle()  # a contract `read_export` left for this pause
-            if while_waiting is not None and busy():
-                while_waiting()
         _gather(ctx, runnable["pandas"], done, theirs, pandas_parts, errors, seconds)
         if gx_job is not None:
             if gx_job.exception() is None:

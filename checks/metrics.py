@@ -184,7 +184,7 @@ def _finding_keys(findings: pd.DataFrame, severity: str) -> pd.DataFrame:
 class MetricsBase:
     """What the metrics take from the export alone, before any finding is known: the Pemda,
     their innovations, and every slot with its answer. `metrics_base` computes it while GX
-    still validates in its worker (`checks.engine.run_rules(while_waiting=...)`); frozen, and
+    validates in its worker (`checks.engine.run_rules(meanwhile=...)`); frozen, and
     never changed by `region_metrics` (which builds new frames from it)."""
 
     pemda: pd.Index

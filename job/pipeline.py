@@ -245,10 +245,10 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
     is made of the findings."""
     from checks.engine import run_rules
     from checks.metrics import metrics_base, region_metrics
-    base: list = []  # the findings-free part of the metrics, while GX still validates
+    base: list = []  # the findings-free part of the metrics, while GX validates
     result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs, evidence_cache=evidence_cache,
                        evidence_map=evidence_map, workers=workers,
-                       while_waiting=lambda: base.append(metrics_base(export, catalog)),
+                       meanwhile=lambda: base.append(metrics_base(export, catalog)),
                        check_contract=out_dir is None)  # else `write_findings` checks them, before this returns
     writer = in_background(write_findings, out_dir, result.findings) if out_dir is not None and workers > 1 else None
     if out_dir is not None and writer is None:  # one process, or no fork on this platform
