@@ -71,15 +71,23 @@ def clean_text(s: pd.Series, extra_markers: Iterable[str] = ()) -> pd.Series:
 DISTINCT_SAMPLE = 5_000
 DISTINCT_SHARE = 0.95
 HEAVY_IN_SAMPLE = 3
+#: A column whose sampled texts are this long on average is cleaned value by value whatever
+#: its repeats: stripping a text looks at its ends only, hashing it (to factorize) reads all
+#: of it (Rancang Bangun: 37,000 texts, 110 MB, 0.26 s factorized, 0.03 s value by value).
+LONG_TEXT_CHARS = 200
 
 
 def _mostly_distinct(s: pd.Series) -> bool:
-    """Whether nearly every value of a long column differs, a few frequent values aside
-    (judged on a sample)."""
+    """Whether cleaning the values one by one costs less than through the distinct ones:
+    nearly every value of a long column differs, a few frequent values aside, or its texts
+    are long (judged on a sample)."""
     if len(s) < DISTINCT_SAMPLE:
         return False  # factorizing a short column costs next to nothing
     rows = np.random.default_rng(0).integers(0, len(s), DISTINCT_SAMPLE)  # seeded: same path each run
-    counts = s.iloc[rows].dropna().value_counts()
+    sample = s.iloc[rows].dropna()
+    if len(sample) and sum(len(v) for v in sample if isinstance(v, str)) > LONG_TEXT_CHARS * len(sample):
+        return True
+    counts = sample.value_counts()
     light = counts[counts < HEAVY_IN_SAMPLE]
     seen = int(light.sum())  # sampled values that are not frequent ones
     return seen > DISTINCT_SAMPLE // 2 and len(light) > DISTINCT_SHARE * seen
