@@ -50,7 +50,9 @@ def text(x: Any) -> str | None:
 def safe_href(url: Any) -> str | None:
     """The URL when it may be a link (http/https with a host); None means show it as text."""
     s = text(url)
-    if not s or any(ord(c) < 33 for c in s):  # whitespace/control chars hide schemes
+    if not s or not s[:8].lower().startswith(("http://", "https://")):  # (what urlsplit would find)
+        return None  # most values are file names: no parse, no scan
+    if any(ord(c) < 33 for c in s):  # whitespace/control chars hide schemes
         return None
     try:
         parts = urlsplit(s)

@@ -52,6 +52,20 @@ def test_http_links_from_data_stay_clickable(tulungagung, tmp_path):
     assert "https://www.youtube.com/watch?v=abc" in page.attrs("href")
 
 
+@pytest.mark.parametrize("value, href", [
+    ("https://youtu.be/abc", "https://youtu.be/abc"),
+    ("  HTTP://Drive.Google.com/x?id=1 ", "HTTP://Drive.Google.com/x?id=1"),
+    ("http://a", "http://a"),
+    ("http:/a", None), ("https://", None), ("http:///path", None), ("https://?q", None),
+    ("ftp://host/file", None), ("www.youtube.com/x", None), ("javascript:alert(1)", None),
+    ("bukti.pdf", None), ("http://a b", None), ("http://a\tb", None), ("", None), (None, None), (3.0, None),
+])
+def test_only_http_urls_with_a_host_become_links(value, href):
+    from reports.data import safe_href
+
+    assert safe_href(value) == href
+
+
 def test_headline_numbers_and_dates_in_indonesian(tulungagung, tmp_path, run_info):
     text = Page(report_html(tulungagung, tmp_path, run_info=run_info)).text
     assert "52,30" in text and "38,10" in text
