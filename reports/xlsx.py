@@ -73,12 +73,16 @@ def cells_xml(values: list) -> str:
     for j, v in enumerate(values):
         if v is None or v == "":
             continue
-        ref = f'<c r="{column_letter(j)}{ROW}"'
         if isinstance(v, str):
-            out.append(f'{ref} t="inlineStr"><is><t xml:space="preserve">{escape(v)}</t></is></c>')
+            out.append(_text_cell(j, v))
         else:
-            out.append(f"{ref}><v>{number_text(float(v))}</v></c>")
+            out.append(f'<c r="{column_letter(j)}{ROW}"><v>{number_text(float(v))}</v></c>')
     return "".join(out)
+
+
+@lru_cache(maxsize=8192)  # a matrix sheet repeats a few status labels in the same columns
+def _text_cell(column: int, text: str) -> str:
+    return f'<c r="{column_letter(column)}{ROW}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
 def row_xml(cells: pd.DataFrame, numbers: tuple[str, ...] = (),
