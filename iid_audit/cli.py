@@ -166,6 +166,9 @@ def _prefect(settings) -> None:
 
 
 def _audit(args, settings) -> Outcome:
+    from core.fingerprint import fingerprint_ahead
+
+    fingerprint_ahead(args.export)  # hashed on the other core while the analysis is imported
     from job import progress
     from job.pipeline import JobRequest, find_export, run_job
 

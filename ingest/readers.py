@@ -25,14 +25,11 @@ import numpy as np
 import pandas as pd
 
 from core import settings as limits
+from core.fingerprint import CSV_SUFFIXES, EXPORT_SUFFIXES, WORKBOOK_SUFFIXES  # noqa: F401 - what is read as an export
 from core.outcomes import UnreadableExport, UsageError
 from ingest.normalize import column_map, header_key
 from core.tables import DAFTAR_INOVASI, TABLES, Table
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-CSV_SUFFIXES = (".csv",)
-#: Every file suffix read as an export, here and by the newest-export glob of the pipeline.
-EXPORT_SUFFIXES = WORKBOOK_SUFFIXES + CSV_SUFFIXES
 #: How far down a sheet a header row is looked for (title rows above the header happen).
 HEADER_SEARCH_ROWS = 10
 

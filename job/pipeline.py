@@ -42,7 +42,7 @@ from core.settings import EXPORT_CACHE_FOLDER, INDEX_TREND_RUNS, REPORT_TREND_PO
 from job import progress
 from job.lock import nightly_lock, out_dir_lock
 from ingest.export import Export
-from ingest.readers import EXPORT_SUFFIXES
+from core.fingerprint import EXPORT_SUFFIXES
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -845,9 +845,9 @@ def run_id_for(started: datetime, region: str | None = None) -> str:
 
 
 def export_fingerprint(path: Path) -> str:
-    """The export's fingerprint for the history (`ingest.cache.export_digest`: the files the
+    """The export's fingerprint for the history (`core.fingerprint.export_digest`: the files the
     audit reads, by name and content; the same hash keys the export cache)."""
-    from ingest.cache import export_digest
+    from core.fingerprint import export_digest
 
     return export_digest(path)
 
