@@ -72,13 +72,23 @@ def _claim(path: Path) -> tuple[Future, tuple[Path, ...], bool]:
     return future, files, True
 
 
+#: Bytes read and hashed at a time. Each read and each hash runs without the GIL; between
+#: them the thread takes the GIL back, waiting for the importing thread to yield it (up to
+#: 5 ms): `hashlib.file_digest`'s 256 KB steps made 900 such waits for 230 MB, 16 MB make 15.
+CHUNK_BYTES = 16 * 1024 * 1024
+
+
 def _compute(future: Future, files: tuple[Path, ...]) -> None:
     try:
         h = hashlib.sha256()
+        buffer = memoryview(bytearray(CHUNK_BYTES))
         for f in files:
             h.update(f.name.encode("utf-8", "surrogateescape") + b"\0")
-            with f.open("rb") as fh:
-                h.update(hashlib.file_digest(fh, "sha256").digest())
+            one = hashlib.sha256()
+            with f.open("rb", buffering=0) as fh:
+                while n := fh.readinto(buffer):
+                    one.update(buffer[:n])
+            h.update(one.digest())
         future.set_result(h.hexdigest())
     except BaseException as exc:  # noqa: BLE001 - whoever waits for the digest raises it
         future.set_exception(exc)
