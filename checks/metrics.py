@@ -206,7 +206,8 @@ class SlotKeys:
     time (0.3 s a merge nationally). Matches exactly what such a merge matches (equal text)."""
 
     levels: tuple[pd.Index, ...]  # the distinct values of each key column
-    index: pd.Index  # one unique int64 per slot row, in the slots' order
+    index: pd.Index  # one unique int64 per slot row (per `rows` row), in the slots' order
+    size: int  # rows of the slots' frame
     #: with `first`, the row of each distinct key (its first); None: every row, keys unique
     rows: np.ndarray | None = None
 
@@ -222,11 +223,11 @@ class SlotKeys:
             levels.append(pd.Index(uniques, dtype=object))
         index = pd.Index(_mixed_radix(parts, levels))
         if index.is_unique:
-            return cls(tuple(levels), index)
+            return cls(tuple(levels), index, len(slots))
         if not first:  # a slot is one per key by construction (`_answered_slots`)
             raise ValueError("slot keys are not unique")
         rows = np.flatnonzero(~index.duplicated(keep="first"))
-        return cls(tuple(levels), index[rows], rows)
+        return cls(tuple(levels), index[rows], len(slots), rows)
 
     def positions(self, frame: pd.DataFrame) -> np.ndarray:
         """The slot row of each row of `frame` (its `SLOT_KEY` columns in `key_text` form), -1
@@ -238,7 +239,7 @@ class SlotKeys:
     def flags(self, frame: pd.DataFrame) -> np.ndarray:
         """Per slot: some row of `frame` names it."""
         pos = self.positions(frame)
-        out = np.zeros(len(self.index) if self.rows is None else int(self.rows.max(initial=-1)) + 1, dtype=bool)
+        out = np.zeros(self.size, dtype=bool)
         out[pos[pos >= 0]] = True
         return out
 
