@@ -99,7 +99,7 @@ class NationIndex:
 
     frames: dict[str, pd.DataFrame]
     positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
-    _first: dict[tuple[str, str], dict[str, dict[Any, dict]]] = field(default_factory=dict, repr=False)
+    _first: dict[tuple[str, str, str], dict[str, dict[Any, dict]]] = field(default_factory=dict, repr=False)
     result_not_checked: pd.DataFrame | None = None
     _derived: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
     _not_checked: list[dict] | None = field(default=None, repr=False)
@@ -172,31 +172,32 @@ class NationIndex:
         findings = self.frames["findings"]
         if mine is None:
             return compute(findings.iloc[0:0])
-        province = str(kode).split(".")[0]
+        province = _province(kode)
         if (key, province) not in self._derived:
-            self._derived[(key, province)] = compute(findings.iloc[self._province_rows(province)])
+            self._derived[(key, province)] = compute(findings.iloc[self._province_rows("findings", province)])
         return self._derived[(key, province)].loc[findings.index[mine]]
 
-    def _province_rows(self, province: str) -> np.ndarray:
-        """Positions (ascending) of the ordered findings of every Pemda of `province`."""
-        per_kode = self.positions.get("findings", {})
-        parts = [pos for k, pos in per_kode.items() if str(k).split(".")[0] == province]
+    def _province_rows(self, name: str, province: str) -> np.ndarray:
+        """Positions (ascending) of the rows of frame `name` of every Pemda of `province`."""
+        parts = [pos for k, pos in self.positions.get(name, {}).items() if _province(k) == province]
         return np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.int64)
 
     def first_records(self, name: str, key: str, kode: str) -> dict[Any, dict]:
         """The first row (a dict) of each `key` value among `kode`'s rows of frame `name`, in
         row order: what `rows(name, kode).drop_duplicates(key).to_dict("records")` gives,
-        converted once for the whole nation (per process) instead of once per report."""
-        if (name, key) not in self._first:
+        converted once per province (per process, like `per_finding`) instead of once per
+        report or for the nation before the report workers fork."""
+        province = _province(kode)
+        if (name, key, province) not in self._first:
             df = self.frames.get(name)
             per: dict[str, dict[Any, dict]] = {}
             if df is not None and len(df) and key in df.columns and "kode_pemda" in df.columns:
-                kodes = df["kode_pemda"].astype("string").str.strip()  # as `_indices` keys them
-                for k, rec in zip(kodes.tolist(), df.to_dict("records")):
-                    if k is not pd.NA:
-                        per.setdefault(k, {}).setdefault(rec[key], rec)
-            self._first[(name, key)] = per
-        return self._first[(name, key)].get(str(kode), {})
+                part = df.iloc[self._province_rows(name, province)]
+                kodes = part["kode_pemda"].astype("string").str.strip()  # as `_indices` keys them
+                for k, rec in zip(kodes.tolist(), part.to_dict("records")):
+                    per.setdefault(k, {}).setdefault(rec[key], rec)
+            self._first[(name, key, province)] = per
+        return self._first[(name, key, province)].get(str(kode), {})
 
     def rows(self, name: str, kode: str) -> pd.DataFrame:
         df = self.frames.get(name)
@@ -210,6 +211,12 @@ class NationIndex:
         if pos is None:
             return df.iloc[0:0]
         return df.iloc[pos]
+
+
+def _province(kode: Any) -> str:
+    """The province part of a Kemendagri code (`35.04` → `35`): how `NationIndex` groups the
+    work it does per part of the nation."""
+    return str(kode).split(".")[0]
 
 
 def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataFrame) -> pd.DataFrame:

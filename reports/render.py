@@ -819,12 +819,10 @@ def _attachment_cells(nation: NationIndex, t: Translator, indicators: dict, kode
 
 def prepare_reports(result) -> None:
     """Compute what every report slices from the nation (`NationIndex`: ordered findings,
-    keys, fixes, first records) now, once: workers forked afterwards inherit it instead of
-    each computing it again. (The attachments' cells are made per province by whichever
-    process renders it: `NationIndex.per_finding`.)"""
-    nation = NationIndex.of(result)
-    for name, key in (("daftar", "_id"), ("inovasi", "_id"), ("temuan_inovasi", "_inov")):
-        nation.first_records(name, key, "")
+    keys, fixes) now, once: workers forked afterwards inherit it instead of each computing it
+    again. (Records and attachment cells are made per province by whichever process renders
+    it: `NationIndex.first_records`, `NationIndex.per_finding`.)"""
+    NationIndex.of(result)
 
 
 def render_pemda_html(
