@@ -33,6 +33,13 @@ def cell_status(status: str, wajib: bool) -> str:
 
 
 def is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    kind = type(x)
+    if kind is str or kind is int or kind is bool:  # most cells: known without pandas (1,500 a report)
+        return False
+    if kind is float:
+        return x != x  # NaN
     try:
         return bool(pd.isna(x))
     except (TypeError, ValueError):
