@@ -141,12 +141,20 @@ def pemda_codes(stage: Stage, rows: pd.Series | None = None) -> pd.Series:
     flagged = false
     if "kode_pemda" in text:
         code = text["kode_pemda"]
-        ok = code.isin(assessed)
-        listed = code.isin(known_codes())
+        # what each distinct code is, spread back over the rows (750,000 indicator rows: one
+        # hash of the column instead of three); a missing code is none of it
+        at, distinct = pd.factorize(code, use_na_sentinel=True)
+        distinct = pd.Series(distinct, dtype=object)
+
+        def spread(per_code: pd.Series) -> pd.Series:
+            return pd.Series(np.append(per_code.to_numpy(dtype=bool), False)[at], index=idx)
+
+        ok = spread(distinct.isin(assessed))
+        listed = spread(distinct.isin(known_codes()))
         kode = code.where(ok)
         hint = code.where(listed)
-        well_formed = normalize.on_uniques(code, lambda u: u.astype(str).str.fullmatch(CODE_PATTERN).astype(object))
-        facts["kode_tak_dikenal"] = well_formed.eq(True) & ~listed  # (missing: not well formed)
+        well_formed = spread(distinct.astype(str).str.fullmatch(CODE_PATTERN))
+        facts["kode_tak_dikenal"] = well_formed & ~listed  # (missing: not well formed)
         facts["kode_tak_dinilai"] = listed & ~ok
         facts["kode_kosong"] = code.isna()
         flagged = code.notna() & ~listed  # SKM-02 (form) or SKM-04 (unknown) already said it
