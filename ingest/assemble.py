@@ -37,7 +37,7 @@ from core.findings import ALL_COLUMNS, findings
 from core.tables import TABLES
 from ingest import normalize, partial
 from ingest.contracts import validate
-from ingest.pemda import CODE_PATTERN, assessed_codes, known_codes, official_names, resolve
+from ingest.pemda import CODE_PATTERN, assessed_codes, codes_for, known_codes, official_names
 from ingest.readers import RawTable
 from ingest.rules import contract_rules
 
@@ -160,7 +160,7 @@ def pemda_codes(stage: Stage, rows: pd.Series | None = None) -> pd.Series:
         flagged = code.notna() & ~listed  # SKM-02 (form) or SKM-04 (unknown) already said it
     if "pemda" in text:
         name = text["pemda"]
-        res = resolve(name)["kode_pemda"]
+        res = codes_for(name)
         usable = res.isin(assessed)
         fill = kode.isna()
         facts["nama_tak_dikenal"] = fill & ~usable & ~flagged

@@ -125,16 +125,21 @@ def _none(s: pd.Series) -> pd.Series:
     return s.where(s.notna(), None)
 
 
-def resolve(names: pd.Series) -> pd.DataFrame:
-    """Codes for Pemda names, aligned with `names`: columns kode_pemda, nama_resmi, provinsi.
-
-    Unknown or ambiguous names give NA in all three columns. Vectorized: each distinct name
-    is looked up once, then mapped back.
-    """
+def codes_for(names: pd.Series) -> pd.Series:
+    """The Kemendagri code of each Pemda name, aligned with `names` (None: unknown or
+    ambiguous). Vectorized: each distinct name is looked up once, then mapped back."""
     names = pd.Series(names)
     codes_idx, uniques = pd.factorize(names.astype(object), use_na_sentinel=True)
     kode_u = [code_of(u) for u in uniques] + [None]  # last entry for missing names (-1)
-    kode = pd.Series(pd.array(kode_u, dtype=object)[codes_idx], index=names.index, dtype=object)
+    return pd.Series(pd.array(kode_u, dtype=object)[codes_idx], index=names.index, dtype=object)
+
+
+def resolve(names: pd.Series) -> pd.DataFrame:
+    """Codes for Pemda names, aligned with `names`: columns kode_pemda, nama_resmi, provinsi.
+
+    Unknown or ambiguous names give NA in all three columns (`codes_for`, then the names of
+    each code)."""
+    kode = codes_for(names)
     reg = _registry()
     return pd.DataFrame(
         {
@@ -142,7 +147,7 @@ def resolve(names: pd.Series) -> pd.DataFrame:
             "nama_resmi": _none(kode.map(reg["nama_resmi"])),
             "provinsi": _none(kode.map(reg["provinsi"])),
         },
-        index=names.index,
+        index=kode.index,
     )
 
 

@@ -31,7 +31,7 @@ def region_keys(df: pd.DataFrame) -> pd.DataFrame:
         fallback = ~code.isin(pemda.assessed_codes()).fillna(False)
     if has_name:
         names = df["pemda"].where(fallback)
-        out[NAMA] = pemda.resolve(names.astype("string").str.strip())["kode_pemda"].astype("string")
+        out[NAMA] = pemda.codes_for(names.astype("string").str.strip()).astype("string")
     out[SEMUA] = not (has_code or has_name)
     return out
 
