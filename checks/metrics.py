@@ -291,7 +291,7 @@ def _slots(answered: pd.DataFrame, keys: SlotKeys, catalog: Catalog, findings: p
            ) -> pd.DataFrame:
     """Every slot (`_answered_slots`) with claim, verified score, status."""
     s = answered.copy(deep=False)  # new columns, and whole columns replaced: `answered` (the base's) stays as it is
-    err = pd.Series(keys.flags(_finding_keys(findings, "error")), index=s.index)
+    err = keys.flags(_finding_keys(findings, "error"))
     warn = keys.flags(_finding_keys(findings, "warning"))
     answered = s["parameter"].notna()
     s["status"] = np.select([~answered, err, warn], ["kosong", "error", "warning"], default="ok")

@@ -156,8 +156,20 @@ def normalize_title(s: pd.Series) -> pd.Series:
 
 
 def _number_text(u: pd.Series) -> pd.Series:
-    """`Rp 1.500.000,00` → `1500000.00`; `33,38` → `33.38`; `33.38` stays."""
-    t = u.astype(str).str.replace(r"(?i)^\s*rp\.?\s*", "", regex=True).str.replace(r"[\s\u00a0]", "", regex=True)
+    """`Rp 1.500.000,00` → `1500000.00`; `33,38` → `33.38`; `33.38` stays. Digits with at most a
+    decimal point (most cells) are left as they are without the dozen string passes below,
+    which would leave them so too."""
+    text = u.astype(str)
+    plain = text.str.fullmatch(r"\d+(?:\.\d+)?").to_numpy(dtype=bool)
+    if plain.all():
+        return text
+    text = text.copy()
+    text[~plain] = _rewritten_number(text[~plain])
+    return text
+
+
+def _rewritten_number(t: pd.Series) -> pd.Series:
+    t = t.str.replace(r"(?i)^\s*rp\.?\s*", "", regex=True).str.replace(r"[\s\u00a0]", "", regex=True)
     both = t.str.contains(",", regex=False) & t.str.contains(".", regex=False)
     comma_last = t.str.rfind(",") > t.str.rfind(".")
     many_dots = t.str.count(r"\.") > 1
@@ -178,14 +190,7 @@ def parse_number(s: pd.Series) -> pd.Series:
     if not len(s):
         return pd.Series([], index=s.index, dtype="float64")
     def fn(u: pd.Series) -> pd.Series:
-        text = u.astype(str)
-        # digits with at most a decimal point (most cells) are what `_number_text` would leave
-        # as they are: only the others go through its dozen string passes
-        plain = text.str.fullmatch(r"\d+(?:\.\d+)?").to_numpy(dtype=bool)
-        if not plain.all():
-            text = text.copy()
-            text[~plain] = _number_text(text[~plain])
-        f = pd.to_numeric(text, errors="coerce").astype("float64")
+        f = pd.to_numeric(_number_text(u), errors="coerce").astype("float64")
         return f.where(np.isfinite(f))  # `inf`, `1e999`: text, not a number anyone typed
 
     return _on_uniques(s, fn).astype("float64")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from core import settings as limits
-from core.fingerprint import CSV_SUFFIXES, EXPORT_SUFFIXES, WORKBOOK_SUFFIXES  # noqa: F401 - what is read as an export
+from core.fingerprint import CSV_SUFFIXES, WORKBOOK_SUFFIXES
 from core.outcomes import UnreadableExport, UsageError
 from ingest.normalize import column_map, header_key
 from core.tables import DAFTAR_INOVASI, TABLES, Table
