@@ -17,6 +17,7 @@ anti-joins or parsing live in the pandas engine instead (their docstrings say wh
 from __future__ import annotations
 
 import logging
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ import pandas as pd
 
 from checks.context import RuleContext, display, rows_to_findings, text_values
 from checks.registry import Rule
+from core.imports import defer
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,22 @@ def _expectation_columns(exp: Any) -> list[str]:
     for v in getattr(exp, "column_list", None) or ():
         cols.append(v)
     return cols
+
+
+#: What GX imports on start for expectations no rule here uses (the KL-divergence and
+#: Kolmogorov-Smirnov ones): SciPy's statistics and Altair's charts, 1.2 s of GX's 2.5 s
+#: import in its worker every night. Imported on their first use instead (`core.imports`).
+GX_UNUSED_IMPORTS = ("scipy.stats", "altair")
+
+
+def import_gx():
+    """`great_expectations`, its start-up imports of `GX_UNUSED_IMPORTS` deferred."""
+    if "great_expectations" not in sys.modules:
+        for name in GX_UNUSED_IMPORTS:
+            defer(name)
+    import great_expectations as gx
+
+    return gx
 
 
 def _context(data_docs: Path | None = None):
@@ -197,7 +215,7 @@ def run_gx(ctx: RuleContext, rules: list[Rule], data_docs: Path | None = None
     expectation is missing from its suite file, or raises inside GX, is reported in errors;
     the others go on.
     """
-    import great_expectations as gx
+    gx = import_gx()
 
     from checks.gx_suites import expectation_from, keyed, load_suite
 

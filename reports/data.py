@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
+from pandas.core.dtypes.cast import maybe_box_native
 
 from checks.metrics import SlotKeys, key_text  # noqa: F401 - the one join key, re-exported for the report modules
 from core.findings import ALL_COLUMNS, Severity
@@ -44,6 +46,24 @@ def is_missing(x: Any) -> bool:
         return bool(pd.isna(x))
     except (TypeError, ValueError):
         return False
+
+
+def as_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """`df.to_dict("records")`, the same dicts, made column by column: `tolist()` gives a
+    column's Python values at once where `to_dict` boxes cell by cell (the findings, innovations
+    and fixes of 546 reports: 1.7 million cells a night). Object and extension columns holding
+    numpy scalars or NA are boxed as `to_dict` boxes them (`maybe_box_native`: NA → None)."""
+    if not df.columns.is_unique:
+        return df.to_dict("records")
+    columns = df.columns.tolist()
+    values = []
+    for c, dtype in zip(columns, df.dtypes.tolist()):
+        v = df[c].tolist()
+        if (dtype == object or isinstance(dtype, ExtensionDtype)) and any(
+                isinstance(x, np.generic) or x is pd.NA for x in v):
+            v = [maybe_box_native(x) for x in v]
+        values.append(v)
+    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
 def text(x: Any) -> str | None:
@@ -164,7 +184,7 @@ class NationIndex:
                 nc = pd.DataFrame(columns=["rule_id", "_kode"])
             else:
                 nc = nc.assign(_kode=key_text(nc["kode_pemda"]) if "kode_pemda" in nc.columns else "")
-            self._not_checked = nc.to_dict("records")
+            self._not_checked = as_records(nc)
         mine = [r for r in self._not_checked if r["_kode"] in ("", str(kode))]
         first = {str(r["rule_id"]): r for r in reversed(mine)}  # the first row of each rule
         return [first[k] for k in sorted(first)]
@@ -201,7 +221,7 @@ class NationIndex:
             if df is not None and len(df) and key in df.columns and "kode_pemda" in df.columns:
                 part = df.iloc[self._province_rows(name, province)]
                 kodes = part["kode_pemda"].astype("string").str.strip()  # as `_indices` keys them
-                for k, rec in zip(kodes.tolist(), part.to_dict("records")):
+                for k, rec in zip(kodes.tolist(), as_records(part)):
                     per.setdefault(k, {}).setdefault(rec[key], rec)
             self._first[(name, key, province)] = per
         return self._first[(name, key, province)].get(str(kode), {})

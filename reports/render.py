@@ -41,6 +41,7 @@ from reports.data import (
     LEGEND_STATUSES,
     SEVERITIES,
     NationIndex,
+    as_records,
     cell_status,
     is_missing,
     key_text,
@@ -229,7 +230,7 @@ class PemdaReport:
         columns a report reads (`RECORD_COLUMNS`; not the message fields of each rule)."""
         if self._records is None:
             cols = [c for c in RECORD_COLUMNS if c in self.findings.columns]
-            self._records = self.findings[cols].to_dict("records")
+            self._records = as_records(self.findings[cols])
         return self._records
 
     def finding_view(self, r: dict) -> dict:
@@ -289,7 +290,7 @@ class PemdaReport:
             if r["severity"] == "error":
                 errors.setdefault((r["_inov"], r["_no"]), []).append(str(r["rule_id"]))
         rows = []
-        for r in g.head(REPORT_FIX_FIRST_ROWS).to_dict("records"):
+        for r in as_records(g.head(REPORT_FIX_FIRST_ROWS)):
             rows.append(self._fix_line(r, titles.get(r["_inov"]), errors))
         what_if = None
         top = g.head(REPORT_FIX_WHAT_IF_TOP)
@@ -400,7 +401,7 @@ class PemdaReport:
         t = self.t
         return {str(r["rule_id"]): t("laporan.aturan.lolos", lolos=t.int(r["lolos"]), diperiksa=t.int(r["diperiksa"]),
                                      satuan=t(f"indeks.cakupan.satuan.{r['satuan']}"))
-                for r in c[c["gagal"] > 0].to_dict("records")} if len(c) else {}
+                for r in as_records(c[c["gagal"] > 0])} if len(c) else {}
 
     def rules_passed(self) -> int | None:
         """How many rules checked this Pemda and found nothing (None: not counted)."""

@@ -66,6 +66,28 @@ def test_only_http_urls_with_a_host_become_links(value, href):
     assert safe_href(value) == href
 
 
+def test_report_records_are_the_records_pandas_gives():
+    """`as_records` builds the finding records column by column: the same values, of the same
+    types, as `to_dict("records")` for every kind of column a result frame holds."""
+    import numpy as np
+    import pandas as pd
+
+    from reports.data import as_records
+
+    frame = pd.DataFrame({
+        "baris": pd.array([3, None, 5], dtype="Int64"), "poin": [1.5, np.nan, 0.0], "_sev": [2, 1, 0],
+        "nilai": ["x", np.int64(7), None], "_baru": [True, False, True], "campur": [np.float32(2.5), "a", pd.NA],
+        "teks": pd.array(["a", None, "c"], dtype="string"), "tanggal": pd.to_datetime(["2026-01-02", None, "2026-03-04"]),
+        "jenis": pd.Categorical(["bukti", "urusan", "bukti"]), "ya": pd.array([True, None, False], dtype="boolean"),
+    })
+
+    def typed(records):
+        return [[(k, type(v).__name__, "nan" if v != v else repr(v)) for k, v in r.items()] for r in records]
+
+    assert typed(as_records(frame)) == typed(frame.to_dict("records"))
+    assert as_records(frame.iloc[0:0]) == [] and as_records(frame[[]]) == frame[[]].to_dict("records")
+
+
 def test_headline_numbers_and_dates_in_indonesian(tulungagung, tmp_path, run_info):
     text = Page(report_html(tulungagung, tmp_path, run_info=run_info)).text
     assert "52,30" in text and "38,10" in text
