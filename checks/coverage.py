@@ -69,9 +69,11 @@ def rule_coverage(tables: dict[str, pd.DataFrame], innovations: pd.DataFrame, pe
     pemda = pd.Index(codes[codes != ""].unique(), name="kode_pemda")
     inov = pd.DataFrame({"kode_pemda": key_text(innovations["kode_pemda"]), "id_inovasi": key_text(innovations["id_inovasi"])})
     n_inov = inov["kode_pemda"].value_counts().reindex(pemda, fill_value=0)
-    f = findings.assign(kode_pemda=key_text(findings["kode_pemda"]), id_inovasi=key_text(findings["id_inovasi"]),
-                        no_indikator=key_text(findings["no_indikator"]))
+    f = pd.DataFrame({"rule_id": findings["rule_id"], "kode_pemda": key_text(findings["kode_pemda"]),
+                      "id_inovasi": key_text(findings["id_inovasi"]), "no_indikator": key_text(findings["no_indikator"]),
+                      "tabel": findings["tabel"], "baris": findings["baris"]})  # what is counted, not every column
     f = f[f["kode_pemda"].isin(pemda)]
+    of_rule = f.groupby("rule_id", sort=False).indices  # each rule's rows, in order: one pass, not one per rule
     whole_run = set(not_checked.loc[not_checked["kode_pemda"].isna(), "rule_id"])
     skipped = pd.MultiIndex.from_arrays([not_checked["rule_id"].astype(object), key_text(not_checked["kode_pemda"])])
     sid, spd = set(catalog.sid_numbers), set(catalog.spd_numbers)
@@ -84,7 +86,7 @@ def rule_coverage(tables: dict[str, pd.DataFrame], innovations: pd.DataFrame, pe
         unit = unit_of(rule)
         if unit is None or rule.id in whole_run:
             continue
-        mine = f[f["rule_id"] == rule.id]
+        mine = f.iloc[of_rule.get(rule.id, [])]
         if unit == "slot_inovasi":
             checked = n_inov * len(sid)
             mine = mine[mine["no_indikator"].isin(sid)].merge(inov, on=["kode_pemda", "id_inovasi"])

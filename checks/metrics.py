@@ -454,20 +454,22 @@ def fix_gains(ringkasan: pd.DataFrame, slot: pd.DataFrame, catalog: Catalog) -> 
     wajib = {i.no: i.bobot for i in (*catalog.spd, *catalog.sid) if i.wajib}
     parts = []
     if len(slot) and "status" in slot.columns:
-        s = slot.assign(kode_pemda=key_text(slot["kode_pemda"]), _no=key_text(slot["no_indikator"]))
-        lost = pd.to_numeric(s["poin_iid_hilang"], errors="coerce").fillna(0.0)
-        bukti = s[lost > 0]
+        # the columns a fix reads, each filtered alone: not a copy of the 750,000 slots' frame
+        kode, no = key_text(slot["kode_pemda"]).rename("kode_pemda"), key_text(slot["no_indikator"])
+        lost = pd.to_numeric(slot["poin_iid_hilang"], errors="coerce").fillna(0.0)
+        bukti = (lost > 0).to_numpy()
         parts.append(pd.DataFrame({
-            "kode_pemda": bukti["kode_pemda"], "id_inovasi": bukti["id_inovasi"], "no_indikator": bukti["_no"],
-            "jenis": "bukti", "rule_id": None, "taksiran": "tepat", "poin_iid": lost[lost > 0]}))
-        kosong = s[(s["status"].astype(str) == "kosong") & s["_no"].isin(list(wajib))]
-        sid = kosong["kelompok"].astype(str) == "SID"
-        div = np.where(sid, kosong["kode_pemda"].map(k).to_numpy(dtype=float), 1.0)
+            "kode_pemda": kode[bukti], "id_inovasi": slot["id_inovasi"][bukti], "no_indikator": no[bukti],
+            "jenis": "bukti", "rule_id": None, "taksiran": "tepat", "poin_iid": lost[bukti]}))
+        kosong = ((slot["status"].astype(str) == "kosong") & no.isin(list(wajib))).to_numpy()
+        sid = (slot["kelompok"][kosong].astype(str) == "SID").to_numpy()
+        div = np.where(sid, kode[kosong].map(k).to_numpy(dtype=float), 1.0)
         parts.append(pd.DataFrame({
-            "kode_pemda": kosong["kode_pemda"], "id_inovasi": kosong["id_inovasi"], "no_indikator": kosong["_no"],
+            "kode_pemda": kode[kosong], "id_inovasi": slot["id_inovasi"][kosong], "no_indikator": no[kosong],
             "jenis": "wajib_kosong", "rule_id": np.where(sid, "LKP-01", "LKP-03"), "taksiran": "minimal",
-            "poin_iid": kosong["_no"].map(wajib).to_numpy(dtype=float) * 1 / div * per}))
-        sid_sum = s[s["kelompok"].astype(str) == "SID"].groupby("kode_pemda")["skor_terverifikasi"].sum()
+            "poin_iid": no[kosong].map(wajib).to_numpy(dtype=float) * 1 / div * per}))
+        in_sid = (slot["kelompok"].astype(str) == "SID").to_numpy()
+        sid_sum = slot["skor_terverifikasi"][in_sid].groupby(kode[in_sid]).sum()
     else:
         sid_sum = pd.Series(dtype=float)
     ji = np.minimum(n, catalog.jumlah_inovasi_batas) * catalog.jumlah_inovasi_faktor
