@@ -392,15 +392,17 @@ def _local_times(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(started_at=pd.to_datetime(df["started_at"], utc=True).dt.tz_convert(TIMEZONE))
 
 
-def save_history(settings: Settings, run: "RunRecord", result: AuditResult) -> None:
-    """The whole run into the history in one transaction (the job's last write before publishing)."""
+def save_history(settings: Settings, run: "RunRecord", result: AuditResult,
+                 before_commit: Callable[[], object] | None = None) -> None:
+    """The whole run into the history in one transaction (the job's last write before
+    publishing); `before_commit` runs inside it, before the commit (`IndexWriting.finish`)."""
     from store.db import open_db
     from store.history import record_run
 
     engine = open_db(settings.database_url)
     try:
         record_run(engine, run, result.metrics, result.findings, keep_runs=settings.history_keep_runs,
-                   shown=result.perubahan)
+                   shown=result.perubahan, before_commit=before_commit)
     finally:
         engine.dispose()
 
@@ -597,6 +599,33 @@ def write_index(result: AuditResult, reports: dict[str, "ReportFiles"], lang: st
                         unaddressed=result.unaddressed)
 
 
+class IndexWriting:
+    """The index (`write_index`) written by a forked child while this process saves the
+    history (0.5 s a night on the other core, which is idle then). `finish()` waits for the
+    child, and writes the index here when the child failed or none could fork; an error is
+    recorded as the index's failure, as when the index is written in line. `save_history`
+    calls it before its commit: a run that dies before its index is whole leaves the history
+    at the previous run, as when the index came first."""
+
+    def __init__(self, result: AuditResult, reports: dict[str, "ReportFiles"], lang: str,
+                 run_info: "RunInfo | None", workers: int) -> None:
+        self._args = (result, reports, lang, run_info)
+        self._child = in_background(write_index, *self._args) if workers > 1 else None
+        self.written: bool | None = None  # None until `finish`
+
+    def finish(self) -> bool:
+        """Whether the index is written (once; later calls say the same)."""
+        if self.written is None:
+            try:
+                if self._child is None or not self._child.wait():
+                    write_index(*self._args)
+                self.written = True
+            except Exception as exc:  # noqa: BLE001 - the index is a nicety; the history is saved
+                self._args[0].failures.append(failure(None, "indeks", error_text(exc)))
+                self.written = False
+        return self.written
+
+
 # ---------------------------------------------------------------------------------------------
 # The job
 # ---------------------------------------------------------------------------------------------
@@ -682,18 +711,21 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             summary.delivery = stage("kirim", deliver_reports, result, reports, settings, run_id, request,
                                      retries=2)
             marker.at("indeks")
-            try:
-                stage("indeks", write_index, result, reports, settings.lang, run_info_for(run_id, started, export_path))
-                summary.index = str((out_dir / "index.html").resolve())
+            index = None
+            try:  # beside the history's save, which commits only once the index is whole
+                index = stage("indeks", IndexWriting, result, reports, settings.lang,
+                              run_info_for(run_id, started, export_path), settings.workers)
             except Exception as exc:  # noqa: BLE001
                 result.failures.append(failure(None, "indeks", error_text(exc)))
             marker.at("simpan")  # the history gets the run whole, or (dying before) not at all
             try:
                 if run is not None:
-                    stage("simpan", save_history, settings,
-                          replace(run, finished_at=datetime.now(ZoneInfo(TIMEZONE))), result, retries=2)
+                    stage("simpan", save_history, settings, replace(run, finished_at=datetime.now(ZoneInfo(TIMEZONE))),
+                          result, index.finish if index is not None else None, retries=2)
             except Exception as exc:  # noqa: BLE001
                 result.failures.append(failure(None, "riwayat", error_text(exc)))
+            if index is not None and index.finish():
+                summary.index = str((out_dir / "index.html").resolve())
 
             summary.pemda = len(codes)
             summary.findings = severity_counts(result.findings)

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -531,14 +532,17 @@ def _float(x) -> float | None:
 
 
 def record_run(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd.DataFrame,
-               keep_runs: int | None = None, shown: pd.DataFrame | None = None) -> None:
+               keep_runs: int | None = None, shown: pd.DataFrame | None = None,
+               before_commit: Callable[[], object] | None = None) -> None:
     """Store one complete run (its Pemda scores and finding keys) in one transaction, then
     drop the finding keys of each of its Pemda beyond that Pemda's newest `keep_runs` runs
     (scores are kept forever). Recording a run_id again replaces it.
 
     `shown` (COMPARE_COLUMNS) and a `_baru` column of `findings` are what the run's reports
     showed (`Comparison.shown`, `.baru`): kept, so an unchanged rerun can show them again. A
-    `_kunci` column (`Comparison.kunci`, nullable) saves hashing the findings again."""
+    `_kunci` column (`Comparison.kunci`, nullable) saves hashing the findings again.
+    `before_commit` is called once everything is written, before the commit: the job waits
+    there for what must be whole before the history says the run happened."""
     init_db(engine)
     pemda = pemda_rows(metrics).assign(run_id=run.run_id)
     if shown is not None and len(shown):
@@ -569,6 +573,8 @@ def record_run(engine: sa.Engine, run: RunRecord, metrics: Metrics, findings: pd
                          keys[["run_id", "kode_pemda", "finding_key", "rule_id", "severity", "baru_di_laporan"]])
         if keep_runs is not None:
             _prune_findings(conn, pemda["kode_pemda"].tolist(), keep_runs)
+        if before_commit is not None:
+            before_commit()
 
 
 def _prune_findings(conn, codes: list[str], keep_runs: int) -> None:

@@ -268,3 +268,71 @@ def test_a_finding_that_breaks_its_contract_fails_the_analysis_and_is_never_writ
     with pytest.raises(SchemaErrors):
         audit_export(read_export(SAMPLE), load_catalog(2026), AS_OF, workers=workers, out_dir=tmp_path)
     assert not (tmp_path / "findings.csv").exists()
+
+
+def _recorded_runs(settings: Settings) -> list[str]:
+    from store.db import open_db
+    from store.history import list_runs
+
+    engine = open_db(settings.database_url)
+    try:
+        return [r["run_id"] for r in list_runs(engine, limit=100)]
+    finally:
+        engine.dispose()
+
+
+def test_the_index_is_written_by_a_child_while_the_history_saves_and_commits_after_it(tmp_path, monkeypatch):
+    """The other core writes the index while the history is saved; the save waits for it
+    before its commit, so a history that names the run always has its index whole."""
+    import job.pipeline as pipeline
+
+    parent, real = os.getpid(), pipeline.write_index
+    seen: dict = {}
+
+    def slow_index(*args):
+        time.sleep(0.5)  # longer than the sample's history save: the save must wait
+        (tmp_path / f"indeks-{os.getpid()}").touch()
+        return real(*args)
+
+    real_finish = pipeline.IndexWriting.finish
+
+    def finish(self):
+        if "runs" not in seen:  # the first call: inside the save, before its commit
+            seen["runs"] = _recorded_runs(settings)
+        return real_finish(self)
+
+    monkeypatch.setattr(pipeline, "write_index", slow_index)
+    monkeypatch.setattr(pipeline.IndexWriting, "finish", finish)
+    settings = Settings(state_dir=tmp_path / "state", workers=2)
+    summary = run_job(JobRequest(source=str(SAMPLE), out=tmp_path / "out", as_of=AS_OF), settings)
+    written_by = [int(p.name.split("-")[1]) for p in tmp_path.glob("indeks-*")]
+    assert written_by and parent not in written_by  # a child wrote it
+    assert seen["runs"] == []  # the save waited for it before committing
+    assert _recorded_runs(settings) == [summary.run_id]
+    assert summary.index and Path(summary.index).is_file() and summary.failures == []
+
+
+def test_an_index_child_that_dies_is_written_here_and_one_that_fails_is_a_failure_not_a_lost_history(
+        tmp_path, monkeypatch):
+    import job.pipeline as pipeline
+
+    parent, real = os.getpid(), pipeline.write_index
+
+    def dies_in_a_child(*args):
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "write_index", dies_in_a_child)
+    settings = Settings(state_dir=tmp_path / "state", workers=2)
+    summary = run_job(JobRequest(source=str(SAMPLE), out=tmp_path / "out", as_of=AS_OF), settings)
+    assert summary.index and Path(summary.index).is_file() and summary.failures == []
+
+    def broken(*args):
+        raise RuntimeError("templat indeks rusak")
+
+    monkeypatch.setattr(pipeline, "write_index", broken)
+    again = run_job(JobRequest(source=str(SAMPLE), out=tmp_path / "out2", as_of=AS_OF), settings)
+    assert again.index is None
+    assert [(f["tahap"], f["pesan"]) for f in again.failures] == [("indeks", "RuntimeError")]
+    assert _recorded_runs(settings) == [again.run_id, summary.run_id]  # the history has the run all the same
