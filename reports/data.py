@@ -20,6 +20,7 @@ from pandas.core.dtypes.cast import maybe_box_native
 from checks.metrics import SlotKeys, key_text  # noqa: F401 - the one join key, re-exported for the report modules
 from core.findings import ALL_COLUMNS, Severity
 
+NAType = type(pd.NA)
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
 SEVERITIES = [Severity.ERROR.value, Severity.WARNING.value, Severity.INFO.value]
 SLOT_STATUSES = ("ok", "warning", "error", "kosong")
@@ -60,7 +61,7 @@ def as_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     for c, dtype in zip(columns, df.dtypes.tolist()):
         v = df[c].tolist()
         if (dtype == object or isinstance(dtype, ExtensionDtype)) and any(
-                isinstance(x, np.generic) or x is pd.NA for x in v):
+                issubclass(kind, np.generic) or kind is NAType for kind in set(map(type, v))):
             v = [maybe_box_native(x) for x in v]
         values.append(v)
     return [dict(zip(columns, row)) for row in zip(*values)]
@@ -74,12 +75,15 @@ def text(x: Any) -> str | None:
     return s or None
 
 
+_BELOW_33 = re.compile("[\x00-\x20]")
+
+
 def safe_href(url: Any) -> str | None:
     """The URL when it may be a link (http/https with a host); None means show it as text."""
     s = text(url)
     if not s or not s[:8].lower().startswith(("http://", "https://")):  # (what urlsplit would find)
         return None  # most values are file names: no parse, no scan
-    if any(ord(c) < 33 for c in s):  # whitespace/control chars hide schemes
+    if _BELOW_33.search(s):  # whitespace/control chars hide schemes
         return None
     try:
         parts = urlsplit(s)
@@ -126,7 +130,7 @@ class NationIndex:
 
     frames: dict[str, pd.DataFrame]
     positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
-    _first: dict[tuple[str, str, str], dict[str, dict[Any, dict]]] = field(default_factory=dict, repr=False)
+    _records: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
     result_not_checked: pd.DataFrame | None = None
     _derived: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
     _not_checked: list[dict] | None = field(default=None, repr=False)
@@ -164,6 +168,8 @@ class NationIndex:
             df = frames.get(name)
             if df is not None and all(c in df.columns for c in keys.values()):
                 frames[name] = df.assign(**{k: key_text(df[c]) for k, c in keys.items()})
+        slot = frames["slot"]  # what a report's matrix reads of its slots (`PemdaReport.slot`)
+        frames["slot_status"] = slot[[c for c in ("_inov", "_no", "status") if c in slot.columns]]
         frames["findings"] = order_findings(result.findings, frames["slot"], result.metrics.inovasi)
         f = frames["findings"]
         frames["temuan_inovasi"] = (  # per innovation: how many findings, the worst, a title
@@ -209,22 +215,33 @@ class NationIndex:
         parts = [pos for k, pos in self.positions.get(name, {}).items() if _province(k) == province]
         return np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.int64)
 
+    def records(self, name: str, kode: str) -> list[dict]:
+        """`kode`'s rows of frame `name` as dicts, in row order: what
+        `as_records(rows(name, kode))` gives, converted once per province (per process, like
+        `per_finding`) instead of once per report (a small frame's conversion is mostly
+        pandas' cost per column) or for the nation before the report workers fork."""
+        province = _province(kode)
+        if (name, province) not in self._records:
+            df = self.frames.get(name)
+            per: dict[str, list[dict]] = {}
+            if df is not None and len(df):
+                rows = self._province_rows(name, province)
+                recs = as_records(df.iloc[rows])
+                for k, pos in self.positions.get(name, {}).items():
+                    if _province(k) == province:
+                        per[k] = [recs[i] for i in np.searchsorted(rows, pos)]
+            self._records[(name, province)] = per
+        return self._records[(name, province)].get(str(kode), [])
+
     def first_records(self, name: str, key: str, kode: str) -> dict[Any, dict]:
         """The first row (a dict) of each `key` value among `kode`'s rows of frame `name`, in
-        row order: what `rows(name, kode).drop_duplicates(key).to_dict("records")` gives,
-        converted once per province (per process, like `per_finding`) instead of once per
-        report or for the nation before the report workers fork."""
-        province = _province(kode)
-        if (name, key, province) not in self._first:
-            df = self.frames.get(name)
-            per: dict[str, dict[Any, dict]] = {}
-            if df is not None and len(df) and key in df.columns and "kode_pemda" in df.columns:
-                part = df.iloc[self._province_rows(name, province)]
-                kodes = part["kode_pemda"].astype("string").str.strip()  # as `_indices` keys them
-                for k, rec in zip(kodes.tolist(), as_records(part)):
-                    per.setdefault(k, {}).setdefault(rec[key], rec)
-            self._first[(name, key, province)] = per
-        return self._first[(name, key, province)].get(str(kode), {})
+        row order: what `rows(name, kode).drop_duplicates(key).to_dict("records")` gives."""
+        df = self.frames.get(name)
+        first: dict[Any, dict] = {}
+        if df is not None and key in df.columns:
+            for rec in self.records(name, kode):
+                first.setdefault(rec[key], rec)
+        return first
 
     def rows(self, name: str, kode: str) -> pd.DataFrame:
         df = self.frames.get(name)

@@ -153,9 +153,8 @@ class PemdaReport:
                 f"Region {self.kode} is not in the audit result",
             )
         self.ring = _record(ring.iloc[0]) if len(ring) else {}
-        self.slot = idx.rows("slot", self.kode)
-        self.inovasi = idx.rows("inovasi", self.kode)
-        self.daftar = idx.rows("daftar", self.kode)
+        # the matrix's columns of the slots, not all 20 (a take per column, 546 times a night)
+        self.slot = idx.rows_of(idx.frames["slot_status"], "slot", self.kode)
         self.findings = findings.reset_index(drop=True)  # in report order (NationIndex)
         self.pemda = text(self.ring.get("pemda")) or (
             text(findings["pemda"].dropna().iloc[0]) if len(findings) and findings["pemda"].notna().any() else self.kode
@@ -178,10 +177,8 @@ class PemdaReport:
     def _innovations(self) -> list[dict]:
         """Innovations in report order: rank (most score lost first), then by findings."""
         nation = NationIndex.of(self.result)
-        info: dict[str, dict] = {}
-        if len(self.daftar) and "id_inovasi" in self.daftar.columns:
-            info = nation.first_records("daftar", "_id", self.kode)
-        ranks: dict[str, dict] = nation.first_records("inovasi", "_id", self.kode) if len(self.inovasi) else {}
+        info = nation.first_records("daftar", "_id", self.kode)  # (none without `id_inovasi`: no `_id`)
+        ranks = nation.first_records("inovasi", "_id", self.kode)
         fcount = nation.first_records("temuan_inovasi", "_inov", self.kode)
         ids = list(dict.fromkeys([*ranks.keys(), *fcount.keys(), *info.keys()]))
         ids = [i for i in ids if i]
@@ -275,34 +272,32 @@ class PemdaReport:
         points first: the top REPORT_FIX_FIRST_ROWS as lines (points, what, what to do, where
         in the IID app), how many there are, and the "what if" of the top REPORT_FIX_WHAT_IF_TOP."""
         t = self.t
-        g = NationIndex.of(self.result).rows("perbaikan", self.kode)
-        if not len(g):
+        g = NationIndex.of(self.result).records("perbaikan", self.kode)
+        if not g:
             return [], 0, None
         records = self.records()
         # a slot error is a finding by construction; the other fixes must have theirs here
         found = {(str(r["rule_id"]), r["_inov"], r["_no"]) for r in records}
-        backed = [k in found for k in zip(g["rule_id"].astype(str), g["_inov"], g["_no"])]
-        g = g[(g["jenis"] == "bukti").to_numpy() | np.asarray(backed, dtype=bool)]
+        g = [r for r in g if r["jenis"] == "bukti" or (str(r["rule_id"]), r["_inov"], r["_no"]) in found]
         total = len(g)
         titles = {v["id"]: v for v in self.innovations}
         errors: dict[tuple[str, str], list[str]] = {}  # per slot, the rules that found an error there
         for r in records:
             if r["severity"] == "error":
                 errors.setdefault((r["_inov"], r["_no"]), []).append(str(r["rule_id"]))
-        rows = []
-        for r in as_records(g.head(REPORT_FIX_FIRST_ROWS)):
-            rows.append(self._fix_line(r, titles.get(r["_inov"]), errors))
+        rows = [self._fix_line(r, titles.get(r["_inov"]), errors) for r in g[:REPORT_FIX_FIRST_ROWS]]
         what_if = None
-        top = g.head(REPORT_FIX_WHAT_IF_TOP)
+        top = g[:REPORT_FIX_WHAT_IF_TOP]
         verified = self.ring.get("skor_terverifikasi")
-        if len(top) and not is_missing(verified):
-            before, after = float(verified), round(float(verified) + float(top["poin_iid"].sum()), 2)
+        if top and not is_missing(verified):
+            gain = float(np.nansum(np.array([r["poin_iid"] for r in top], dtype=float)))  # as pandas sums
+            before, after = float(verified), round(float(verified) + gain, 2)
             was, becomes = text(self.ring.get("predikat_terverifikasi")), self.catalog.predikat_for(after)
             what_if = {
                 "teks": t("laporan.perbaiki.jika" if len(top) > 1 else "laporan.perbaiki.jika_satu",
                           n=t.int(len(top)), dari=t.num(before), ke=t.num(after), predikat=becomes),
                 "naik": t("laporan.perbaiki.naik", dari=was, ke=becomes) if was and becomes != was else None,
-                "perkiraan": bool((top["taksiran"] != "tepat").any()),
+                "perkiraan": any(r["taksiran"] != "tepat" for r in top),
             }
         return rows, total, what_if
 
