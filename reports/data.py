@@ -120,6 +120,11 @@ def _indices(df: pd.DataFrame | None) -> dict[Any, np.ndarray]:
     return {k: order[bounds[i]:bounds[i + 1]] for i, k in enumerate(keys)}
 
 
+#: What a report reads of a finding (`PemdaReport.records`): its fields as `finding_view`
+#: shows them, and the keys the report orders and groups by (`order_findings`).
+RECORD_COLUMNS = ("rule_id", "severity", "no_indikator", "kolom", "nilai", "tabel", "baris", "pesan",
+                  "poin", "_sev", "_noi", "_inov", "_no", "_baru")
+
 #: The Daftar Inovasi columns a report shows about an innovation.
 REPORT_DAFTAR_COLUMNS = ["kode_pemda", "id_inovasi", "judul_inovasi", "tahapan_inovasi", "admin_opd", "link_video"]
 
@@ -172,6 +177,8 @@ class NationIndex:
         frames["slot_status"] = slot[[c for c in ("_inov", "_no", "status") if c in slot.columns]]
         frames["findings"] = order_findings(result.findings, frames["slot"], result.metrics.inovasi)
         f = frames["findings"]
+        # the findings as a report's records read them (`NationIndex.records`, per province)
+        frames["temuan_laporan"] = f[["kode_pemda", *(c for c in RECORD_COLUMNS if c in f.columns)]]
         frames["temuan_inovasi"] = (  # per innovation: how many findings, the worst, a title
             f[f["_inov"] != ""].groupby(["_kode", "_inov"], sort=False)
             .agg(n=("rule_id", "size"), sev=("_sev", "max"), judul=("judul_inovasi", "first"))

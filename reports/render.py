@@ -24,7 +24,7 @@ import css_inline
 import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from checks.registry import all_rules
 from core.files import atomic_write
@@ -124,12 +124,6 @@ def report_stem(kode: str, pemda: Any) -> str:
 # ------------------------------------------------------------------------------------------
 
 
-#: What a report reads of a finding (`PemdaReport.records`): its fields as `finding_view`
-#: shows them, and the keys the report orders and groups by (`reports.data.order_findings`).
-RECORD_COLUMNS = ("rule_id", "severity", "no_indikator", "kolom", "nilai", "tabel", "baris", "pesan",
-                  "poin", "_sev", "_noi", "_inov", "_no", "_baru")
-
-
 def _record(row: pd.Series | dict) -> dict[str, Any]:
     return {k: (None if is_missing(v) else v) for k, v in dict(row).items()}
 
@@ -226,8 +220,7 @@ class PemdaReport:
         """The findings as records, in report order (converted once per report), with the
         columns a report reads (`RECORD_COLUMNS`; not the message fields of each rule)."""
         if self._records is None:
-            cols = [c for c in RECORD_COLUMNS if c in self.findings.columns]
-            self._records = as_records(self.findings[cols])
+            self._records = NationIndex.of(self.result).records("temuan_laporan", self.kode)
         return self._records
 
     def finding_view(self, r: dict) -> dict:
@@ -436,9 +429,8 @@ class PemdaReport:
         }
 
     def counts(self) -> list[dict]:
-        f = self.findings
-        vc = f["severity"].astype(str).value_counts() if len(f) else pd.Series(dtype=int)
-        return [{"severity": s, "n": self.t.int(int(vc.get(s, 0)))} for s in SEVERITIES]
+        n = Counter(str(r["severity"]) for r in self.records())
+        return [{"severity": s, "n": self.t.int(n[s])} for s in SEVERITIES]
 
     def meta(self) -> list[tuple[str, str]]:
         t, ri = self.t, self.run_info
@@ -594,7 +586,7 @@ _CHANGED = ("r", "n", "x")
 
 
 def _marked(kind: str, key: int, html: str) -> Markup:
-    return Markup(f"<!--iid:{kind}:{int(key)}-->") + html + Markup(f"<!--iid:/{kind}-->")
+    return Markup(f"<!--iid:{kind}:{int(key)}-->{escape(html)}<!--iid:/{kind}-->")  # (Markup stays as it is)
 
 
 def _marks(kind: str, measure: bool, key: str | None = None) -> tuple[Markup, Markup]:
