@@ -1,4 +1,5 @@
-"""Modules imported on first use: a library's start-up imports that this project never uses.
+"""When modules are imported: on first use (a library's start-up imports that this project
+never uses), or in a thread ahead of their use.
 
 GX imports, on start, every expectation it ships, among them the KL-divergence and
 Kolmogorov-Smirnov ones this project never runs: they pull in SciPy's statistics and Altair's
@@ -14,6 +15,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
 import types
 
 
@@ -46,3 +48,34 @@ def defer(name: str) -> bool:
 def is_deferred(name: str) -> bool:
     """Whether `name` is still a stand-in (not imported yet)."""
     return isinstance(sys.modules.get(name), _OnFirstUse)
+
+
+def import_meanwhile(name: str) -> threading.Thread:
+    """Import module `name` in a thread, now: for a module needed later, imported while this
+    process waits without the GIL (pyarrow parsing the export's CSV). The job imports the
+    history's SQLAlchemy so (0.3 s), and GX's worker, forked after the read, finds it
+    imported instead of importing it for GX (0.4 s). A failed import is only retried, and
+    raised, where the module is imported for use."""
+    thread = threading.Thread(target=_import_quietly, args=(name,), name=f"import {name}", daemon=True)
+    thread.start()
+    _IMPORTING.append(thread)
+    return thread
+
+
+#: Threads of `import_meanwhile` not yet joined by `imports_done`.
+_IMPORTING: list[threading.Thread] = []
+
+
+def imports_done() -> None:
+    """Wait for the imports of `import_meanwhile`. `core.parallel` calls it before it forks:
+    a child forked in the middle of an import would find that module's import lock held by a
+    thread it does not have, and wait for it forever."""
+    while _IMPORTING:
+        _IMPORTING.pop().join()
+
+
+def _import_quietly(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - raised again where it is used
+        pass

@@ -30,6 +30,8 @@ from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExec
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from core.imports import imports_done
+
 _PAYLOAD: Any = None
 
 
@@ -64,6 +66,7 @@ def pool(payload: Any, processes: int) -> Iterator[Executor | None]:
     if processes < 1 or not can_fork():
         yield None
         return
+    imports_done()
     ex = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
                              initializer=_adopt, initargs=(payload,))
     try:
@@ -149,6 +152,7 @@ def in_background(fn: Callable[..., Any], *args: Any) -> Background | None:
     returns nothing, and an error in it is only its exit code (`Background.wait`)."""
     if not can_fork():
         return None
+    imports_done()
     process = multiprocessing.get_context("fork").Process(target=_quietly, args=(fn, *args), daemon=False)
     process.start()
     return Background(process)

@@ -34,6 +34,7 @@ from core.files import atomic_write, deferred_sync, remove_leftovers, sync_disk
 from core.findings import FINDING_COLUMNS
 from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
+from core.imports import import_meanwhile
 from core.parallel import in_background, pool
 from core.ringkasan import validate as validate_ringkasan
 from core.ringkasan import with_changes
@@ -613,6 +614,11 @@ class IndexWriting:
         self._child = in_background(write_index, *self._args) if workers > 1 else None
         self.written: bool | None = None  # None until `finish`
 
+    def join(self) -> None:
+        """Wait for the child, if any, to end (whatever became of the index)."""
+        if self._child is not None:
+            self._child.wait()
+
     def finish(self) -> bool:
         """Whether the index is written (once; later calls say the same)."""
         if self.written is None:
@@ -663,6 +669,8 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             marker = _Marker(out_dir, run_id, started)
             marker.at("analisis")
             database = in_background(prepare_database, settings.database_url) if settings.workers > 1 else None
+            if settings.workers > 1:  # SQLAlchemy, for the history; GX's worker, forked after the read, has it too
+                import_meanwhile("store.history")
             try:
                 result = stage("analisis", run_audit, export_path, staging, settings, request.region, request.year,
                                as_of, request.data_docs, evidence_map)
@@ -724,6 +732,9 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                           result, index.finish if index is not None else None, retries=2)
             except Exception as exc:  # noqa: BLE001
                 result.failures.append(failure(None, "riwayat", error_text(exc)))
+            finally:  # (a run stopped here leaves no child holding the folder's lock)
+                if index is not None:
+                    index.join()
             if index is not None and index.finish():
                 summary.index = str((out_dir / "index.html").resolve())
 

@@ -11,9 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(code: str) -> str:
+def _run(code: str, timeout: float = 120) -> str:
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=timeout)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -58,3 +58,41 @@ def test_gx_validates_without_importing_the_statistics_no_rule_uses():
         print(round(float(stats.entropy([0.5, 0.5], [0.9, 0.1])), 4), [is_deferred(m) for m in GX_UNUSED_IMPORTS])
     """)
     assert out.splitlines() == ["False 1 [True, True]", "0.5108 [False, True]"]
+
+
+def test_a_module_imported_meanwhile_is_there_when_the_thread_ends_and_a_broken_one_raises_where_used():
+    out = _run("""
+        import sys
+        from core.imports import import_meanwhile
+        print("xml.dom.minidom" in sys.modules)
+        import_meanwhile("xml.dom.minidom").join()
+        print("xml.dom.minidom" in sys.modules)
+        import_meanwhile("no_such_module").join()  # quietly: the import where it is used says why
+        try:
+            import no_such_module
+        except ModuleNotFoundError as exc:
+            print(exc.name)
+    """)
+    assert out.splitlines() == ["False", "True", "no_such_module"]
+
+
+def test_a_fork_waits_for_the_imports_under_way():
+    """A child forked mid-import would wait forever for that module's lock: `core.parallel`
+    joins the import threads first."""
+    out = _run("""
+        import importlib.abc, sys, time
+        from core.imports import import_meanwhile
+        from core.parallel import in_background
+
+        class Slow(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path, target=None):
+                if name == "xml.dom.minidom":
+                    time.sleep(0.5)  # an import that takes its time
+                return None
+
+        sys.meta_path.insert(0, Slow())
+        import_meanwhile("xml.dom.minidom")
+        child = in_background(lambda: __import__("xml.dom.minidom"))
+        print("xml.dom.minidom" in sys.modules, child.wait())
+    """, timeout=30)  # (a child that waits forever: the test fails by this timeout)
+    assert out == "True True"
