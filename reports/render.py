@@ -164,6 +164,7 @@ class PemdaReport:
         # what every cut of `fit_to_budget` shows alike, computed on the first render
         self._records: list[dict] | None = None  # the findings as records, in report order
         self._rows: dict[int, str] = {}  # a finding's HTML (`finding_row`) per position in `_records`
+        self._rule_views: dict[tuple[str, str | None], dict] = {}  # `_rule_at`
         self._matrix_rows: tuple[list[dict], int] | None = None
         self._fixed: dict | None = None
 
@@ -226,33 +227,42 @@ class PemdaReport:
     def finding_view(self, r: dict) -> dict:
         t = self.t
         no = text(r.get("no_indikator"))
-        ind = self.indicators.get(no) if no else None
         rule_id = str(r.get("rule_id") or "")
-        bukti = None
-        rule = all_rules().get(rule_id)
-        if ind is not None and ind.bukti and rule is not None and rule.bukti:
-            bukti = ind.bukti
+        fixed = self._rule_at(rule_id, no)
         nilai = text(r.get("nilai"))
+        kolom = text(r.get("kolom"))
         tabel, baris = text(r.get("tabel")), r.get("baris")
         return {
+            **fixed,
             "severity": str(r.get("severity") or "info"),
-            "rule_id": rule_id,
-            "rule_judul": self.t.rule_title(rule_id),
-            "indikator": t("laporan.temuan.indikator", no=no, nama=ind.nama) if ind else (
-                t("laporan.temuan.indikator", no=no, nama="").rstrip(": ") if no else None
-            ),
-            "kolom": t("laporan.temuan.kolom", kolom=text(r.get("kolom"))) if text(r.get("kolom")) else None,
+            "kolom": t("laporan.temuan.kolom", kolom=kolom) if kolom else None,
             "lokasi": t("laporan.temuan.baris", tabel=tabel, baris=int(baris))
             if tabel and not is_missing(baris) and not no
             else None,
-            "pesan": text(r.get("pesan")) or self.t.rule_title(rule_id),
+            "pesan": text(r.get("pesan")) or fixed["rule_judul"],
             "nilai": nilai,
             "nilai_href": safe_href(nilai),
-            "cara": t.fix_hint(rule_id),
-            "bukti": bukti,
             "poin": None if is_missing(r.get("poin")) or not r.get("poin") else t.num(r["poin"]),
             "baru": bool(r.get("_baru") is True),  # new since the previous run (the job marks it)
         }
+
+    def _rule_at(self, rule_id: str, no: str | None) -> dict:
+        """What a finding shows of its rule and indicator, once per (rule, indicator) a report."""
+        key = (rule_id, no)
+        if key not in self._rule_views:
+            t = self.t
+            ind = self.indicators.get(no) if no else None
+            rule = all_rules().get(rule_id)
+            self._rule_views[key] = {
+                "rule_id": rule_id,
+                "rule_judul": t.rule_title(rule_id),
+                "indikator": t("laporan.temuan.indikator", no=no, nama=ind.nama) if ind else (
+                    t("laporan.temuan.indikator", no=no, nama="").rstrip(": ") if no else None
+                ),
+                "cara": t.fix_hint(rule_id),
+                "bukti": ind.bukti if ind is not None and ind.bukti and rule is not None and rule.bukti else None,
+            }
+        return self._rule_views[key]
 
     def fix_first(self) -> tuple[list[dict], int, dict | None]:
         """`_fix_first`, once per report (every cut of `fit_to_budget` shows the same list)."""
