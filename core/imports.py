@@ -12,6 +12,7 @@ that does use the module works as before, only later.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import sys
@@ -75,7 +76,5 @@ def imports_done() -> None:
 
 
 def _import_quietly(name: str) -> None:
-    try:
+    with contextlib.suppress(Exception):  # raised again where the module is imported for use
         importlib.import_module(name)
-    except Exception:  # noqa: BLE001 - raised again where it is used
-        pass

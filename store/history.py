@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from test_whole_outputs import recorded_runs
 
 from checks.engine import run_rules
 from checks.registry import GxRule, PandasRule, all_rules
@@ -226,7 +227,7 @@ def test_rules_settle_a_deferred_contract(tmp_path, monkeypatch):
 def test_a_findings_writer_that_dies_leaves_findings_csv_to_the_run(tmp_path, monkeypatch):
     """findings.csv is written by a child while the metrics are computed; a child that dies
     (before or while writing) leaves it to the run, which writes the same bytes."""
-    import job.pipeline as pipeline
+    from job import pipeline
 
     one, _ = _run(tmp_path, "satu", 1)
     parent = os.getpid()
@@ -270,21 +271,10 @@ def test_a_finding_that_breaks_its_contract_fails_the_analysis_and_is_never_writ
     assert not (tmp_path / "findings.csv").exists()
 
 
-def _recorded_runs(settings: Settings) -> list[str]:
-    from store.db import open_db
-    from store.history import list_runs
-
-    engine = open_db(settings.database_url)
-    try:
-        return [r["run_id"] for r in list_runs(engine, limit=100)]
-    finally:
-        engine.dispose()
-
-
 def test_the_index_is_written_by_a_child_while_the_history_saves_and_commits_after_it(tmp_path, monkeypatch):
     """The other core writes the index while the history is saved; the save waits for it
     before its commit, so a history that names the run always has its index whole."""
-    import job.pipeline as pipeline
+    from job import pipeline
 
     parent, real = os.getpid(), pipeline.write_index
     seen: dict = {}
@@ -298,7 +288,7 @@ def test_the_index_is_written_by_a_child_while_the_history_saves_and_commits_aft
 
     def finish(self):
         if "runs" not in seen:  # the first call: inside the save, before its commit
-            seen["runs"] = _recorded_runs(settings)
+            seen["runs"] = recorded_runs(settings)
         return real_finish(self)
 
     monkeypatch.setattr(pipeline, "write_index", slow_index)
@@ -308,13 +298,13 @@ def test_the_index_is_written_by_a_child_while_the_history_saves_and_commits_aft
     written_by = [int(p.name.split("-")[1]) for p in tmp_path.glob("indeks-*")]
     assert written_by and parent not in written_by  # a child wrote it
     assert seen["runs"] == []  # the save waited for it before committing
-    assert _recorded_runs(settings) == [summary.run_id]
+    assert recorded_runs(settings) == [summary.run_id]
     assert summary.index and Path(summary.index).is_file() and summary.failures == []
 
 
 def test_an_index_child_that_dies_is_written_here_and_one_that_fails_is_a_failure_not_a_lost_history(
         tmp_path, monkeypatch):
-    import job.pipeline as pipeline
+    from job import pipeline
 
     parent, real = os.getpid(), pipeline.write_index
 
@@ -335,4 +325,4 @@ def test_an_index_child_that_dies_is_written_here_and_one_that_fails_is_a_failur
     again = run_job(JobRequest(source=str(SAMPLE), out=tmp_path / "out2", as_of=AS_OF), settings)
     assert again.index is None
     assert [(f["tahap"], f["pesan"]) for f in again.failures] == [("indeks", "RuntimeError")]
-    assert _recorded_runs(settings) == [again.run_id, summary.run_id]  # the history has the run all the same
+    assert recorded_runs(settings) == [again.run_id, summary.run_id]  # the history has the run all the same

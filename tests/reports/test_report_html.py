@@ -70,7 +70,6 @@ def test_report_records_are_the_records_pandas_gives():
     """`as_records` builds the finding records column by column: the same values, of the same
     types, as `to_dict("records")` for every kind of column a result frame holds."""
     import numpy as np
-    import pandas as pd
 
     from reports.data import as_records
 
@@ -82,7 +81,7 @@ def test_report_records_are_the_records_pandas_gives():
     })
 
     def typed(records):
-        return [[(k, type(v).__name__, "nan" if v != v else repr(v)) for k, v in r.items()] for r in records]
+        return [[(k, type(v).__name__, repr(v) if not pd.isna(v) else "missing") for k, v in r.items()] for r in records]
 
     assert typed(as_records(frame)) == typed(frame.to_dict("records"))
     assert as_records(frame.iloc[0:0]) == [] and as_records(frame[[]]) == frame[[]].to_dict("records")
