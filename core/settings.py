@@ -33,6 +33,12 @@ REPORT_MAX_FINDINGS_SHOWN = 400
 #: measure of all, give or take the one finding the cut notice's bytes decide).
 REPORT_MEASURE_FINDINGS = 60
 
+#: How many matrix rows the measuring render shows (`fit_to_budget`), likewise: a cut report
+#: keeps at most ~70 (the matrix's share of the budget), while a large Pemda has up to ~270
+#: innovations, each row rendered, inlined and then dropped. When all of these fit in the
+#: share, the rest are measured too (the same cut as a measure of every row).
+REPORT_MEASURE_MATRIX_ROWS = 80
+
 #: "Perbaiki dulu" lists this many fixes (most IID points first): a to-do list a busy operator
 #: reads at once.
 REPORT_FIX_FIRST_ROWS = 10

@@ -35,6 +35,7 @@ from core.settings import (
     REPORT_MATRIX_BUDGET_SHARE,
     REPORT_MAX_FINDINGS_SHOWN,
     REPORT_MEASURE_FINDINGS,
+    REPORT_MEASURE_MATRIX_ROWS,
     REPORT_UNFOLDED_INNOVATIONS,
 )
 from reports.data import (
@@ -166,6 +167,7 @@ class PemdaReport:
         self._rows: dict[int, str] = {}  # a finding's HTML (`finding_row`) per position in `_records`
         self._rule_views: dict[tuple[str, str | None], dict] = {}  # `_rule_at`
         self._matrix_rows: tuple[list[dict], int] | None = None
+        self._cells: dict[str, str] = {}  # a matrix cell's HTML per status (`_row_html`)
         self._fixed: dict | None = None
 
     # -- pieces ----------------------------------------------------------------------------
@@ -358,10 +360,19 @@ class PemdaReport:
         invs = [v for v in self.innovations if any((v["id"], no) in status for no in sid)] or self.innovations
         rows = [{"no": v["no"], "judul": v["judul"],
                  "sel": [cell_status(status.get((v["id"], no), "kosong"), no in wajib) for no in sid]} for v in invs]
-        cells = {st: macros().matrix_cell(self.t, st) for st in {c for r in rows for c in r["sel"]}}
-        for r in rows:
-            r["html"] = macros().matrix_rows(self.t, r, len(sid), Markup("".join([cells[s] for s in r["sel"]])))
         return rows, len(invs)
+
+    def _row_html(self, rows: list[dict]) -> list[dict]:
+        """`rows` of the matrix with their HTML, made for a row when a render first shows it
+        (a measure shows at most `REPORT_MEASURE_MATRIX_ROWS`; the attachment none)."""
+        for r in rows:
+            if "html" not in r:
+                for st in r["sel"]:
+                    if st not in self._cells:
+                        self._cells[st] = macros().matrix_cell(self.t, st)
+                r["html"] = macros().matrix_rows(self.t, r, len(r["sel"]),
+                                                 Markup("".join([self._cells[st] for st in r["sel"]])))
+        return rows
 
     def spd(self) -> dict:
         available = self.result.export.has("indikator_pemda") and len(self.slot) > 0
@@ -467,7 +478,7 @@ class PemdaReport:
 
     # -- the template context for a given cut ------------------------------------------------
     def context(self, n_findings: int, n_matrix: int | None, attachment_name: str | None,
-                measure: bool = False) -> dict:
+                measure: bool = False, measure_rows: int | None = None) -> dict:
         """The template context of one cut: the first `n_findings` findings (report order),
         `n_matrix` rows of the matrix (None: all). With `measure`, each finding, matrix row
         and innovation group is wrapped in measuring comments (`_marked`; `fit_to_budget`
@@ -509,8 +520,12 @@ class PemdaReport:
         for g in groups:
             g["buka"] = len(groups) <= REPORT_UNFOLDED_INNOVATIONS
         matrix = self.matrix(n_matrix)
-        if measure and matrix["available"]:
-            matrix = {**matrix, "baris": [{**r, "html": _marked("m", j, r["html"])} for j, r in enumerate(matrix["baris"])]}
+        if measure and matrix["available"]:  # (`measure_rows`: only the first rows, the rest as if shown)
+            rows_shown = matrix["baris"] if measure_rows is None else matrix["baris"][:measure_rows]
+            matrix = {**matrix, "baris": [{**r, "html": _marked("m", j, r["html"])}
+                                          for j, r in enumerate(self._row_html(rows_shown))]}
+        elif matrix["available"]:
+            self._row_html(matrix["baris"])
         return {
             **self._fixed_context(),
             "shown": len(shown),
@@ -573,8 +588,8 @@ class PemdaReport:
         return re.sub(r"\n{3,}", "\n\n", raw).strip() + "\n"
 
     def html(self, n_findings: int, n_matrix: int | None, attachment_name: str | None,
-             measure: bool = False) -> str:
-        context = self.context(n_findings, n_matrix, attachment_name, measure)
+             measure: bool = False, measure_rows: int | None = None) -> str:
+        context = self.context(n_findings, n_matrix, attachment_name, measure, measure_rows)
         return inline_css(environment().get_template("pemda.html.j2").render(context))
 
 
@@ -666,19 +681,28 @@ def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int)
     A measuring render tells what each finding, matrix row and innovation group costs
     (`_costs`); the cut is computed from those, made from that render (`_from_measured`) and
     checked: a report is rendered once or twice, not once per guess. The first measure shows at most
-    `REPORT_MEASURE_FINDINGS` findings (what usually fits); only when all of those fit with
-    room to spare are the rest measured too.
+    `REPORT_MEASURE_FINDINGS` findings and `REPORT_MEASURE_MATRIX_ROWS` matrix rows (what
+    usually fits; the matrix note as if every row were shown, so the fixed part measures the
+    same); only when all of those fit are the rest measured too.
     """
     n = min(len(report.findings), REPORT_MAX_FINDINGS_SHOWN)
     measured_n = min(n, REPORT_MEASURE_FINDINGS)
+    total_rows = len(report.matrix(None)["baris"])  # what a measure of every row renders
+    rows = min(total_rows, REPORT_MEASURE_MATRIX_ROWS)
     while True:
-        measured = report.html(measured_n, None, attachment_name, measure=True)
+        measured = report.html(measured_n, None, attachment_name, measure=True, measure_rows=rows)
         if measured_n == n:
             full = _MARK_TOKEN.sub("", measured)
             if _size(full) <= budget:
-                return full, n
+                if rows == total_rows:
+                    return full, n
+                rows = total_rows  # the whole may fit, the share no longer applying: measure every row
+                continue
         costs = _costs(measured)
         shown, m = _cut(report, costs, measured_n, budget)
+        if m == rows < total_rows:  # every measured row fits: measure them all
+            rows = total_rows
+            continue
         if shown < measured_n or measured_n == n:
             break
         measured_n = n  # every measured finding fits: measure them all

@@ -185,3 +185,28 @@ def test_a_cut_from_the_measuring_render_is_the_render_of_that_cut(tmp_path):
             report.html(shown, m, "35.05-temuan.xlsx"), (shown, m)
     no_attachment = report.html(total, None, None, measure=True)
     assert _from_measured(report, no_attachment, 5, 2, None) == report.html(5, 2, None)
+
+
+def test_measuring_only_the_first_matrix_rows_gives_the_cut_of_measuring_them_all(tmp_path, monkeypatch):
+    """The measuring render shows at most `REPORT_MEASURE_MATRIX_ROWS` rows of the matrix: a
+    report fitting whole (the matrix's share then does not apply), one whose matrix is cut to
+    its share, and one with room for more rows than were measured come out the same bytes as
+    when every row is measured."""
+    import reports.render as render
+    from reports.render import PemdaReport, fit_to_budget
+
+    b = NationBuilder().pemda("35.15", "Kabupaten Sidoarjo", innovations=40)
+    b.many_findings("35.15", 30)
+    result = b.build(tmp_path)
+
+    def cut(rows: int, budget: int) -> tuple[str, int]:
+        monkeypatch.setattr(render, "REPORT_MEASURE_MATRIX_ROWS", rows)
+        return fit_to_budget(PemdaReport(result, "35.15", ID, None), "35.15-temuan.xlsx", budget)
+
+    whole, _ = cut(10_000, 10**7)
+    for budget in (10**7, len(whole.encode()) - 1, 40_000, 20_000):
+        every_row = cut(10_000, budget)
+        assert cut(5, budget) == every_row, budget
+        assert cut(39, budget) == every_row, budget
+    assert cut(5, 10**7)[0] == whole and "Matriks menampilkan" not in whole
+    assert "Matriks menampilkan" in cut(5, 20_000)[0]  # the smallest budget does cut the matrix
