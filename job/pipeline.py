@@ -610,6 +610,7 @@ class IndexWriting:
 
     def __init__(self, result: AuditResult, reports: dict[str, "ReportFiles"], lang: str,
                  run_info: "RunInfo | None", workers: int) -> None:
+        self._result = result
         self._args = (result, reports, lang, run_info)
         self._child = in_background(write_index, *self._args) if workers > 1 else None
         self.written: bool | None = None  # None until `finish`
@@ -627,7 +628,7 @@ class IndexWriting:
                     write_index(*self._args)
                 self.written = True
             except Exception as exc:  # noqa: BLE001 - the index is a nicety; the history is saved
-                self._args[0].failures.append(failure(None, "indeks", error_text(exc)))
+                self._result.failures.append(failure(None, "indeks", error_text(exc)))
                 self.written = False
         return self.written
 

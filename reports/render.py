@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -139,8 +139,8 @@ class PemdaReport:
         self.run_info = run_info
         idx = NationIndex.of(result)
         ring = idx.rows("ringkasan", self.kode)
-        findings = idx.rows("findings", self.kode)
-        if not len(ring) and not len(findings):
+        self._records: list[dict] | None = None  # the findings as records, in report order
+        if not len(ring) and not self.records():
             from core.outcomes import UsageError
 
             raise UsageError(
@@ -150,12 +150,9 @@ class PemdaReport:
         self.ring = _record(ring.iloc[0]) if len(ring) else {}
         # the matrix's columns of the slots, not all 20 (a take per column, 546 times a night)
         self.slot = idx.rows_of(idx.frames["slot_status"], "slot", self.kode)
-        self.findings = findings.reset_index(drop=True)  # in report order (NationIndex)
-        self.pemda = text(self.ring.get("pemda")) or (
-            text(findings["pemda"].dropna().iloc[0]) if len(findings) and findings["pemda"].notna().any() else self.kode
-        )
+        self.pemda = text(self.ring.get("pemda")) or self._pemda_of_findings()
         self.changes = changes_view(t, idx.rows("perubahan", self.kode),
-                                    bool(findings.get("_baru", pd.Series(dtype=bool)).eq(True).any()))
+                                    any(r.get("_baru") is True for r in self.records()))
         self.trend = trend_view(t, idx.rows("tren", self.kode))
         self.catalog = result.catalog
         self.indicators = result.catalog.indicators
@@ -163,7 +160,6 @@ class PemdaReport:
         self.innovations = self._innovations()
         self._fixes: tuple[list[dict], int, dict | None] | None = None
         # what every cut of `fit_to_budget` shows alike, computed on the first render
-        self._records: list[dict] | None = None  # the findings as records, in report order
         self._rows: dict[int, str] = {}  # a finding's HTML (`finding_row`) per position in `_records`
         self._rule_views: dict[tuple[str, str | None], dict] = {}  # `_rule_at`
         self._matrix_rows: tuple[list[dict], int] | None = None
@@ -219,9 +215,21 @@ class PemdaReport:
         """The attachment's findings sheet for this Pemda (`_attachment_cells`)."""
         return _attachment_cells(NationIndex.of(self.result), self.t, self.indicators, self.kode)
 
+    @cached_property
+    def findings(self) -> pd.DataFrame:
+        """The Pemda's findings with every column, in report order (`NationIndex`): for the
+        callers that want a frame; the report itself reads `records()`."""
+        return NationIndex.of(self.result).rows("findings", self.kode).reset_index(drop=True)
+
+    def _pemda_of_findings(self) -> str:
+        """The Pemda's name from its findings when the summary has none (else its code)."""
+        names = self.findings["pemda"].dropna() if self.records() else pd.Series(dtype=object)
+        return text(names.iloc[0]) if len(names) else self.kode
+
     def records(self) -> list[dict]:
-        """The findings as records, in report order (converted once per report), with the
-        columns a report reads (`RECORD_COLUMNS`; not the message fields of each rule)."""
+        """The findings as records, in report order (converted once per province:
+        `NationIndex.records`), with the columns a report reads (`RECORD_COLUMNS`; not the
+        message fields of each rule)."""
         if self._records is None:
             self._records = NationIndex.of(self.result).records("temuan_laporan", self.kode)
         return self._records
@@ -543,7 +551,7 @@ class PemdaReport:
         if self._fixed is not None:
             return self._fixed
         t = self.t
-        total = len(self.findings)
+        total = len(self.records())
         fix_rows, fix_total, what_if = self.fix_first()
         self._fixed = {
             "t": t,
@@ -581,7 +589,7 @@ class PemdaReport:
         fix_rows, fix_total, what_if = self.fix_first()
         raw = environment().get_template("pemda.txt.j2").render({
             "t": t, "tahun": self.result.export.tahun_penilaian or self.catalog.tahun, "pemda": self.pemda,
-            "kode": self.kode, "skor": self.scores(), "counts": self.counts(), "total_teks": t.int(len(self.findings)),
+            "kode": self.kode, "skor": self.scores(), "counts": self.counts(), "total_teks": t.int(len(self.records())),
             "attachment": attachment_name, "has_slots": len(self.slot) > 0, "fix_rows": fix_rows,
             "fix_more": max(0, fix_total - len(fix_rows)), "what_if": what_if,
         })
@@ -685,7 +693,7 @@ def fit_to_budget(report: PemdaReport, attachment_name: str | None, budget: int)
     usually fits; the matrix note as if every row were shown, so the fixed part measures the
     same); only when all of those fit are the rest measured too.
     """
-    n = min(len(report.findings), REPORT_MAX_FINDINGS_SHOWN)
+    n = min(len(report.records()), REPORT_MAX_FINDINGS_SHOWN)
     measured_n = min(n, REPORT_MEASURE_FINDINGS)
     total_rows = len(report.matrix(None)["baris"])  # what a measure of every row renders
     rows = min(total_rows, REPORT_MEASURE_MATRIX_ROWS)
@@ -762,8 +770,8 @@ def _from_measured(report: PemdaReport, measured: str, shown: int, m: int, attac
             if kind == "r":
                 out.append(_html_text(_ringkas(t, kept[key])))
             elif kind == "n":
-                out.append(_inline_fragment(macros().findings_note(t, shown, len(report.findings),
-                                                                   t.int(len(report.findings)), attachment_name)))
+                out.append(_inline_fragment(macros().findings_note(t, shown, len(report.records()),
+                                                                   t.int(len(report.records())), attachment_name)))
             else:
                 out.append(_inline_fragment(macros().matrix_note(t, m, total_rows, attachment_name)))
             pos = end
@@ -884,7 +892,7 @@ def render_pemda(
     html_path, xlsx_path = _paths(out_dir, report.kode, report.pemda)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     attachment = None
-    if len(report.findings):
+    if report.records():
         attachment = write_attachment(report, xlsx_path)
     html, shown = fit_to_budget(report, attachment.name if attachment else None, budget)
     atomic_write(html_path, html)
@@ -893,7 +901,7 @@ def render_pemda(
         attachment=attachment,
         body_bytes=_size(html),
         findings_shown=shown,
-        findings_total=len(report.findings),
+        findings_total=len(report.records()),
         text=report.text(attachment.name if attachment else None),
         selisih_skor_terverifikasi=report.changes["selisih_nilai"] if report.changes else None,
     )
