@@ -90,6 +90,16 @@ EXPORT_CACHE_FOLDER = "ekspor-cache"
 #: A half-written cache folder older than this is a killed writer's, removed by the next run
 #: (a national entry takes seconds to write; an hour never cuts a live one short).
 EXPORT_CACHE_STALE_SECONDS = 3600
+#: Bytes of a cached table in one Parquet row group (at most `EXPORT_CACHE_ROW_GROUP_ROWS`
+#: rows). A region's read decodes only the row groups whose Pemda range can hold its rows
+#: (Parquet's min/max statistics; exports list a Pemda's rows together), so a group must be
+#: small in bytes, not in rows: the national list's 37,000 innovations carry 110 MB of
+#: Rancang Bangun, and as one 64,000-row group a one-Pemda read decoded all of it (1.1 s of
+#: its 1.45 s cache read), as ~20 groups of 8 MB it decodes one or two.
+EXPORT_CACHE_ROW_GROUP_BYTES = 8 * 1024**2
+#: Rows of a cached table in one row group at most: the 750,000 indicator rows (~150 bytes
+#: each) make 12 groups, small enough for a region to skip 11.
+EXPORT_CACHE_ROW_GROUP_ROWS = 64_000
 
 #: An evidence file larger than this is not read at all: BKT-09 says "terlalu besar untuk
 #: diperiksa" (a warning). IID uploads are limited to a few MB; 200 MB is a scan gone wrong,

@@ -30,7 +30,8 @@ import numpy as np
 
 from core.fingerprint import export_digest
 from core.parallel import in_background
-from core.settings import EXPORT_CACHE_KEPT, EXPORT_CACHE_STALE_SECONDS
+from core.settings import (EXPORT_CACHE_KEPT, EXPORT_CACHE_ROW_GROUP_BYTES, EXPORT_CACHE_ROW_GROUP_ROWS,
+                           EXPORT_CACHE_STALE_SECONDS)
 from ingest import normalize, pemda, readers, region as regions
 from ingest.readers import RawExport, RawTable
 from ingest.region import KODE, NAMA, SEMUA, narrow_raw, region_keys
@@ -145,9 +146,17 @@ def _write_entry(raw: RawExport, tmp: Path) -> None:
         columns[SEMUA] = pa.array(keys[SEMUA].to_numpy(dtype=bool))
         columns["baris"] = pa.array(df["baris"].to_numpy(dtype="int64"))
         name = f"{i}.parquet"
-        pq.write_table(pa.table(columns), tmp / name, row_group_size=64_000)
+        table = pa.table(columns)
+        pq.write_table(table, tmp / name, row_group_size=row_group_rows(table.num_rows, table.nbytes))
         meta["tables"][key] = {"file": name, "source": t.source, "columns": list(df.columns)}
     (tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def row_group_rows(rows: int, nbytes: int) -> int:
+    """Rows per Parquet row group for a table of `rows` rows and `nbytes` bytes: about
+    `EXPORT_CACHE_ROW_GROUP_BYTES` a group, at most `EXPORT_CACHE_ROW_GROUP_ROWS` rows."""
+    per_row = nbytes / rows if rows else 1.0
+    return max(1, min(EXPORT_CACHE_ROW_GROUP_ROWS, int(EXPORT_CACHE_ROW_GROUP_BYTES / max(per_row, 1.0))))
 
 
 def _load(entry: Path, path: Path, region: str | None) -> RawExport:

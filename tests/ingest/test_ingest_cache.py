@@ -4,6 +4,7 @@ again; the cache never decides whether an audit works."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -127,3 +128,36 @@ def test_a_write_that_fails_leaves_no_half_entry_and_old_leftovers_go(tmp_path):
     assert not (cache_dir / "entri").exists() and not list(cache_dir.glob(".entri.*"))
     read_export(path, cache_dir=cache_dir)  # a good write, which also prunes
     assert not stale.exists() and fresh.exists()
+
+
+def test_row_groups_are_small_in_bytes_so_a_region_decodes_few(tmp_path, monkeypatch):
+    """A table of long texts (Rancang Bangun) is cut into many row groups, not one, and every
+    region read from them is still that region of the whole export."""
+    import pyarrow.parquet as pq
+
+    path = ROOT / SOURCES[0]
+    whole = read_export(path)
+    monkeypatch.setattr(cache, "EXPORT_CACHE_ROW_GROUP_BYTES", 4096)
+    read_export(path, cache_dir=tmp_path / "cache")
+    entry = next(p for p in (tmp_path / "cache").iterdir() if p.is_dir())
+    meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    book = pq.ParquetFile(entry / meta["tables"]["daftar_inovasi"]["file"])
+    groups = [book.metadata.row_group(i) for i in range(book.metadata.num_row_groups)]
+    assert len(groups) > 1
+    per_row = sum(g.total_byte_size for g in groups) / book.metadata.num_rows
+    assert all(g.num_rows == 1 or g.num_rows * per_row <= 4 * 4096 for g in groups)  # encoded bytes, roughly
+    for kode in sorted(set(whole.tables["daftar_inovasi"]["kode_pemda"].dropna())):
+        cached = select_region(read_export(path, region=kode, cache_dir=tmp_path / "cache"), kode)
+        assert_same_export(cached, select_region(whole, kode))
+
+
+@pytest.mark.parametrize(("rows", "nbytes"), [(37_000, 110 * 1024**2), (740_000, 110 * 1024**2), (10, 10**9), (0, 0)])
+def test_a_row_group_holds_about_the_budget_and_at_most_the_row_cap(rows, nbytes):
+    from core.settings import EXPORT_CACHE_ROW_GROUP_BYTES, EXPORT_CACHE_ROW_GROUP_ROWS
+
+    n = cache.row_group_rows(rows, nbytes)
+    assert 1 <= n <= EXPORT_CACHE_ROW_GROUP_ROWS
+    per_row = nbytes / rows if rows else 0
+    assert n * per_row <= EXPORT_CACHE_ROW_GROUP_BYTES or n == 1  # a row over the budget is a group alone
+    if n < EXPORT_CACHE_ROW_GROUP_ROWS and per_row:
+        assert (n + 1) * per_row > EXPORT_CACHE_ROW_GROUP_BYTES  # not smaller than the budget asks
