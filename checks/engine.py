@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pandas as pd
 
@@ -93,7 +94,8 @@ def _fill_names(df: pd.DataFrame, export: Export) -> pd.DataFrame:
 def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id",
               data_docs: Path | None = None, evidence_cache: FactsCache | None = None,
               evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1,
-              meanwhile: Callable[[], object] | None = None, check_contract: bool = True) -> RuleRun:
+              meanwhile: Callable[[], object] | None = None, check_contract: bool = True,
+              gx_worker: "Executor | None" = None) -> RuleRun:
     """Every non-contract rule once over the whole export, plus the export's SKM findings.
     With `evidence_cache` the evidence rules open only files not read on an earlier run;
     `evidence_map` runs their batches of files elsewhere (`flows.evidence`, Dask).
@@ -103,7 +105,9 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
     that needs no finding) and runs the pandas rules; the worker takes pandas rules too once GX
     is done (`_pandas_rules`), so both cores end together. The findings are the same either
     way, in the same order. Without a worker `meanwhile` is not called (the caller does that
-    work when it needs it).
+    work when it needs it). With `gx_worker` (`gx_worker_ahead`: forked before the export was
+    read, GX imported meanwhile), GX validates there instead, on a pickled copy of the
+    context, and the pandas rules all run here.
 
     The findings are checked against their contract (`core.findings.validate`) before they
     are returned; `check_contract=False` leaves that to a caller that checks them itself
@@ -131,8 +135,13 @@ def run_rules(export: Export, catalog: Catalog, *, as_of: date, lang: str = "id"
     seconds: dict[str, float] = {}
 
     t = time.perf_counter()
-    with pool((ctx, runnable["gx"], data_docs), 1 if workers > 1 and runnable["gx"] else 0) as workers_pool:
-        gx_job = submit(workers_pool, _gx_in_worker) if workers_pool is not None else None
+    ahead = gx_worker is not None and bool(runnable["gx"])
+    with pool((ctx, runnable["gx"], data_docs), 1 if workers > 1 and runnable["gx"] and not ahead else 0) as workers_pool:
+        if ahead:  # its own copy: the evidence cache and map are this process's (GX reads no evidence)
+            gx_job = submit(gx_worker, _gx_in_worker, (replace(ctx, evidence_cache=None, evidence_map=None),
+                                                       [r.id for r in runnable["gx"]], data_docs))
+        else:
+            gx_job = submit(workers_pool, _gx_in_worker) if workers_pool is not None else None
         if gx_job is None:
             gx_found, gx_errors = _gx(ctx, runnable["gx"], data_docs)
             seconds["gx"] = time.perf_counter() - t
@@ -181,15 +190,43 @@ def _gx(ctx: RuleContext, rules: list[Rule], data_docs: Path | None
         return {}, {r.id: exc for r in rules}
 
 
-def _gx_in_worker() -> tuple[dict[str, list[pd.DataFrame]], dict[str, BaseException], float]:
-    """`_gx` in a forked worker, on the context its pool shares; errors come back as
-    `RuleFailed` (GX's own exceptions do not all survive pickling)."""
+def _gx_in_worker(job: "tuple[RuleContext, list[str], Path | None] | None" = None
+                  ) -> tuple[dict[str, list[pd.DataFrame]], dict[str, BaseException], float]:
+    """`_gx` in a forked worker, on `job` (context, rule ids, Data Docs folder: pickled, a
+    rule's functions are not) or else the context and rules its pool shares; errors come
+    back as `RuleFailed` (GX's own exceptions do not all survive pickling)."""
     from core.parallel import shared
 
     t = time.perf_counter()
-    ctx, rules, data_docs = shared()
+    if job is not None:
+        ctx, ids, data_docs = job
+        rules = [all_rules()[rid] for rid in ids]
+    else:
+        ctx, rules, data_docs = shared()
     found, errors = _gx(ctx, rules, data_docs)
     return found, {rid: RuleFailed.of(exc) for rid, exc in errors.items()}, time.perf_counter() - t
+
+
+@contextmanager
+def gx_worker_ahead(workers: int) -> "Iterator[Executor | None]":
+    """A worker forked now, before the export is read, that imports GX at once (2 s) while
+    this process reads: for a run over one Pemda, whose rules are otherwise mostly waiting for
+    that import in a worker forked after the read. `run_rules(gx_worker=...)` then sends it
+    the context to validate, pickled: a Pemda's rows are small (the nation's are not, and
+    stay with the worker forked after the read, which inherits them). None when `workers` is
+    1 or the platform cannot fork."""
+    from core.parallel import pool, submit
+
+    with pool(None, 1 if workers > 1 else 0) as worker:
+        if worker is not None:
+            submit(worker, _import_gx)
+        yield worker
+
+
+def _import_gx() -> None:
+    from checks.gx_engine import import_gx
+
+    import_gx()
 
 
 class RuleFailed(Exception):

@@ -232,12 +232,13 @@ def resolve_year(export: Export, year: int | None, settings: Settings) -> int:
 def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id", data_docs: Path | None = None,
                  evidence_cache: "FactsCache | None" = None,
                  evidence_map: Callable[[Callable, list], list] | None = None, workers: int = 1,
-                 out_dir: Path | None = None):
+                 out_dir: Path | None = None, gx_worker: "Executor | None" = None):
     """Rules over the whole nation at once, then region metrics. With `data_docs` (a folder)
     the GX validation also builds GX Data Docs there; with `evidence_cache` the evidence rules
     open only the files not read on an earlier night, and `evidence_map` reads the others'
     batches elsewhere (`flows.evidence`: Prefect tasks, Dask); with `workers` > 1, GX validates
-    in a forked worker beside the pandas rules.
+    in a forked worker beside the pandas rules (in `gx_worker` when given:
+    `checks.engine.gx_worker_ahead`).
 
     With `out_dir`, `findings.csv` is written there (`write_findings`) as soon as the findings
     are known: with `workers` > 1 by a forked child while this process computes the metrics
@@ -250,7 +251,8 @@ def audit_export(export: Export, catalog: Catalog, as_of: date, lang: str = "id"
     result = run_rules(export, catalog, as_of=as_of, lang=lang, data_docs=data_docs, evidence_cache=evidence_cache,
                        evidence_map=evidence_map, workers=workers,
                        meanwhile=lambda: base.append(metrics_base(export, catalog)),
-                       check_contract=out_dir is None)  # else `write_findings` checks them, before this returns
+                       check_contract=out_dir is None,  # else `write_findings` checks them, before this returns
+                       gx_worker=gx_worker)
     writer = in_background(write_findings, out_dir, result.findings) if out_dir is not None and workers > 1 else None
     if out_dir is not None and writer is None:  # one process, or no fork on this platform
         write_findings(out_dir, result.findings)
@@ -291,19 +293,26 @@ def run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str 
 def _run_audit(export_path: Path, out_dir: Path, settings: Settings, region: str | None, year: int | None,
                as_of: date | None, data_docs: bool,
                evidence_map: Callable[[Callable, list], list] | None) -> AuditResult:
-    export = load(export_path, region, year, settings.state_dir / EXPORT_CACHE_FOLDER,
-                  cache_in_background=settings.workers > 1, workers=settings.workers)
-    catalog = load_catalog(resolve_year(export, year, settings))
-    as_of = as_of or today()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    docs = None
-    if data_docs:
-        docs = out_dir  # GX keeps its project in <out>/gx/
-        shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
-    with evidence_cache(settings, export) as cache:
-        findings, metrics, not_checked, cakupan = audit_export(export, catalog, as_of, settings.lang, docs, cache,
-                                                               evidence_map, settings.workers, out_dir)
+    from checks.engine import gx_worker_ahead
+
+    # one Pemda: GX's worker forks now and imports GX while the export is read (its rows are
+    # few, so they are sent to it); the nation's worker forks after the read and inherits them
+    with gx_worker_ahead(settings.workers if region is not None else 1) as gx_worker:
+        if settings.workers > 1:  # SQLAlchemy, for the history; GX's worker, forked after the read, has it too
+            import_meanwhile("store.history")  # (after the fork above: a fork waits for an import thread)
+        export = load(export_path, region, year, settings.state_dir / EXPORT_CACHE_FOLDER,
+                      cache_in_background=settings.workers > 1, workers=settings.workers)
+        catalog = load_catalog(resolve_year(export, year, settings))
+        as_of = as_of or today()
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        docs = None
+        if data_docs:
+            docs = out_dir  # GX keeps its project in <out>/gx/
+            shutil.rmtree(out_dir / GX_FOLDER, ignore_errors=True)  # this run's validations only
+        with evidence_cache(settings, export) as cache:
+            findings, metrics, not_checked, cakupan = audit_export(export, catalog, as_of, settings.lang, docs, cache,
+                                                                   evidence_map, settings.workers, out_dir, gx_worker)
     metrics = replace(metrics, ringkasan=with_changes(metrics.ringkasan))  # empty until the history says
     write_csv(validate_ringkasan(metrics.ringkasan), out_dir / "ringkasan.csv")
     write_csv(cakupan, out_dir / "cakupan.csv")
@@ -670,8 +679,6 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             marker = _Marker(out_dir, run_id, started)
             marker.at("analisis")
             database = in_background(prepare_database, settings.database_url) if settings.workers > 1 else None
-            if settings.workers > 1:  # SQLAlchemy, for the history; GX's worker, forked after the read, has it too
-                import_meanwhile("store.history")
             try:
                 result = stage("analisis", run_audit, export_path, staging, settings, request.region, request.year,
                                as_of, request.data_docs, evidence_map)

@@ -95,6 +95,51 @@ def test_a_gx_worker_that_dies_is_validated_here_again(tmp_path, monkeypatch):
     assert set(both.findings["rule_id"]) & gx_rules  # GX's findings are among them
 
 
+def test_one_pemda_is_validated_by_a_gx_worker_that_imported_gx_during_the_read(tmp_path, monkeypatch):
+    """A one-Pemda run forks GX's worker before the export is read: GX's import (most of what
+    its rules take) overlaps the read, and the findings are those of one process."""
+    import checks.gx_engine as gx_engine
+    import job.pipeline as pipeline
+
+    def run(name: str, workers: int) -> Path:
+        out = tmp_path / name
+        summary = run_job(JobRequest(source=str(SAMPLE), out=out, region="35.04", as_of=AS_OF),
+                          Settings(state_dir=tmp_path / f"{name}-state", workers=workers))
+        assert summary.failures == []
+        return out
+
+    one = run("satu", 1)
+    parent = os.getpid()
+    real_import, real_gx, real_load = gx_engine.import_gx, gx_engine.run_gx, pipeline.load
+    importing = tmp_path / "impor-mulai"
+    seen_by_the_read: list[bool] = []
+
+    def import_gx():
+        importing.touch()
+        return real_import()
+
+    def run_gx(*args, **kwargs):
+        (tmp_path / ("gx-pekerja" if os.getpid() != parent else "gx-di-sini")).touch()
+        return real_gx(*args, **kwargs)
+
+    def load(*args, **kwargs):  # the read waits for the import to begin: it must not need the read's end
+        deadline = time.monotonic() + 30
+        while not importing.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen_by_the_read.append(importing.exists())
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(gx_engine, "import_gx", import_gx)
+    monkeypatch.setattr(gx_engine, "run_gx", run_gx)
+    monkeypatch.setattr(pipeline, "load", load)
+    two = run("dua", 2)
+    for name in OUTPUTS:
+        assert (two / name).read_bytes() == (one / name).read_bytes(), name
+    assert _reports(two) == _reports(one)
+    assert (tmp_path / "gx-pekerja").exists() and not (tmp_path / "gx-di-sini").exists()
+    assert seen_by_the_read == [True]
+
+
 def test_once_gx_is_done_its_worker_takes_pandas_rules_from_the_back_with_the_same_findings(tmp_path, monkeypatch):
     """This process holds its first pandas rule until GX is done, so the worker is free for
     the rules at the back of the list: they run there (a file per rule and process says where),
