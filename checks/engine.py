@@ -214,7 +214,8 @@ def gx_worker_ahead(workers: int) -> "Iterator[Executor | None]":
     that import in a worker forked after the read. `run_rules(gx_worker=...)` then sends it
     the context to validate, pickled: a Pemda's rows are small (the nation's are not, and
     stay with the worker forked after the read, which inherits them). None when `workers` is
-    1 or the platform cannot fork."""
+    1 or the platform cannot fork. A read that fails ends the block once the import is done
+    (up to ~2 s more before the error is shown)."""
     from core.parallel import pool, submit
 
     with pool(None, 1 if workers > 1 else 0) as worker:
@@ -224,6 +225,7 @@ def gx_worker_ahead(workers: int) -> "Iterator[Executor | None]":
 
 
 def _import_gx() -> None:
+    """`import_gx` in the worker, returning nothing: the module it returns does not pickle back."""
     from checks.gx_engine import import_gx
 
     import_gx()

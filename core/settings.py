@@ -95,10 +95,11 @@ EXPORT_CACHE_STALE_SECONDS = 3600
 #: (Parquet's min/max statistics; exports list a Pemda's rows together), so a group must be
 #: small in bytes, not in rows: the national list's 37,000 innovations carry 110 MB of
 #: Rancang Bangun, and as one 64,000-row group a one-Pemda read decoded all of it (1.1 s of
-#: its 1.45 s cache read), as ~20 groups of 8 MB it decodes one or two.
+#: its 1.45 s cache read); in 18 groups of ~2,200 rows it decodes one or two. The 740,000
+#: indicator rows (~280 bytes each with the region keys) make 25 groups of ~30,000.
 EXPORT_CACHE_ROW_GROUP_BYTES = 8 * 1024**2
-#: Rows of a cached table in one row group at most: the 750,000 indicator rows (~150 bytes
-#: each) make 12 groups, small enough for a region to skip 11.
+#: Rows of a cached table in one row group at most, however narrow its rows: the row groups'
+#: statistics are what a region's read skips by, and a group of more rows spans more Pemda.
 EXPORT_CACHE_ROW_GROUP_ROWS = 64_000
 
 #: An evidence file larger than this is not read at all: BKT-09 says "terlalu besar untuk

@@ -25,9 +25,9 @@ OUTPUTS = ("findings.csv", "ringkasan.csv", "cakupan.csv")
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
 
 
-def _run(tmp_path: Path, name: str, workers: int):
+def _run(tmp_path: Path, name: str, workers: int, region: str | None = None):
     out = tmp_path / name
-    summary = run_job(JobRequest(source=str(SAMPLE), out=out, as_of=AS_OF),
+    summary = run_job(JobRequest(source=str(SAMPLE), out=out, as_of=AS_OF, region=region),
                       Settings(state_dir=tmp_path / f"{name}-state", workers=workers))
     return out, summary
 
@@ -101,14 +101,7 @@ def test_one_pemda_is_validated_by_a_gx_worker_that_imported_gx_during_the_read(
     import checks.gx_engine as gx_engine
     import job.pipeline as pipeline
 
-    def run(name: str, workers: int) -> Path:
-        out = tmp_path / name
-        summary = run_job(JobRequest(source=str(SAMPLE), out=out, region="35.04", as_of=AS_OF),
-                          Settings(state_dir=tmp_path / f"{name}-state", workers=workers))
-        assert summary.failures == []
-        return out
-
-    one = run("satu", 1)
+    one, s1 = _run(tmp_path, "satu", 1, region="35.04")
     parent = os.getpid()
     real_import, real_gx, real_load = gx_engine.import_gx, gx_engine.run_gx, pipeline.load
     importing = tmp_path / "impor-mulai"
@@ -132,7 +125,8 @@ def test_one_pemda_is_validated_by_a_gx_worker_that_imported_gx_during_the_read(
     monkeypatch.setattr(gx_engine, "import_gx", import_gx)
     monkeypatch.setattr(gx_engine, "run_gx", run_gx)
     monkeypatch.setattr(pipeline, "load", load)
-    two = run("dua", 2)
+    two, s2 = _run(tmp_path, "dua", 2, region="35.04")
+    assert s1.failures == s2.failures == []
     for name in OUTPUTS:
         assert (two / name).read_bytes() == (one / name).read_bytes(), name
     assert _reports(two) == _reports(one)
