@@ -8,6 +8,7 @@ Plain values in, template dictionaries out: what the job puts on the result from
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pandas as pd
@@ -21,13 +22,13 @@ PREDICATE_COLOURS = ("#1a7f37", "#4ea96b", "#d29922", "#cf222e", "#8c959f", "#57
 NOT_COMPUTED_COLOUR = "#d0d7de"
 
 
-def changes_view(t: Translator, rows: pd.DataFrame | None, any_new: bool) -> dict | None:
+def changes_view(t: Translator, rows: list[dict], any_new: bool) -> dict | None:
     """What changed since the previous run, from the Pemda's rows of the job's
-    `result.perubahan` (columns of `store.history.COMPARE_COLUMNS`); None for a first audit,
-    or without history."""
-    if rows is None or not len(rows):
+    `result.perubahan` (records with the columns of `store.history.COMPARE_COLUMNS`); None for
+    a first audit, or without history."""
+    if not rows:
         return None
-    row = {k: (None if is_missing(v) else v) for k, v in rows.iloc[0].items()}
+    row = {k: (None if is_missing(v) else v) for k, v in rows[0].items()}
     if is_missing(row.get("run_sebelumnya")):
         return None
     selisih = row.get("selisih_skor_terverifikasi")
@@ -54,23 +55,23 @@ def _bar(value: Any, text: str) -> dict:
     return {"w": w, "teks": text}
 
 
-def trend_view(t: Translator, pts: pd.DataFrame | None) -> list[dict]:
-    """One Pemda's trend points (its rows of the job's `result.tren`), oldest first, as bars
-    on a 0–100 scale."""
-    if pts is None or not len(pts):
-        return []
-    # labelled by audit date and its order within that date, never by the wall clock: a rerun
-    # after a run that died while mailing must draw the same bytes, or the ledger would see a
-    # new report and mail the Pemda twice
-    nth = pts.groupby(pts["as_of"].astype(str), sort=False).cumcount() + 1
-    return [
-        {
+def trend_view(t: Translator, pts: list[dict]) -> list[dict]:
+    """One Pemda's trend points (its rows of the job's `result.tren`, as records), oldest
+    first, as bars on a 0–100 scale."""
+    out = []
+    seen: Counter[str] = Counter()
+    for r in pts:
+        # labelled by audit date and its order within that date, never by the wall clock: a
+        # rerun after a run that died while mailing must draw the same bytes, or the ledger
+        # would see a new report and mail the Pemda twice
+        seen[str(r["as_of"])] += 1
+        k = seen[str(r["as_of"])]
+        out.append({
             "label": t.date_short(r["as_of"]) + (f" ({k})" if k > 1 else ""),
             "skor": _bar(r["skor_terverifikasi"], t.num(r["skor_terverifikasi"])),
             "bermasalah": _bar(r["persen_indikator_bermasalah"], t.pct(r["persen_indikator_bermasalah"], 1)),
-        }
-        for r, k in zip(pts.to_dict("records"), nth.tolist())
-    ]
+        })
+    return out
 
 
 def national_view(t: Translator, rows: pd.DataFrame | None, predicates: list[str]) -> tuple[list[dict], list]:

@@ -138,22 +138,23 @@ class PemdaReport:
         self.t = t
         self.run_info = run_info
         idx = NationIndex.of(result)
-        ring = idx.rows("ringkasan", self.kode)
+        ring = idx.records("ringkasan", self.kode)
         self._records: list[dict] | None = None  # the findings as records, in report order
-        if not len(ring) and not self.records():
+        if not ring and not self.records():
             from core.outcomes import UsageError
 
             raise UsageError(
                 f"Pemda {self.kode} tidak ada di hasil audit",
                 f"Region {self.kode} is not in the audit result",
             )
-        self.ring = _record(ring.iloc[0]) if len(ring) else {}
-        # the matrix's columns of the slots, not all 20 (a take per column, 546 times a night)
-        self.slot = idx.rows_of(idx.frames["slot_status"], "slot", self.kode)
+        self.ring = _record(ring[0]) if ring else {}
+        # the matrix's columns of the slots (`_inov`, `_no`, `status`) as lists, not all 20
+        self.slot = idx.columns("slot_status", self.kode, rows_of="slot")
+        self.has_slots = bool(next(iter(self.slot.values()), None))
         self.pemda = text(self.ring.get("pemda")) or self._pemda_of_findings()
-        self.changes = changes_view(t, idx.rows("perubahan", self.kode),
+        self.changes = changes_view(t, idx.records("perubahan", self.kode),
                                     any(r.get("_baru") is True for r in self.records()))
-        self.trend = trend_view(t, idx.rows("tren", self.kode))
+        self.trend = trend_view(t, idx.records("tren", self.kode))
         self.catalog = result.catalog
         self.indicators = result.catalog.indicators
         self.lang = t.lang
@@ -348,7 +349,7 @@ class PemdaReport:
 
     def matrix(self, limit: int | None) -> dict:
         sid = [i.no for i in self.catalog.sid]
-        available = self.result.export.has("indikator_inovasi") and len(self.slot) > 0
+        available = self.result.export.has("indikator_inovasi") and self.has_slots
         if not available:
             return {"available": False, "kolom": sid, "baris": [], "total": len(self.innovations), "shown": 0}
         if self._matrix_rows is None:
@@ -360,10 +361,10 @@ class PemdaReport:
     def _all_matrix_rows(self, sid: list[str]) -> tuple[list[dict], int]:
         """Every innovation's row of the matrix (cut per render by `matrix`), and how many."""
         s = self.slot
-        s = s[(s["_inov"] != "").to_numpy()]
         status: dict[tuple[str, str], str] = {}
-        for key in zip(s["_inov"].tolist(), s["_no"].tolist(), s["status"].astype(str).tolist()):
-            status.setdefault(key[:2], key[2])  # the first row of a slot counts
+        for inov, no, st in zip(s["_inov"], s["_no"], s["status"]):
+            if inov != "":
+                status.setdefault((inov, no), str(st))  # the first row of a slot counts
         wajib = {i.no for i in self.catalog.sid if i.wajib}
         invs = [v for v in self.innovations if any((v["id"], no) in status for no in sid)] or self.innovations
         rows = [{"no": v["no"], "judul": v["judul"],
@@ -383,12 +384,11 @@ class PemdaReport:
         return rows
 
     def spd(self) -> dict:
-        available = self.result.export.has("indikator_pemda") and len(self.slot) > 0
+        available = self.result.export.has("indikator_pemda") and self.has_slots
         if not available:
             return {"available": False, "baris": []}
         s = self.slot
-        s = s[s["_inov"] == ""]
-        status = dict(zip(s["_no"], s["status"].astype(str)))
+        status = {no: str(st) for inov, no, st in zip(s["_inov"], s["_no"], s["status"]) if inov == ""}
         return {
             "available": True,
             "baris": [
@@ -414,16 +414,15 @@ class PemdaReport:
 
     def _checked(self) -> dict[str, str]:
         """Per rule with a failed item: "2.950 dari 3.000 indikator inovasi lolos" (`checks.coverage`)."""
-        c = NationIndex.of(self.result).rows("cakupan", self.kode)
         t = self.t
         return {str(r["rule_id"]): t("laporan.aturan.lolos", lolos=t.int(r["lolos"]), diperiksa=t.int(r["diperiksa"]),
                                      satuan=t(f"indeks.cakupan.satuan.{r['satuan']}"))
-                for r in as_records(c[c["gagal"] > 0])} if len(c) else {}
+                for r in NationIndex.of(self.result).records("cakupan", self.kode) if r["gagal"] > 0}
 
     def rules_passed(self) -> int | None:
         """How many rules checked this Pemda and found nothing (None: not counted)."""
-        c = NationIndex.of(self.result).rows("cakupan", self.kode)
-        return int((c["gagal"] == 0).sum()) if len(c) else None
+        c = NationIndex.of(self.result).records("cakupan", self.kode)
+        return sum(r["gagal"] == 0 for r in c) if c else None
 
     def not_checked(self) -> list[dict]:
         return [
@@ -570,7 +569,7 @@ class PemdaReport:
             "fix_more": max(0, fix_total - len(fix_rows)),
             "what_if": what_if,
             "fix_open": REPORT_FIX_WHAT_IF_TOP,  # the rest of the list folds under them
-            "has_slots": len(self.slot) > 0,
+            "has_slots": self.has_slots,
             "spd": self.spd(),
             "per_rule": self.per_rule(),
             "aturan_lolos": self.rules_passed(),
@@ -590,7 +589,7 @@ class PemdaReport:
         raw = environment().get_template("pemda.txt.j2").render({
             "t": t, "tahun": self.result.export.tahun_penilaian or self.catalog.tahun, "pemda": self.pemda,
             "kode": self.kode, "skor": self.scores(), "counts": self.counts(), "total_teks": t.int(len(self.records())),
-            "attachment": attachment_name, "has_slots": len(self.slot) > 0, "fix_rows": fix_rows,
+            "attachment": attachment_name, "has_slots": self.has_slots, "fix_rows": fix_rows,
             "fix_more": max(0, fix_total - len(fix_rows)), "what_if": what_if,
         })
         return re.sub(r"\n{3,}", "\n\n", raw).strip() + "\n"
