@@ -173,6 +173,39 @@ def test_once_gx_is_done_its_worker_takes_pandas_rules_from_the_back_with_the_sa
     assert both.not_checked.equals(alone.not_checked)
 
 
+def test_the_worker_keeps_taking_rules_while_this_process_is_in_a_long_one(tmp_path, monkeypatch):
+    """The worker's rules are queued as its jobs end, not only when this process is between
+    rules: while this process's first rule lasts (until the worker has run three), the worker
+    goes on from the back. (Queued from here between rules, it stopped at two.)"""
+    import checks.engine as engine
+
+    export = read_export(SAMPLE)
+    catalog = load_catalog(2026)
+    alone = run_rules(export, catalog, as_of=AS_OF, workers=1)
+    parent = os.getpid()
+    rules = dict(all_rules())
+    mine = [r.id for r in rules.values() if isinstance(r, PandasRule) and not export.unmet_needs(r.needs)]
+    assert len(mine) > 4
+    seen: list[int] = []
+
+    def where(rule):
+        def check(ctx):
+            if os.getpid() != parent:
+                (tmp_path / f"{rule.id}-pekerja").touch()
+            elif rule.id == mine[0]:
+                deadline = time.monotonic() + 30
+                while len(list(tmp_path.glob("*-pekerja"))) < 3 and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                seen.append(len(list(tmp_path.glob("*-pekerja"))))
+            return rule.check(ctx)
+        return replace(rule, check=check)
+
+    monkeypatch.setattr(engine, "all_rules", lambda: {k: where(r) if k in mine else r for k, r in rules.items()})
+    both = run_rules(export, catalog, as_of=AS_OF, workers=2)
+    assert seen and seen[0] >= 3
+    assert both.findings.equals(alone.findings)
+
+
 def test_a_gx_rule_that_raises_in_the_worker_is_reported_as_here(monkeypatch):
     import checks.engine as engine
 
