@@ -192,6 +192,9 @@ class MetricsBase:
     answered_slots: pd.DataFrame | None
     #: the slots' keys as integers (`SlotKeys`), with `answered_slots`
     slot_keys: "SlotKeys | None" = None
+    #: the slots' report order (`_slot_order`), with `answered_slots`: known from the export
+    #: alone, so sorted while GX validates rather than after the rules (0.3 s)
+    slot_order: np.ndarray | None = None
 
 
 #: What identifies a slot (and a finding's slot): kode_pemda, id_inovasi ("" for SPD), no_indikator.
@@ -261,7 +264,7 @@ def metrics_base(export: Export, catalog: Catalog) -> MetricsBase:
     if not scored:
         return MetricsBase(pemda, inv, None)
     slots, keys = _answered_slots(export, catalog, pemda, inv)
-    return MetricsBase(pemda, inv, slots, keys)
+    return MetricsBase(pemda, inv, slots, keys, _slot_order(slots.assign(id_inovasi=_spd_id_none(slots)), catalog))
 
 
 def _answered_slots(export: Export, catalog: Catalog, pemda: pd.Index, inv: pd.DataFrame
@@ -302,8 +305,13 @@ def _slots(answered: pd.DataFrame, keys: SlotKeys, catalog: Catalog, findings: p
     div = np.where(s["kelompok"] == "SID", s["kode_pemda"].map(k).to_numpy(dtype=float), 1.0)
     s["poin_iid_hilang"] = (s["skor_klaim"] - s["skor_terverifikasi"]) / div * per
     s["parameter"] = s["parameter"].astype("Int64")
-    s["id_inovasi"] = s["id_inovasi"].where(s["id_inovasi"] != "", None)
+    s["id_inovasi"] = _spd_id_none(s)
     return s
+
+
+def _spd_id_none(slots: pd.DataFrame) -> pd.Series:
+    """`id_inovasi` with the SPD slots' "" as None (the slot frame's form)."""
+    return slots["id_inovasi"].where(slots["id_inovasi"] != "", None)
 
 
 def _slot_order(slot: pd.DataFrame, catalog: Catalog) -> np.ndarray:
@@ -391,10 +399,13 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog,
         r["predikat_klaim"] = r["skor_klaim"].map(catalog.predikat_for)
         r["predikat_terverifikasi"] = r["skor_terverifikasi"].map(catalog.predikat_for)
 
-        sid_slot = slot[slot["kelompok"] == "SID"]
-        si = sid_slot.groupby(["kode_pemda", "id_inovasi"])[["skor_klaim", "skor_terverifikasi", "poin_iid_hilang"]].sum()
+        summed = ["skor_klaim", "skor_terverifikasi", "poin_iid_hilang"]
+        sid_slot = slot.loc[(slot["kelompok"] == "SID").to_numpy(), ["kode_pemda", "id_inovasi", *summed]]
+        si = sid_slot.groupby(["kode_pemda", "id_inovasi"])[summed].sum()
         inov = inov.merge(si.reset_index(), on=["kode_pemda", "id_inovasi"], how="left")
-        slot = slot[SLOT_COLUMNS].take(_slot_order(slot, catalog)).reset_index(drop=True)
+        order = base.slot_order if base.slot_order is not None else _slot_order(slot, catalog)
+        # column by column, one take each (not a copy of the frame, its take and a reset index)
+        slot = pd.DataFrame({c: slot[c].array.take(order) for c in SLOT_COLUMNS}, copy=False)
     else:
         for c in _SCORE_COLUMNS:
             r[c] = np.nan
