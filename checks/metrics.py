@@ -329,6 +329,10 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
+#: What the metrics read of a finding: which rule, how severe, and the slot it names.
+_FINDING_KEYS = ("rule_id", "severity", *SLOT_KEY)
+
+
 def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog,
                    base: MetricsBase | None = None) -> Metrics:
     """Region metrics of rules.md: IID as claimed and as verified, problem share, counts.
@@ -352,7 +356,7 @@ def region_metrics(export: Export, findings: pd.DataFrame, catalog: Catalog,
     """
     from core.findings import findings as as_findings
 
-    findings = as_findings(findings)
+    findings = as_findings(findings[[c for c in _FINDING_KEYS if c in findings.columns]])  # not the messages
     base = base or metrics_base(export, catalog)
     pemda, inv = base.pemda, base.inv
     scored = base.answered_slots is not None
