@@ -326,7 +326,10 @@ def _changes(conn, current: pd.DataFrame, cur_keys: pd.DataFrame, earlier: pd.Da
     if current_dropped is not None:
         gone |= set(current_dropped.index[current_dropped.astype(bool)].astype(str))
     old_shown = old_shown.drop(columns=_COUNT_COLUMNS)
-    both = (cur_keys[["kode_pemda", "finding_key"]].assign(kini=True)
+    # only the Pemda with a previous run are compared (filtered before the merge: on a first
+    # night, none of the 116,000 findings' keys)
+    cur = cur_keys.loc[cur_keys["kode_pemda"].isin(prev["kode_pemda"]).to_numpy(), ["kode_pemda", "finding_key"]]
+    both = (cur.assign(kini=True)
             .merge(old_keys[["kode_pemda", "finding_key"]].assign(dulu=True), on=["kode_pemda", "finding_key"],
                    how="outer"))
     both = both[both["kode_pemda"].isin(prev["kode_pemda"])]
