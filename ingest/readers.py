@@ -108,6 +108,10 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+#: A file of nothing but blanks, line ends and BOM bytes is empty.
+_BLANK = re.compile(rb"[ \t\r\n\xef\xbb\xbf]*")
+
+
 def _utf8_start(data: bytes) -> int | None:
     """Where the text of a UTF-8 file starts (after its BOM), or None when it is not UTF-8."""
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
@@ -158,18 +162,25 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     split off the first line, wrap), and read by pyarrow when it can (`_arrow_csv`); other
     encodings are decoded first (`decode_bytes`)."""
     data = path.read_bytes()
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+    if _BLANK.fullmatch(data):  # (not `data.strip()`: a copy of the whole file to test it)
         raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty")
-    start = _utf8_start(data)
-    if start is not None:
-        end = data.find(b"\n", start)
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    end = data.find(b"\n", start)
+    try:
         first = bytes(data[start:] if end < 0 else data[start:end]).decode("utf-8")
+    except UnicodeDecodeError:
+        first = None
+    fast = None
+    if first is not None:
         hint = re.fullmatch(r"\s*sep=(.)\s*", first)
         offset = len(data) if hint and end < 0 else (end + 1 if hint else start)
         sep = hint.group(1) if hint else detect_delimiter(first)
+        # pyarrow checks the rest is UTF-8 itself; the whole file is decoded to check only
+        # when it refuses the file (0.3 s a night otherwise spent decoding what it reads)
         fast = _arrow_csv(data, offset, sep, max(256, first.count(sep) + 1))
         if fast is not None:
             return fast
+    if first is not None and _utf8_start(data) is not None:
         body = io.BytesIO(data)
         body.seek(offset)
         source, encoding = body, "utf-8"

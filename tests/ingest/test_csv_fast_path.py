@@ -55,3 +55,22 @@ def test_a_row_longer_than_the_header_is_still_refused_clearly(tmp_path):
     path.write_bytes(b"a,b\n1,2,3\n")
     with pytest.raises(UnreadableExport, match="tidak dapat dibaca sebagai CSV"):
         read_csv_text(path)
+
+
+def test_a_windows_1252_byte_past_the_header_is_read_as_windows_1252(tmp_path):
+    """The header is plain ASCII (valid UTF-8) and `é` further down is Windows-1252: pyarrow,
+    which now checks the UTF-8 itself, refuses the file, and it is read as Windows-1252, not
+    parsed as UTF-8 nor refused."""
+    path = tmp_path / "cp1252-after-header.csv"
+    path.write_bytes(b"a;b\n1;Caf\xe9\n")
+    assert read_csv_text(path).to_numpy().tolist() == [["a", "b"], ["1", "Café"]]
+
+
+@pytest.mark.parametrize("data", [b"", b"  \r\n\xef\xbb\xbf\n\t"])
+def test_a_file_of_blanks_is_empty(tmp_path, data):
+    from ingest.readers import UnreadableExport
+
+    path = tmp_path / "daftar_inovasi.csv"
+    path.write_bytes(data)
+    with pytest.raises(UnreadableExport, match="kosong"):
+        read_csv_text(path)
