@@ -42,7 +42,6 @@ from reports.data import (
     LEGEND_STATUSES,
     SEVERITIES,
     NationIndex,
-    as_records,
     cell_status,
     is_missing,
     key_text,
