@@ -47,7 +47,7 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
     from core.catalog import load_catalog
     from core.settings import DEFAULT_YEAR
     from ingest.assemble import Stage, derive_ids, finish, link_indicators, pemda_codes, region_table, run_rule_checks
-    from ingest.readers import read_raw
+    from ingest.readers import forget_arrow, read_raw
     from ingest.region import narrow_raw
 
     if cache_dir is not None:
@@ -56,6 +56,7 @@ def read_export(path: Path, year: int | None = None, region: str | None = None,
         raw = read_raw_cached(path, cache_dir, region, background=cache_in_background)
     else:
         raw = read_raw(path)
+        forget_arrow(raw)  # no cache to store pyarrow's tables in
         if region is not None:
             raw = narrow_raw(raw, region)
     catalog = load_catalog(year or DEFAULT_YEAR)

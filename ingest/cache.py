@@ -78,7 +78,9 @@ def read_raw_cached(path: Path, cache_dir: Path, region: str | None = None,
     except OSError:
         key = None
     if key is None or not path.exists():
-        return _narrow(readers.read_raw(path), region)
+        raw = readers.read_raw(path)
+        readers.forget_arrow(raw)
+        return _narrow(raw, region)
     entry = Path(cache_dir) / key
     if (entry / _META).is_file():
         try:
@@ -92,6 +94,7 @@ def read_raw_cached(path: Path, cache_dir: Path, region: str | None = None,
         _WRITING.append(child)
     else:
         _store_and_prune(raw, entry)
+    readers.forget_arrow(raw)  # (the child has its own view of them)
     return _narrow(raw, region)
 
 
@@ -137,10 +140,15 @@ def _write_entry(raw: RawExport, tmp: Path) -> None:
     for i, (key, t) in enumerate(raw.tables.items()):
         df = t.frame
         keys = region_keys(df)
-        # Arrow arrays straight from the object columns (missing → null): a non-text cell fails
-        # here and the entry is not written, rather than stored as something it was not
-        columns = {c: pa.array(df[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-                   for c in df.columns if c != "baris"}
+        # the cells as pyarrow read them (a CSV), or Arrow arrays straight from the object
+        # columns (missing → null): a non-text cell fails there and the entry is not written,
+        # rather than stored as something it was not
+        cells = [c for c in df.columns if c != "baris"]
+        if (t.arrow is not None and t.arrow.column_names == cells and len(set(cells)) == len(cells)
+                and t.arrow.num_rows == len(df)):
+            columns = dict(zip(cells, t.arrow.columns))  # pyarrow's own columns of these cells
+        else:
+            columns = {c: pa.array(df[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True) for c in cells}
         columns.update({c: pa.array(keys[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
                         for c in (KODE, NAMA)})
         columns[SEMUA] = pa.array(keys[SEMUA].to_numpy(dtype=bool))

@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +43,11 @@ class RawTable:
     key: str
     frame: pd.DataFrame
     source: str  # file name, or `file.xlsx [sheet]`
+    #: the same cells as pyarrow read them (a CSV its fast path read; else None): `frame`'s
+    #: columns but `baris`, same names and rows. The export cache's writer stores these as
+    #: they are instead of converting 9 million Python strings back (`ingest.cache`); the
+    #: reader lets go of them once that writer has forked (`forget_arrow`).
+    arrow: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -122,10 +128,10 @@ def _utf8_start(data: bytes) -> int | None:
     return start
 
 
-def _arrow_csv(data: bytes, offset: int, sep: str, n_columns: int) -> pd.DataFrame | None:
+def _arrow_csv(data: bytes, offset: int, sep: str, n_columns: int) -> "tuple[pd.DataFrame, Any] | None":
     """A UTF-8 CSV through pyarrow's reader (multi-threaded, ~2x pandas' on a national file), as
     exactly the frame the pandas parser below gives: every cell text, blank lines as rows of
-    empty cells. None when pyarrow refuses the file (a row with fewer or more cells than the
+    empty cells; with pyarrow's table of it (the export cache stores that). None when pyarrow refuses the file (a row with fewer or more cells than the
     header, bytes that are not UTF-8) or when the file is one column wide (a blank line is then
     ambiguous): the pandas parser reads those, with its own repairs and errors. `n_columns`
     names enough columns to type as text; a wider file is left to pandas too."""
@@ -148,9 +154,9 @@ def _arrow_csv(data: bytes, offset: int, sep: str, n_columns: int) -> pd.DataFra
         return None
     if table.num_columns < 2 or any(not pa.types.is_string(t) for t in table.schema.types):
         return None  # a header with fewer separators than its rows have: leave it to pandas
-    df = table.to_pandas(self_destruct=True, split_blocks=False)
+    df = table.to_pandas(split_blocks=False)  # (the table is kept: `RawTable.arrow`)
     df.columns = pd.RangeIndex(len(df.columns))
-    return df
+    return df, table
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
@@ -161,6 +167,12 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     itself, so a 230 MB file is never held as a Python string and copied (decode, strip the BOM,
     split off the first line, wrap), and read by pyarrow when it can (`_arrow_csv`); other
     encodings are decoded first (`decode_bytes`)."""
+    return _read_csv(path)[0]
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, Any]:
+    """`read_csv_text`'s frame, and the pyarrow table it was made from (None when the pandas
+    parser read the file)."""
     data = path.read_bytes()
     if _BLANK.fullmatch(data):  # (not `data.strip()`: a copy of the whole file to test it)
         raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty")
@@ -179,7 +191,7 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         # when it refuses the file (0.3 s a night otherwise spent decoding what it reads)
         fast = _arrow_csv(data, offset, sep, max(256, first.count(sep) + 1))
         if fast is not None:
-            return fast
+            return fast  # (the frame, and pyarrow's table of it)
     if first is not None and _utf8_start(data) is not None:
         body = io.BytesIO(data)
         body.seek(offset)
@@ -204,7 +216,7 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         ) from None
     except pd.errors.EmptyDataError:
         raise UnreadableExport(f"Berkas {path.name} kosong", f"File {path.name} is empty") from None
-    return df
+    return df, None
 
 
 # ----------------------------------------------------------------------------- XLSX
@@ -328,13 +340,19 @@ def _non_empty(df: pd.DataFrame) -> pd.DataFrame:
 def apply_header(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Find the header row (the row among the first few naming most known columns, else the
     first), rename columns to canonical names and add `baris`."""
+    return _with_header(raw, table)[0]
+
+
+def _with_header(raw: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, tuple[int, list[int], list[str]] | None]:
+    """`apply_header`'s frame, and where it came from in `raw`: the header row, the positions
+    of the columns kept and their names (None for an empty table)."""
     # no copy of the table on the way (each is ~0.2 s for 750,000 rows): new frame objects
     # over the same cells, which nothing here writes to
     if not (isinstance(raw.index, pd.RangeIndex) and raw.index.start == 0 and raw.index.step == 1):
         raw = raw.reset_index(drop=True)
     raw = raw.set_axis(range(raw.shape[1]), axis=1, copy=False)
     if raw.empty:
-        return pd.DataFrame({"baris": pd.Series([], dtype="int64")})
+        return pd.DataFrame({"baris": pd.Series([], dtype="int64")}), None
     known = {header_key(c.display) for c in table.columns} | {header_key(c.name) for c in table.columns}
     top = raw.head(HEADER_SEARCH_ROWS)
     hits = top.apply(lambda row: sum(header_key(v) in known for v in row), axis=1)
@@ -346,10 +364,10 @@ def apply_header(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
     keep = [i for i, name in enumerate(header) if name.strip() or _non_empty(body[[i]]).to_numpy().any()]
     if len(keep) < body.shape[1]:
         body = body[keep]
-    names = column_map([header[i] if header[i].strip() else f"kolom_{i + 1}" for i in keep], table)
-    body = body.set_axis(list(names.values()), axis=1, copy=False).astype(object, copy=False)
+    names = list(column_map([header[i] if header[i].strip() else f"kolom_{i + 1}" for i in keep], table).values())
+    body = body.set_axis(names, axis=1, copy=False).astype(object, copy=False)
     body.insert(len(body.columns), "baris", np.arange(1, len(body) + 1, dtype="int64"))
-    return body
+    return body, (h, keep, names)
 
 
 # ----------------------------------------------------------------------------- containers
@@ -388,7 +406,24 @@ def _from_workbook(path: Path) -> dict[str, RawTable]:
 
 def _from_csv(path: Path, key: str | None = None) -> RawTable:
     key = key or table_for_name(path.stem) or "daftar_inovasi"
-    return RawTable(key, apply_header(read_csv_text(path), TABLES[key]), path.name)
+    raw, arrow = _read_csv(path)
+    frame, layout = _with_header(raw, TABLES[key])
+    if arrow is not None and layout is not None:  # pyarrow's columns as the header lays them out
+        h, keep, names = layout
+        arrow = arrow.slice(h + 1).select(keep).rename_columns(names)
+    return RawTable(key, frame, path.name, arrow=arrow if layout is not None else None)
+
+
+def forget_arrow(raw: RawExport) -> None:
+    """Let go of pyarrow's tables (`RawTable.arrow`): the frames hold the same cells."""
+    held = False
+    for t in raw.tables.values():
+        held = held or t.arrow is not None
+        t.arrow = None
+    if held:  # their memory back to the system, not kept in pyarrow's pool for a run that never asks again
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
 
 
 def _visible(p: Path) -> bool:

@@ -47,6 +47,6 @@ def narrow_raw(raw: RawExport, region: str) -> RawExport:
     if not isinstance(region, str):
         return raw
     kode = region.strip()
-    tables = {key: replace(rt, frame=rt.frame[rows_of_region(region_keys(rt.frame), kode).to_numpy()])
+    tables = {key: replace(rt, frame=rt.frame[rows_of_region(region_keys(rt.frame), kode).to_numpy()], arrow=None)
               for key, rt in raw.tables.items()}
     return replace(raw, tables=tables)

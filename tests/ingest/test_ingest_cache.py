@@ -123,6 +123,7 @@ def test_a_write_that_fails_leaves_no_half_entry_and_old_leftovers_go(tmp_path):
     fresh.mkdir()
     path = write_csv(tmp_path / "daftar.csv", daftar(innovation(judul_inovasi="Satu")))
     raw = readers.read_raw(path)
+    readers.forget_arrow(raw)  # the entry is then made from the frames, which this one breaks:
     raw.tables["daftar_inovasi"].frame.loc[0, "jenis"] = object()  # no text: Arrow refuses it mid-write
     with pytest.raises(Exception):
         cache._store(raw, cache_dir / "entri")
@@ -168,3 +169,57 @@ def test_a_row_group_holds_about_the_budget_and_at_most_the_row_cap(rows, nbytes
     assert n * per_row <= EXPORT_CACHE_ROW_GROUP_BYTES or n == 1  # a row over the budget is a group alone
     if n < EXPORT_CACHE_ROW_GROUP_ROWS and per_row:
         assert (n + 1) * per_row > EXPORT_CACHE_ROW_GROUP_BYTES  # not smaller than the budget asks
+
+
+TITLED_CSV = (
+    "Ekspor Daftar Inovasi 2026;;;\n"  # a title row above the header
+    "\n"
+    "No;Judul Inovasi;Kode Pemda;\n"  # a last column with neither a header nor a value
+    "1;Sahabat Arsip; 35.04;\n"
+    "2;\"Jemput Bola; Keliling\";35.04;\n"
+)
+
+
+@pytest.mark.parametrize("source", ["sample_data/ekspor-2026", "judul-di-atas"])
+def test_a_csv_entry_stores_pyarrow_s_own_columns_holding_the_frames_cells(tmp_path, source):
+    """A CSV read by pyarrow keeps its table beside the frame, laid out as the header lays the
+    frame out (title rows and an empty last column dropped); the cache stores those columns
+    instead of converting the frame back: the same Parquet tables as converting would write."""
+    import pyarrow.parquet as pq
+
+    if source == "judul-di-atas":
+        path = tmp_path / "ekspor"
+        path.mkdir()
+        (path / "daftar_inovasi.csv").write_text(TITLED_CSV, encoding="utf-8")
+    else:
+        path = ROOT / source
+    raw = readers.read_raw(path)
+    assert all(t.arrow is not None for t in raw.tables.values())
+    assert all(t.arrow.column_names == [c for c in t.frame.columns if c != "baris"] and t.arrow.num_rows == len(t.frame)
+               for t in raw.tables.values())
+    (tmp_path / "dari-arrow").mkdir()
+    cache._write_entry(raw, tmp_path / "dari-arrow")
+    readers.forget_arrow(raw)
+    (tmp_path / "dari-frame").mkdir()
+    cache._write_entry(raw, tmp_path / "dari-frame")
+    files = sorted(p.name for p in (tmp_path / "dari-arrow").glob("*.parquet"))
+    assert files == sorted(p.name for p in (tmp_path / "dari-frame").glob("*.parquet")) and files
+    for name in files:
+        assert pq.read_table(tmp_path / "dari-arrow" / name).equals(pq.read_table(tmp_path / "dari-frame" / name))
+
+
+def test_a_read_lets_go_of_pyarrow_s_tables(tmp_path, monkeypatch):
+    """Once the entry is stored (here, or by the writer's fork), the export's reader holds the
+    frames only: pyarrow's tables would keep the national CSVs' 230 MB for the whole run."""
+    kept = []
+    real = readers.read_raw
+
+    def read_raw(path):
+        raw = real(path)
+        kept.append(raw)
+        return raw
+
+    monkeypatch.setattr(readers, "read_raw", read_raw)
+    read_export(ROOT / "sample_data/ekspor-2026", cache_dir=tmp_path / "cache")
+    read_export(ROOT / "sample_data/ekspor-2026")
+    assert len(kept) == 2 and all(t.arrow is None for raw in kept for t in raw.tables.values())
