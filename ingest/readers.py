@@ -18,9 +18,9 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,10 +131,11 @@ def _utf8_start(data: bytes) -> int | None:
 def _arrow_csv(data: bytes, offset: int, sep: str, n_columns: int) -> "tuple[pd.DataFrame, Any] | None":
     """A UTF-8 CSV through pyarrow's reader (multi-threaded, ~2x pandas' on a national file), as
     exactly the frame the pandas parser below gives: every cell text, blank lines as rows of
-    empty cells; with pyarrow's table of it (the export cache stores that). None when pyarrow refuses the file (a row with fewer or more cells than the
-    header, bytes that are not UTF-8) or when the file is one column wide (a blank line is then
-    ambiguous): the pandas parser reads those, with its own repairs and errors. `n_columns`
-    names enough columns to type as text; a wider file is left to pandas too."""
+    empty cells; with pyarrow's table of it (the export cache stores that). None when pyarrow
+    refuses the file (a row with fewer or more cells than the header, bytes that are not
+    UTF-8) or when the file is one column wide (a blank line is then ambiguous): the pandas
+    parser reads those, with its own repairs and errors. `n_columns` names enough columns to
+    type as text; a wider file is left to pandas too."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 

@@ -136,7 +136,7 @@ class NationIndex:
     frames: dict[str, pd.DataFrame]
     positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
     _records: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
-    _columns: dict[tuple[str, str], tuple[np.ndarray, dict[str, list]]] = field(default_factory=dict, repr=False)
+    _columns: dict[tuple[str, str, str], tuple[np.ndarray, dict[str, list]]] = field(default_factory=dict, repr=False)
     result_not_checked: pd.DataFrame | None = None
     _derived: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
     _not_checked: list[dict] | None = field(default=None, repr=False)
@@ -243,17 +243,17 @@ class NationIndex:
 
     def columns(self, name: str, kode: str, rows_of: str | None = None) -> dict[str, list]:
         """`kode`'s rows of frame `name` (a frame row-aligned with frame `rows_of`, when given)
-        as one list per column, in row order: what `{c: rows_of(df, rows_of, kode)[c].tolist()}`
-        gives, each column converted once
-        per province (like `records`) and sliced with plain list indexing: the slot rows (~1,400
-        a Pemda), which a report walks in Python, without a pandas call per report."""
+        as one list per column, in row order: what `rows_of(df, rows_of, kode)[c].tolist()`
+        gives for each column `c`, each converted once per province (like `records`) and sliced
+        with plain list indexing: the slot rows (~1,400 a Pemda), which a report walks in
+        Python, without a pandas call per report."""
         province, by = _province(kode), rows_of or name
-        if (name, province) not in self._columns:
+        if (name, by, province) not in self._columns:
             df = self.frames.get(name)
             rows = self._province_rows(by, province) if df is not None else np.array([], dtype=np.int64)
             part = df.iloc[rows] if df is not None else pd.DataFrame()
-            self._columns[(name, province)] = (rows, {c: part[c].tolist() for c in part.columns})
-        rows, lists = self._columns[(name, province)]
+            self._columns[(name, by, province)] = (rows, {c: part[c].tolist() for c in part.columns})
+        rows, lists = self._columns[(name, by, province)]
         pos = self.positions.get(by, {}).get(str(kode))
         at = np.searchsorted(rows, pos).tolist() if pos is not None else []
         return {c: [v[i] for i in at] for c, v in lists.items()}
