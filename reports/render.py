@@ -181,6 +181,7 @@ class PemdaReport:
         # what every cut of `fit_to_budget` shows alike, computed on the first render
         self._rows: dict[int, str] = {}  # a finding's HTML (`finding_row`) per position in `_records`
         self._rule_views: dict[tuple[str, str | None], dict] = {}  # `_rule_at`
+        self._badges: dict[str, str] = {}  # `_badge`
         self._matrix_rows: tuple[list[dict], int] | None = None
         self._cells: dict[str, str] = {}  # a matrix cell's HTML per status (`_row_html`)
         self._fixed: dict | None = None
@@ -261,9 +262,12 @@ class PemdaReport:
         nilai = text(r.get("nilai"))
         kolom = text(r.get("kolom"))
         tabel, baris = text(r.get("tabel")), r.get("baris")
+        severity = str(r.get("severity") or "info")
+        poin = None if is_missing(r.get("poin")) or not r.get("poin") else t.num(r["poin"])
         return {
             **fixed,
-            "severity": str(r.get("severity") or "info"),
+            "severity": severity,
+            "badge": self._badge(severity),
             "kolom": t("laporan.temuan.kolom", kolom=kolom) if kolom else None,
             "lokasi": t("laporan.temuan.baris", tabel=tabel, baris=int(baris))
             if tabel and not is_missing(baris) and not no
@@ -271,7 +275,8 @@ class PemdaReport:
             "pesan": text(r.get("pesan")) or fixed["rule_judul"],
             "nilai": nilai,
             "nilai_href": safe_href(nilai),
-            "poin": None if is_missing(r.get("poin")) or not r.get("poin") else t.num(r["poin"]),
+            "poin": poin,
+            "poin_iid": t("umum.poin_iid", n=poin) if poin else None,
             "baru": bool(r.get("_baru") is True),  # new since the previous run (the job marks it)
         }
 
@@ -290,8 +295,19 @@ class PemdaReport:
                 ),
                 "cara": t.fix_hint(rule_id),
                 "bukti": ind.bukti if ind is not None and ind.bukti and rule is not None and rule.bukti else None,
+                "aturan": t("laporan.temuan.aturan", rule_id=rule_id),
+                # the row's fixed words, translated once a report, not once a finding row
+                "label_nilai": t("laporan.temuan.nilai"),
+                "label_cara": t("laporan.temuan.cara"),
+                "label_bukti": t("laporan.temuan.bukti_diminta"),
             }
         return self._rule_views[key]
+
+    def _badge(self, severity: str) -> str:
+        """A severity's badge (`severity_badge`), rendered once a report per severity."""
+        if severity not in self._badges:
+            self._badges[severity] = macros().severity_badge(self.t, severity)
+        return self._badges[severity]
 
     def fix_first(self) -> tuple[list[dict], int, dict | None]:
         """`_fix_first`, once per report (every cut of `fit_to_budget` shows the same list)."""
