@@ -59,6 +59,12 @@ REPORT_MATRIX_BUDGET_SHARE = 0.4
 #: A single SMTP command may hang forever without a timeout (smtplib has none by default).
 SMTP_TIMEOUT_SECONDS = 30.0
 
+#: How long a tracked run (`--prefect`, no server configured) waits for Prefect's temporary
+#: server to answer. In a new Prefect home the server first creates and migrates its database:
+#: 20-30 s on a loaded 2-core host, where Prefect's own 20 s wait gave up with an internal
+#: error ("Timed out while attempting to connect"). A server that needs longer is broken.
+PREFECT_SERVER_STARTUP_SECONDS = 120
+
 #: After the server closed the session where its reply to the end of a message should be, how
 #: long to wait for the reset that proves it never read our final `.` (then the send simply
 #: failed and is retried next time; without it, the message may have been queued: uncertain).

@@ -28,6 +28,9 @@ import tempfile
 from pathlib import Path
 from typing import MutableMapping
 
+from core.outcomes import AuditError
+from core.settings import PREFECT_SERVER_STARTUP_SECONDS
+
 #: Loggers of the temporary server that report work cancelled by its shutdown: the task-run
 #: recorder's last flush, and the database connection that flush was using.
 SHUTDOWN_LOGGERS = ("prefect.server.services.task_run_recorder", "sqlalchemy.pool.impl.AsyncAdaptedQueuePool")
@@ -166,7 +169,17 @@ class TemporaryServer:
 
         end_orphan(self.state_dir)
         self.server = SubprocessASGIServer()
-        self.server.start()
+        try:
+            self.server.start(timeout=PREFECT_SERVER_STARTUP_SECONDS)
+        except RuntimeError:  # it never answered: stopped, and said in a line, not a traceback
+            self.server.stop()
+            self.server = None
+            raise AuditError(
+                f"Server Prefect sementara tidak siap dalam {PREFECT_SERVER_STARTUP_SECONDS} detik. Jalankan tanpa "
+                "--prefect, atau arahkan PREFECT_API_URL ke server Prefect yang berjalan",
+                f"The temporary Prefect server was not ready within {PREFECT_SERVER_STARTUP_SECONDS} s. Run without "
+                "--prefect, or point PREFECT_API_URL at a running Prefect server",
+            ) from None
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if self.server.server_process is not None:
             (self.state_dir / SERVER_PID_FILE).write_text(f"{self.server.server_process.pid}\n")
