@@ -264,7 +264,7 @@ def metrics_base(export: Export, catalog: Catalog) -> MetricsBase:
     if not scored:
         return MetricsBase(pemda, inv, None)
     slots, keys = _answered_slots(export, catalog, pemda, inv)
-    return MetricsBase(pemda, inv, slots, keys, _slot_order(slots.assign(id_inovasi=_spd_id_none(slots)), catalog))
+    return MetricsBase(pemda, inv, slots, keys, _slot_order(slots, catalog, _spd_id_none(slots)))
 
 
 def _answered_slots(export: Export, catalog: Catalog, pemda: pd.Index, inv: pd.DataFrame
@@ -314,13 +314,15 @@ def _spd_id_none(slots: pd.DataFrame) -> pd.Series:
     return slots["id_inovasi"].where(slots["id_inovasi"] != "", None)
 
 
-def _slot_order(slot: pd.DataFrame, catalog: Catalog) -> np.ndarray:
+def _slot_order(slot: pd.DataFrame, catalog: Catalog, id_inovasi: pd.Series | None = None) -> np.ndarray:
     """Slots by Pemda, then innovation (SPD's empty id first), then the catalog's order of
     indicators: a stable sort of three integer keys, as `sort_values` would sort the text
-    columns (missing first), without copying the 750,000 rows to sort them."""
+    columns (missing first), without copying the 750,000 rows to sort them. `id_inovasi`
+    stands for the frame's own column (the answered slots' "" made None, as `_slots` does)."""
     order = {no: i for i, no in enumerate(catalog.spd_numbers + catalog.sid_numbers)}
     rank = slot["no_indikator"].map(order).fillna(-1).to_numpy()  # (every slot's number is the catalog's)
-    inovasi = pd.factorize(slot["id_inovasi"], sort=True)[0]  # None (SPD) is -1: first
+    ids = slot["id_inovasi"] if id_inovasi is None else id_inovasi
+    inovasi = pd.factorize(ids, sort=True)[0]  # None (SPD) is -1: first
     kode = pd.factorize(slot["kode_pemda"], sort=True)[0]
     return np.lexsort((rank, inovasi, kode))
 

@@ -76,28 +76,25 @@ def test_a_temporary_server_that_never_answers_is_stopped_and_said_in_a_line(tmp
     """Prefect's own wait (20 s) gave up on a loaded host while a new Prefect home migrated its
     database, as an internal error; the wait is now `PREFECT_SERVER_STARTUP_SECONDS`, and a
     server that does not answer in it is stopped and reported as what it is."""
+    from prefect.server.api.server import SubprocessASGIServer
+
     import flows.embedded as embedded
     from core.outcomes import AuditError
 
-    monkeypatch.setattr(embedded, "PREFECT_SERVER_STARTUP_SECONDS", 0.05)  # no server answers this soon
-    server = embedded.TemporaryServer(tmp_path / "state")
-    started = []
-    real_start = None
+    real_start = SubprocessASGIServer.start
+    waits, spawned = [], []
 
     def start_tracked(self, timeout=None):
-        started.append(timeout)
+        waits.append(timeout)
         try:
             real_start(self, timeout=timeout)
         finally:
-            started.append(self.server_process)  # the uvicorn process it spawned
+            spawned.append(self.server_process)  # the uvicorn process it started
 
-    from prefect.server.api.server import SubprocessASGIServer
-
-    real_start = SubprocessASGIServer.start
+    monkeypatch.setattr(embedded, "PREFECT_SERVER_STARTUP_SECONDS", 0.05)  # no server answers this soon
     monkeypatch.setattr(SubprocessASGIServer, "start", start_tracked)
     with pytest.raises(AuditError, match="tidak siap dalam 0.05 detik"):
-        server.__enter__()
-    assert started and started[0] == 0.05
+        embedded.TemporaryServer(tmp_path / "state").__enter__()
+    assert waits == [0.05]
     assert not (tmp_path / "state" / SERVER_PID_FILE).exists()
-    spawned = [p for p in started[1:] if p is not None]
-    assert spawned and all(p.poll() is not None for p in spawned)  # stopped, not left running
+    assert spawned and all(p is not None and p.poll() is not None for p in spawned)  # stopped, not left running

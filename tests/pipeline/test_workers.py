@@ -134,18 +134,24 @@ def test_one_pemda_is_validated_by_a_gx_worker_that_imported_gx_during_the_read(
     assert seen_by_the_read == [True]
 
 
+def _sample_rules():
+    """The sample export, its catalog, its rules' findings in one process, the registry, and
+    the ids of the pandas rules it can run (the ones GX's worker may take)."""
+    export = read_export(SAMPLE)
+    catalog = load_catalog(2026)
+    rules = dict(all_rules())
+    mine = [r.id for r in rules.values() if isinstance(r, PandasRule) and not export.unmet_needs(r.needs)]
+    return export, catalog, run_rules(export, catalog, as_of=AS_OF, workers=1), rules, mine
+
+
 def test_once_gx_is_done_its_worker_takes_pandas_rules_from_the_back_with_the_same_findings(tmp_path, monkeypatch):
     """This process holds its first pandas rule until GX is done, so the worker is free for
     the rules at the back of the list: they run there (a file per rule and process says where),
     and the findings are those of one process, in the same order."""
     import checks.engine as engine
 
-    export = read_export(SAMPLE)
-    catalog = load_catalog(2026)
-    alone = run_rules(export, catalog, as_of=AS_OF, workers=1)
+    export, catalog, alone, rules, mine = _sample_rules()
     parent = os.getpid()
-    rules = dict(all_rules())
-    mine = [r.id for r in rules.values() if isinstance(r, PandasRule) and not export.unmet_needs(r.needs)]
     real_gx = engine._gx
 
     def gx_then_done(*args):
@@ -179,12 +185,8 @@ def test_the_worker_keeps_taking_rules_while_this_process_is_in_a_long_one(tmp_p
     goes on from the back. (Queued from here between rules, it stopped at two.)"""
     import checks.engine as engine
 
-    export = read_export(SAMPLE)
-    catalog = load_catalog(2026)
-    alone = run_rules(export, catalog, as_of=AS_OF, workers=1)
+    export, catalog, alone, rules, mine = _sample_rules()
     parent = os.getpid()
-    rules = dict(all_rules())
-    mine = [r.id for r in rules.values() if isinstance(r, PandasRule) and not export.unmet_needs(r.needs)]
     assert len(mine) > 4
     seen: list[int] = []
 
