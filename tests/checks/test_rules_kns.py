@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import pandas as pd
@@ -107,6 +108,27 @@ def test_kns06_one_word_different_is_not_identical():
     text = rancang_bangun("Teks yang sama", 320)
     export = tulungagung().inovasi(rancang_bangun=text).inovasi(rancang_bangun=text + " tambahan").build()
     assert_no_findings(export, "KNS-06")
+
+
+def test_kns06_same_letters_split_into_other_words_are_not_identical():
+    """`rumah sakit` and `rumahsakit`: the same letters, other words (the check first groups
+    texts by their letters without spaces, then compares the words of those that share them)."""
+    text = rancang_bangun("Teks yang sama", 320)
+    export = (tulungagung().inovasi(rancang_bangun=text + " rumah sakit")
+              .inovasi(rancang_bangun=text + " rumahsakit")
+              .inovasi(rancang_bangun=text + "\u3000rumah\u00a0SAKIT")  # ideographic and no-break spaces
+              .build())
+    found = assert_findings(export, [
+        ("KNS-06", {"id_inovasi": "35.04-0001"}),
+        ("KNS-06", {"id_inovasi": "35.04-0003"}),
+    ])
+    assert found["pesan"].str.contains("(2 inovasi memakai", regex=False).all()
+
+
+def test_kns06_whitespace_is_every_character_str_split_splits_at():
+    from checks.rules.kns_06 import WHITESPACE
+
+    assert set(WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
 @pytest.mark.parametrize("koordinat, severity, says", [
