@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import weakref
 from pathlib import Path
 from typing import Callable
@@ -15,7 +16,9 @@ from checks.context import RuleContext
 #: The two tables of indicator rows: SID (per innovation) and SPD (per Pemda).
 INDIKATOR_TABLES: tuple[str, ...] = ("indikator_inovasi", "indikator_pemda")
 
-_URL_RE = r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|www\.)"
+#: A URL-ish text: any `scheme:` or `www.` (spaces before it aside), but not a Windows path
+#: (`C:\\...`, `C:/...` at the very start).
+_LINK_RE = re.compile(r"(?![a-zA-Z]:[\\/])\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|www\.)")
 _EXT_ALIAS = {"jpeg": "jpg"}
 
 
@@ -45,9 +48,13 @@ def per_frame(fn: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame
 
 
 def looks_like_link(values: pd.Series) -> pd.Series:
-    """A URL-ish text (any `scheme:` or `www.`): evidence given as a link, not a file."""
-    s = values.astype(object).where(values.notna(), None)
-    return s.str.match(_URL_RE, na=False).astype(bool) & ~s.str.match(r"^[a-zA-Z]:[\\/]", na=False).astype(bool)
+    """A URL-ish text (any `scheme:` or `www.`): evidence given as a link, not a file. One
+    expression matched per cell in a plain loop (pandas' `str.match`, twice, took 0.6 s for
+    750,000 file names)."""
+    match = _LINK_RE.match
+    found = np.fromiter((isinstance(x, str) and match(x) is not None for x in values.to_numpy(dtype=object)),
+                        dtype=bool, count=len(values))
+    return pd.Series(found, index=values.index)
 
 
 @per_frame
@@ -64,7 +71,10 @@ def evidence_type(df: pd.DataFrame) -> pd.Series:
     (lower-case, `jpeg` → `jpg`); a URL counts as `link`. NA when neither says anything."""
     data = df["data_pendukung"] if "data_pendukung" in df else pd.Series(None, index=df.index, dtype=object)
     if "jenis_file" in df:
-        given = df["jenis_file"].astype(object).str.strip().str.lower().replace(_EXT_ALIAS)
+        codes, kinds = pd.factorize(df["jenis_file"])  # a handful of distinct kinds in 750,000 rows
+        low = [k.strip().lower() if isinstance(k, str) else np.nan for k in kinds]
+        kinds = np.array([*(_EXT_ALIAS.get(k, k) if isinstance(k, str) else k for k in low), np.nan], dtype=object)
+        given = pd.Series(kinds[codes], index=df.index, dtype=object)  # code -1: the NaN at the end
         stated = given.notna() & (given != "")
     else:
         given, stated = pd.Series(None, index=df.index, dtype=object), pd.Series(False, index=df.index)

@@ -178,6 +178,32 @@ def test_bkt08_google_drive_and_social_hosts_are_fine_for_video():
     assert_no_findings(export, "BKT-08")
 
 
+@pytest.mark.parametrize("url", [
+    "https://www.youtube.com/watch?v=x", "http://youtu.be/x", "HTTPS://YOUTUBE.COM/x", "hTTp://m.youtube.com",
+    "https://youtube.com.", "https://youtube.com.evil.example/", "https://evil.example/youtube.com",
+    "https://user@youtube.com/x", "https://youtube.com@evil.example/x", "https://youtube.com:443/x",
+    "https://youtube.com\\@evil.example/x", "https://[::1]/x", "https://[bad/x", "https://", "https:///x",
+    "https:youtube.com", "  https://youtube.com/x  ", "https://you\ttube.com/x", "https://youtube.com/a\nb",
+    "\x01https://youtube.com/x", "https://yоutube.com/x", "ftp://youtube.com/x", "javascript:alert(1)",
+    "www.youtube.com/x", "https://drive.google.com/file/d/abc/view?usp=sharing#top",
+])
+def test_bkt08_reads_a_link_as_urlsplit_does(url):
+    """A plain `http(s)://host/...` link is read without `urlsplit` (speed): the facts are
+    those of `urlsplit` for every link, plain or not."""
+    from urllib.parse import urlsplit
+
+    from checks.rules.bkt_08 import _facts
+
+    hosts = ("youtube.com", "youtu.be", "drive.google.com")
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().rstrip(".")
+        ok = parts.scheme.lower() in ("http", "https") and bool(host)
+    except ValueError:
+        host, ok = "", False
+    assert _facts(hosts)(url) == (ok, ok and any(host == h or host.endswith("." + h) for h in hosts))
+
+
 # BKT-09 / BKT-10: evidence files ------------------------------------------------------------------
 
 def test_bkt09_missing_unreadable_blank_and_hash_mismatch(tmp_path):

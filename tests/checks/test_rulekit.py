@@ -1,0 +1,27 @@
+"""The shared helpers of the rules: what counts as a link, and a row's evidence type."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from checks.rulekit import evidence_type, looks_like_link
+
+
+def test_links_are_schemes_and_www_but_not_windows_paths():
+    values = pd.Series(["https://x.example/a", "  www.x.example", "mailto:humas@x.example", "javascript:alert(1)",
+                        "laporan-2025.pdf", "C:\\Users\\operator\\laporan.pdf", "d:/bukti/foto.jpg",
+                        "Perbup: nomor 12", "1:2", None, np.nan, "", "wwwx.example"],
+                       index=range(10, 23))
+    assert looks_like_link(values).tolist() == [True, True, True, True, False, False, False, True, False,
+                                                False, False, False, False]
+    assert looks_like_link(values).index.equals(values.index)
+
+
+def test_evidence_type_is_jenis_file_or_the_file_names_extension():
+    df = pd.DataFrame({
+        "jenis_file": [" PDF ", "jpeg", None, None, None, "", "Link", None],
+        "data_pendukung": ["a.docx", "b.pdf", "foto.JPEG ", "https://x.example/v", "tanpa-ekstensi", "c.png",
+                           "d.pdf", None],
+    })
+    assert evidence_type(df).tolist() == ["pdf", "jpg", "jpg", "link", None, "png", "link", None]
