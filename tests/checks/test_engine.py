@@ -233,3 +233,36 @@ def test_gx_validates_without_fingerprinting_the_nation(monkeypatch):
     run = engine.run_rules(export, CATALOG, as_of=pd.Timestamp("2026-07-01").date())
     assert set(run.not_checked["rule_id"]) == {"BKT-09", "BKT-10"}  # no bukti/ folder; every GX rule ran
     assert "KNS-04" in set(run.findings["rule_id"])  # a GX rule (Kematangan outside 0..111)
+
+
+def test_conditional_expectations_find_the_same_rows_filtered_once_as_gx_filters_them(tmp_path):
+    """In memory, the rows a row condition keeps are filtered once and the expectation runs on
+    them without its condition (`gx_engine._filtered_once`); GX's own conditional validation
+    (the Data Docs path keeps the conditions) finds the same rows."""
+    from datetime import date
+
+    from checks.context import RuleContext
+    from checks.gx_engine import run_gx
+    from checks.registry import GxRule
+
+    ts = pd.Timestamp
+    export = (ExportBuilder().pemda("35.04", "Kab. Tulungagung")
+              .spd("14", data_pendukung=None, jenis_file=None)                                     # BKT-01
+              .inovasi(tahapan_inovasi="Penerapan", tanggal_penerapan=None)                        # LKP-05
+              .indikator("17", data_pendukung=None, jenis_file=None)                               # BKT-01
+              .indikator("18", ukuran_file_kb=19.9).indikator("25", ukuran_file_kb=9.99)          # BKT-05
+              .indikator("33", basis="g")                                                          # BKT-11
+              .inovasi().indikator("33", basis=None).indikator("18", tanggal_dokumen=ts("2015-01-01"))
+              .build())
+    ctx = RuleContext(export, CATALOG, date(2026, 7, 1))
+    rules = [r for r in all_rules().values() if isinstance(r, GxRule)]
+    in_memory, errors = run_gx(ctx, rules)
+    with_conditions, errors_gx = run_gx(ctx, rules, data_docs=tmp_path)
+    assert errors == errors_gx == {}
+
+    def rows(found):
+        return {rid: sorted(map(tuple, pd.concat(parts)[["tabel", "baris", "kolom"]].astype(str).to_numpy()))
+                for rid, parts in found.items() if parts}
+
+    assert rows(in_memory) == rows(with_conditions)
+    assert {"BKT-01", "BKT-05", "BKT-11", "LKP-05"} <= set(rows(in_memory))  # conditional ones, each fired
