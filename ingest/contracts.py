@@ -73,7 +73,9 @@ def validate(table_key: str, text: pd.DataFrame, catalog: Catalog) -> pd.DataFra
     (display name), nilai (the cell text), row (index label in `text`, NA for a whole table)."""
     table = TABLES[table_key]
     try:
-        schema_for(table_key, catalog).validate(text, lazy=True)
+        # in place: the schema coerces nothing (`coerce=False`, no defaults), so validating a
+        # copy only copied the table (0.4 s for the nation's 750,000 indicator rows)
+        schema_for(table_key, catalog).validate(text, lazy=True, inplace=True)
     except SchemaErrors as exc:
         return failures_to_findings(exc.failure_cases, table)
     return partial.empty()

@@ -18,3 +18,20 @@ def test_skm03_message_names_the_allowed_values_of_that_column_only(tmp_path):
     assert len(pesan) == 1
     assert "Digital / Non Digital" in pesan[0]
     assert "Kepala Daerah" not in pesan[0]  # Inisiator's choices belong to another column
+
+
+def test_a_contract_finds_the_cells_and_leaves_the_table_as_it_was():
+    """The contract validates the table itself, not a copy (`inplace`: it coerces nothing)."""
+    import pandas as pd
+
+    from core.catalog import load_catalog
+    from ingest.contracts import validate
+
+    text = pd.DataFrame({"no": ["1", "dua", None], "judul_inovasi": ["Klinik Lansia", None, "Bank Sampah"],
+                         "jenis": ["Digital", "Analog", None], "tanggal_input": ["2025-02-30", "01-03-2025", None]})
+    before = text.copy(deep=True)
+    found = validate("daftar_inovasi", text, load_catalog(2026))
+    pd.testing.assert_frame_equal(text, before)
+    cells = set(zip(found["rule_id"], found["kolom"], found["nilai"].astype(str), found["row"].astype(str)))
+    assert {("SKM-03", "Jenis", "Analog", "1"), ("SKM-02", "No", "dua", "1"),
+            ("SKM-02", "Tanggal Input", "2025-02-30", "0")} <= cells
