@@ -76,6 +76,9 @@ def text(x: Any) -> str | None:
 
 
 _BELOW_33 = re.compile("[\x00-\x20]")
+#: `http(s)://` and a plain host (letters, digits, dots, hyphens) up to the path, query or end:
+#: what `urlsplit` would accept without looking (37,000 video links a night, 0.3 s through it).
+_PLAIN_HTTP = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?:[/?#]|$)")
 
 
 def safe_href(url: Any) -> str | None:
@@ -85,6 +88,8 @@ def safe_href(url: Any) -> str | None:
         return None  # most values are file names: no parse, no scan
     if _BELOW_33.search(s):  # whitespace/control chars hide schemes
         return None
+    if _PLAIN_HTTP.match(s):  # the usual link: urlsplit would find the scheme and this host
+        return s
     try:
         parts = urlsplit(s)
     except ValueError:

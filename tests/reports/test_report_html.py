@@ -59,6 +59,8 @@ def test_http_links_from_data_stay_clickable(tulungagung, tmp_path):
     ("http:/a", None), ("https://", None), ("http:///path", None), ("https://?q", None),
     ("ftp://host/file", None), ("www.youtube.com/x", None), ("javascript:alert(1)", None),
     ("bukti.pdf", None), ("http://a b", None), ("http://a\tb", None), ("", None), (None, None), (3.0, None),
+    ("https://host.example:8080/x", "https://host.example:8080/x"), ("https://[::1]/x", "https://[::1]/x"),
+    ("https://[bad/x", None), ("https://user@host.example", "https://user@host.example"), ("https:///", None),
 ])
 def test_only_http_urls_with_a_host_become_links(value, href):
     from reports.data import safe_href
