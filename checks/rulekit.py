@@ -114,14 +114,23 @@ def missing_slots(
 ) -> pd.DataFrame:
     """Slots (expected key combinations) with no row, or only rows without a Parameter.
 
-    Returns the slots with `ada_baris` (a row exists, so the Parameter is what is missing)."""
-    present = rows[key + ["parameter"]].copy()
-    present["_dijawab"] = present["parameter"].notna()
-    agg = present.groupby(key, dropna=False, sort=False)["_dijawab"].any().rename("_dijawab").reset_index()
-    m = slots.merge(agg, on=key, how="left")
-    miss = m[m["_dijawab"].ne(True)].copy()
-    miss["ada_baris"] = miss["_dijawab"].notna()
-    return miss.drop(columns="_dijawab")
+    Returns the slots with `ada_baris` (a row exists, so the Parameter is what is missing),
+    in slot order, indexed by their positions. Keys are compared as a merge compares them
+    (equal values, a missing value equal to a missing one), as integer codes: the nation's
+    738,000 slots against its 734,000 rows without grouping or joining their texts."""
+    n = len(slots)
+    codes = np.zeros(n + len(rows), dtype=np.int64)
+    for c in key:
+        both = np.concatenate([slots[c].to_numpy(dtype=object), rows[c].to_numpy(dtype=object)])
+        part, values = pd.factorize(both, use_na_sentinel=False)
+        codes, _ = pd.factorize(codes * len(values) + part)  # one code per distinct key so far
+    at_slot, at_row = codes[:n], codes[n:]
+    answered = np.isin(at_slot, at_row[rows["parameter"].notna().to_numpy()])
+    miss = np.flatnonzero(~answered)
+    out = slots.iloc[miss].copy()
+    out.index = pd.Index(miss)
+    out["ada_baris"] = np.isin(at_slot[miss], at_row)
+    return out
 
 
 # --- evidence files (BKT-09/BKT-10) -------------------------------------------------------
