@@ -5,7 +5,8 @@ normalized title in one Pemda): a pair of identical normalized titles is not rep
 here, so one problem is one finding.
 
 Pandas, not GX: pairwise fuzzy comparison within each Pemda (`process.cdist`, one matrix per
-Pemda: a loop over Pemda, not rows).
+Pemda: a loop over Pemda, not rows; `token_sort_ratio` computed as `ratio` of the titles' sorted
+words, sorted once per title).
 """
 
 from core.findings import Severity
@@ -24,13 +25,18 @@ def check(ctx):
     df = ctx.table("daftar_inovasi")
     df = df[df["judul_inovasi"].notna() & df["kode_pemda"].notna() & df["id_inovasi"].notna()].drop_duplicates("id_inovasi")
     norm = normalize_title(df["judul_inovasi"])
+    # `token_sort_ratio` is `ratio` of the titles' words sorted and joined by one space: sorted
+    # here once per title, not per pair (a normalized title's words are runs of `\w` between
+    # single spaces, which both split alike), and rapidfuzz compares them many at a time
+    words_sorted = np.asarray([" ".join(sorted(t.split(" "))) for t in norm], dtype=object)
     hit_pos, other_pos = [], []
     pos = np.arange(len(df))
     for _kode, idx in df.groupby("kode_pemda", sort=False).indices.items():
         if len(idx) < 2:
             continue
         titles = norm.iloc[idx].tolist()
-        m = process.cdist(titles, titles, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, dtype=np.uint8, workers=1)
+        sorted_idx = words_sorted[idx].tolist()
+        m = process.cdist(sorted_idx, sorted_idx, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=1)
         arr = np.asarray(titles, dtype=object)
         m[np.equal.outer(arr, arr)] = 0  # identical: SKM-05 says it (and the diagonal)
         hit = m.max(axis=1) > 0

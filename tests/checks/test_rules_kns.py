@@ -91,6 +91,32 @@ def test_kns05_different_titles_sharing_words_are_fine():
     assert_no_findings(export, "KNS-05")
 
 
+def test_kns05_the_same_words_in_another_order_are_near_identical():
+    """`token_sort_ratio` sorts the words: `Rumah Bedah Kampung` is `Kampung Bedah Rumah`."""
+    export = (tulungagung().inovasi(judul="Kampung Bedah Rumah").inovasi(judul="Rumah Bedah - Kampung")
+              .inovasi(judul="Kampung Bedah Sekolah").build())
+    assert_findings(export, [
+        ("KNS-05", {"id_inovasi": "35.04-0001", "nilai": "Rumah Bedah - Kampung"}),
+        ("KNS-05", {"id_inovasi": "35.04-0002", "nilai": "Kampung Bedah Rumah"}),
+    ])
+
+
+@pytest.mark.parametrize("a, b", [
+    ("kampung bedah rumah", "rumah bedah kampung"), ("jeseh kampung bedah rumah", "jeseh kampung bedah rumah 2"),
+    ("sistem informasi desa", "sistem informasi desa digital"), ("a b c", "c b a d"), ("ümit öz 2025", "öz ümit 2024"),
+    ("bank sampah", "sampah bank induk"), ("x", "y"), ("satu", "satu satu"),
+])
+def test_kns05_reads_token_sort_ratio_as_the_ratio_of_sorted_words(a, b):
+    """What KNS-05 computes (words sorted once per title, then `ratio`) is rapidfuzz's
+    `token_sort_ratio` of normalized titles (words of `\\w`, single spaces)."""
+    from rapidfuzz import fuzz
+
+    def words(t):
+        return " ".join(sorted(t.split(" ")))
+
+    assert fuzz.ratio(words(a), words(b)) == fuzz.token_sort_ratio(a, b)
+
+
 def test_kns06_identical_rancang_bangun_after_space_and_case_normalization():
     text = rancang_bangun("Teks yang sama", 320)
     export = (tulungagung().inovasi(rancang_bangun=text)
