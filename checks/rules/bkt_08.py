@@ -7,25 +7,20 @@ value; a regex expectation cannot check hosts robustly (userinfo, ports, look-al
 such as `youtube.com.evil.example`).
 """
 
-import re
 from urllib.parse import urlsplit
 
 from core.findings import Severity
 from checks.registry import PandasRule
 
 
-#: The common link, `http(s)://host/...` with a plain host (no user, port or brackets) and no
-#: tab or line break: its host is what `urlsplit` finds, read without it (15 µs a link; a
-#: night has 65,000 distinct ones). Any other text goes through `urlsplit`.
-_PLAIN_LINK = re.compile(r"(?i:https?)://([a-z0-9.-]*)(?:[/?#][^\t\r\n]*)?")
-
-
 def _facts(hosts: tuple[str, ...]):
+    from checks.rulekit import plain_link_host
+
     def f(url: str) -> tuple[bool, bool]:
         """(is http(s) URL with a host, host is a known video host)."""
-        plain = _PLAIN_LINK.fullmatch(url.strip())
-        if plain is not None:
-            host = plain.group(1).rstrip(".")
+        host = plain_link_host(url.strip())  # the usual link, read without urlsplit
+        if host is not None:
+            host = host.rstrip(".")
         else:
             try:
                 parts = urlsplit(url.strip())
