@@ -17,15 +17,23 @@ way (tests run both). When a worker dies (killed, out of memory), its calls fail
 `BrokenExecutor` and the callers do that work here instead: nothing is lost, and a fault
 that killed the worker would have stopped a run without workers just the same.
 
-Fork with other threads alive (rich's progress refresher on a terminal, Prefect's client in
-a flow run) is safe here because the workers touch none of their state: they log through
-`logging` (whose locks Python resets in the child), write their own files and return.
+A fork copies every lock as it is at that moment, held or not, and none of the threads that
+would release them: a child that takes a lock some other thread held at the fork waits
+forever. `pool`'s workers fork with other threads alive (a Prefect flow run's client, which
+holds none of what they touch): they compute from `shared()`, log through `logging` (whose
+locks Python resets in the child), write their own files and return. `in_background`'s
+children open databases and write caches, what another thread of the process may be in the
+middle of (a Prefect flow run's threads; a finalizer closing an old SQLite connection on
+one of them held SQLite's lock at the fork, and the history's child waited forever in
+`sqlite3.connect`): so it forks only while every other live thread is one of this program's
+own (`OWN_THREAD_PREFIX`), and otherwise says None: the caller does the work itself.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -145,14 +153,36 @@ class Background:
         return self._process.exitcode == 0
 
 
+#: Threads whose name starts so are this program's own, known to hold nothing a forked child
+#: takes (`core.fingerprint`'s hashing); `core.imports`' import threads are joined before a fork.
+OWN_THREAD_PREFIX = "iid-audit"
+
+
+def _ours(thread: threading.Thread) -> bool:
+    """A thread of this program's own, or of a `pool` it has open: the executor's manager and
+    its queue's feeder, which multiprocessing itself forks around (the pool starts its
+    workers while they run) and which hold nothing outside the pool's queues."""
+    return (thread.name.startswith(OWN_THREAD_PREFIX) or thread.name == "QueueFeederThread"
+            or type(thread).__module__ == "concurrent.futures.process")
+
+
+def foreign_threads() -> list[threading.Thread]:
+    """Live threads other than the calling one that this program did not start (a Prefect
+    flow run's event loop, log and event workers): what a child forked now could find holding
+    a lock it needs."""
+    me = threading.current_thread()
+    return [t for t in threading.enumerate() if t is not me and t.is_alive() and not _ours(t)]
+
+
 def in_background(fn: Callable[..., Any], *args: Any) -> Background | None:
     """Run `fn(*args)` in a forked child that sees this process's data as it is now (the
-    arguments are inherited, not pickled), or None when the platform cannot fork (the caller
-    then calls `fn` itself). For work whose result is a file, such as a cache entry: the child
-    returns nothing, and an error in it is only its exit code (`Background.wait`)."""
-    if not can_fork():
+    arguments are inherited, not pickled), or None when the platform cannot fork or threads
+    this program did not start are alive (`foreign_threads`): the caller then calls `fn`
+    itself. For work whose result is a file, such as a cache entry: the child returns
+    nothing, and an error in it is only its exit code (`Background.wait`)."""
+    imports_done()  # (the import threads end before anything is counted or forked)
+    if not can_fork() or foreign_threads():
         return None
-    imports_done()
     process = multiprocessing.get_context("fork").Process(target=_quietly, args=(fn, *args), daemon=False)
     process.start()
     return Background(process)

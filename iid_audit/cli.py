@@ -124,12 +124,14 @@ class Progress:
                 from rich.console import Console
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bars, TextColumn
 
+                # drawn on each update, not by rich's refresher thread: a run forks children
+                # (`core.parallel.in_background`) only while no thread but its own is alive
                 self._bars = Bars(TextColumn("  {task.description:<18}"), BarColumn(), MofNCompleteColumn(),
-                                  console=Console(file=self.stream), transient=False)
+                                  console=Console(file=self.stream), transient=False, auto_refresh=False)
                 self._bars.start()
             if stage not in self._tasks:
                 self._tasks[stage] = self._bars.add_task(label, total=total)
-            self._bars.update(self._tasks[stage], completed=done, total=total)
+            self._bars.update(self._tasks[stage], completed=done, total=total, refresh=True)
             return
         step = max(1, total // 10)
         if done == total or done % step == 0:

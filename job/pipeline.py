@@ -351,7 +351,9 @@ def prepare_database(url: str) -> None:
     """Bring the database to the newest schema (`store.db.open_db`). `run_job` has a forked
     child do it while the export is read: a new database's migrations, and the import of
     Alembic they need, are then not on the way of the history (0.3 s); the stages that open
-    the database find it current (`store.db.SCHEMA_HEAD`)."""
+    the database find it current (`store.db.SCHEMA_HEAD`). In a Prefect flow run, whose
+    threads could hold SQLite's lock at the fork, the history's own open does it instead
+    (`core.parallel.in_background`)."""
     from store.db import open_db
 
     open_db(url).dispose()

@@ -114,3 +114,26 @@ def test_five_cli_audits_at_once_all_succeed(iid_audit, tmp_path):
     for k in regions:
         ring = (tmp_path / f"keluaran-{k}" / "ringkasan.csv").read_text(encoding="utf-8").splitlines()
         assert len(ring) == 2 and ring[1].startswith(f"{k},")
+
+
+def test_progress_bars_on_a_terminal_leave_no_thread_that_would_keep_children_from_forking():
+    """rich draws the bars on each update, not from a refresher thread: a run on a terminal
+    forks its background children (`core.parallel.foreign_threads`) as one on a pipe does."""
+    import io
+    import threading
+
+    from core.parallel import foreign_threads
+    from iid_audit.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    before = set(threading.enumerate())
+    bar = Progress(Terminal())
+    try:
+        bar("laporan", 3, 546)
+        assert [t for t in foreign_threads() if t not in before] == []
+        assert "3/546" in bar.stream.getvalue()
+    finally:
+        bar.close()

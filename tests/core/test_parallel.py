@@ -6,7 +6,17 @@ from concurrent.futures import BrokenExecutor
 
 import pytest
 
-from core.parallel import available_cores, can_fork, in_background, pool, shared, split, spread, submit
+from core.parallel import (
+    available_cores,
+    can_fork,
+    foreign_threads,
+    in_background,
+    pool,
+    shared,
+    split,
+    spread,
+    submit,
+)
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
 
@@ -112,3 +122,46 @@ def test_spread_in_pieces_redoes_a_dead_workers_pieces_here():
     assert [x for _, r, _ in out for _, _, x in r] == [12, 13, 14, 15, 16, 17]
     assert all(who == "here" for _, r, by in out if not by for who, _, _ in r)
     assert [by for _, _, by in out][1] is False  # the piece that killed its worker was done here
+
+
+def test_no_background_child_while_a_foreign_thread_holds_what_it_needs(tmp_path):
+    """A child forked while another thread holds a lock inherits it held, with no thread to
+    release it (the history's child once waited forever in `sqlite3.connect` so, forked in
+    a Prefect flow run). With a thread this program did not start alive, the caller does the
+    work itself: it waits for the lock like any thread and goes on."""
+    held, release = threading.Lock(), threading.Event()
+    held.acquire()
+
+    def foreign() -> None:  # e.g. a Prefect client's worker, or a finalizer on one of its threads
+        release.wait()
+        held.release()
+
+    other = threading.Thread(target=foreign, name="EventsWorkerThread", daemon=True)
+    other.start()
+    try:
+        assert other in foreign_threads()
+        assert in_background(lambda: held.acquire()) is None  # forked, it would wait forever
+    finally:
+        release.set()
+        other.join()
+    with held:  # the work done here instead takes the lock once the other thread lets go
+        pass
+    assert other not in foreign_threads()
+
+
+def test_background_child_forks_beside_this_programs_own_threads(tmp_path):
+    """The export's hashing thread (`core.fingerprint`) and an open pool's threads do not keep
+    the cache and history children in this process."""
+    stop = threading.Event()
+    own = threading.Thread(target=stop.wait, name="iid-audit-sidik", daemon=True)
+    own.start()
+    target = tmp_path / "out.txt"
+    try:
+        with pool(None, 1) as workers:
+            assert workers.submit(os.getpid).result() != os.getpid()  # the pool's threads now run
+            child = in_background(lambda p: p.write_text(str(os.getpid())), target)
+            assert child is not None and child.wait()
+    finally:
+        stop.set()
+        own.join()
+    assert int(target.read_text()) != os.getpid()

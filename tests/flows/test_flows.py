@@ -185,3 +185,18 @@ def test_a_run_killed_half_way_is_rerun_to_completion(sample, tmp_path):
     assert not list(out.rglob("*.tmp"))
     assert set(report_pages(out)) == {"35.04"}
 
+
+
+def test_in_a_flow_run_background_work_stays_in_the_process():
+    """A Prefect flow run's client threads (event loop, log and event workers) may hold a lock
+    a forked child would need forever; under them the run's background children (export
+    cache, history, findings, index) are done in the process instead."""
+    from prefect import flow
+
+    from core.parallel import foreign_threads, in_background
+
+    @flow(persist_result=False)
+    def background() -> tuple[bool, bool]:
+        return bool(foreign_threads()), in_background(print) is None
+
+    assert background() == (True, True)
