@@ -1,7 +1,7 @@
 """Per-Pemda HTML audit reports (email-ready) and the national index page.
 
 Templates live in `reports/templates/`, every reader-facing string in
-`core/messages/<lang>.yaml`. Reports are inlined with css-inline and cut to the email
+`core/messages/<lang>.yaml`. Reports are inlined (`reports.inline`) and cut to the email
 body budget by measuring the final bytes (one measuring render gives each part's inlined
 bytes, the cut is computed, taken from that render and checked: `fit_to_budget`), most
 costly findings first; the full list always goes to the `-temuan.xlsx` attachment.
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import css_inline
 import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -52,6 +51,7 @@ from reports.data import (
 )
 from reports.history import changes_view, national_view, trend_view
 from reports.i18n import Translator
+from reports.inline import sheet
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 LAPORAN_DIR = "laporan"
@@ -98,12 +98,23 @@ class _ReportEnvironment(Environment):
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+class _InliningLoader(FileSystemLoader):
+    """The templates with the style sheet written into their tags as they load
+    (`reports.inline`): an HTML report is rendered with its styles inline, for mail clients."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if template.endswith(".html.j2"):
+            source = sheet(_report_css()).inline_template(source)
+        return source, filename, uptodate
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """Autoescape on for every template whatever its extension (`select_autoescape` would
     skip `.html.j2`), and undefined names fail instead of printing nothing."""
-    return _ReportEnvironment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+    env = _ReportEnvironment(
+        loader=_InliningLoader(str(TEMPLATES_DIR)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -111,6 +122,8 @@ def environment() -> Environment:
         keep_trailing_newline=False,
         extensions=["jinja2.ext.do"],
     )
+    env.globals["inline_style"] = sheet(_report_css()).style  # a tag whose class is computed
+    return env
 
 
 @lru_cache(maxsize=1)
@@ -120,18 +133,14 @@ def macros():
     return environment().get_template("_macros.html.j2").module
 
 
-_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False, minify_css=True)
-_CLASS_ATTR = re.compile(r' class="[^"]*"')
 _INDENT = re.compile(r"\n[ \t]+")
 
 
-def inline_css(html: str) -> str:
-    """Styles into `style=` attributes (what mail clients keep), then drop the now-unused
-    class attributes and indentation: they only cost bytes of the email budget. Data can never
-    produce a literal ` class="` because autoescape turns `"` into `&#34;`."""
-    out = _INLINER.inline(html)
-    out = _CLASS_ATTR.sub("", out)
-    return _INDENT.sub("\n", out)
+def compact(html: str) -> str:
+    """Rendered HTML without its indentation: it only costs bytes of the email budget (the
+    styles are in the tags already, `_InliningLoader`). A fragment is compacted alone to the
+    same bytes as within the whole."""
+    return _INDENT.sub("\n", str(html))
 
 
 def report_stem(kode: str, pemda: Any) -> str:
@@ -631,7 +640,7 @@ class PemdaReport:
     def html(self, n_findings: int, n_matrix: int | None, attachment_name: str | None,
              measure: bool = False, measure_rows: int | None = None) -> str:
         context = self.context(n_findings, n_matrix, attachment_name, measure, measure_rows)
-        return inline_css(environment().get_template("pemda.html.j2").render(context))
+        return compact(environment().get_template("pemda.html.j2").render(context))
 
 
 def _size(html: str) -> int:
@@ -801,37 +810,23 @@ def _from_measured(report: PemdaReport, measured: str, shown: int, m: int, attac
         elif kind in _CHANGED:  # the text between the marks is replaced
             end = measured.index(f"<!--iid:/{kind}-->", pos)
             if kind == "r":
-                out.append(_html_text(_ringkas(t, kept[key])))
+                out.append(str(escape(_ringkas(t, kept[key]))))  # as `_marked` put it
             elif kind == "n":
-                out.append(_inline_fragment(macros().findings_note(t, shown, len(report.records()),
+                out.append(compact(macros().findings_note(t, shown, len(report.records()),
                                                                    t.int(len(report.records())), attachment_name)))
             else:
-                out.append(_inline_fragment(macros().matrix_note(t, m, total_rows, attachment_name)))
+                out.append(compact(macros().matrix_note(t, m, total_rows, attachment_name)))
             pos = end
     out.append(measured[pos:])
     return "".join(out)
 
 
-def _html_text(text: str) -> str:
-    """Text as the inliner's serializer writes it between tags (html5ever: `&`, no-break
-    space, `<`, `>`)."""
-    return text.replace("&", "&amp;").replace("\u00a0", "&nbsp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 @lru_cache(maxsize=1)
 def _report_css() -> str:
-    """The style sheet of the reports (`base.html.j2`), for inlining a fragment alone."""
+    """The style sheet of the reports (`base.html.j2`'s `<style>`), which `_InliningLoader`
+    writes into the templates' tags."""
     source = (TEMPLATES_DIR / "base.html.j2").read_text(encoding="utf-8")
     return source[source.index("<style>") + len("<style>"): source.index("</style>")]
-
-
-def _inline_fragment(html: str) -> str:
-    """A fragment of a report inlined alone, as `inline_css` inlines it in the whole report
-    (the style sheet has no selector that looks at an element's parents)."""
-    if not html:
-        return ""
-    out = _INLINER.inline_fragment(str(html), _report_css())
-    return _INDENT.sub("\n", _CLASS_ATTR.sub("", out))
 
 
 def _cut(report: PemdaReport, costs: _Costs, n: int, budget: int) -> tuple[int, int]:
