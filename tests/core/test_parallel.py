@@ -1,8 +1,12 @@
 """Forked workers see the parent's data without pickling it, and a dead worker is visible."""
 
 import os
+import subprocess
+import sys
+import textwrap
 import threading
 from concurrent.futures import BrokenExecutor
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +23,7 @@ from core.parallel import (
 )
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _read_payload(i: int) -> tuple[int, str, int]:
@@ -50,13 +55,29 @@ def test_a_dead_worker_breaks_its_call_and_later_submits_say_so():
         assert submit(workers, _read_payload, 0) is None
 
 
-def test_background_child_sees_data_as_it_was_at_the_fork(tmp_path):
-    data = {"text": "sebelum"}
-    target = tmp_path / "out.txt"
-    child = in_background(lambda d, p: p.write_text(d["text"]), data, target)
-    data["text"] = "sesudah"  # the parent changes its copy afterwards
-    assert child.wait()
-    assert target.read_text() == "sebelum"
+def in_a_fresh_process(code: str) -> str:
+    """`code` run by a Python of its own: a background child forks only beside this
+    program's own threads, and this test process may hold threads other tests left (the
+    flow tests' Prefect client)."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_background_child_sees_data_as_it_was_at_the_fork():
+    out = in_a_fresh_process("""
+        import os, tempfile
+        from pathlib import Path
+        from core.parallel import in_background
+
+        data, target = {"text": "sebelum"}, Path(tempfile.mkdtemp()) / "out.txt"
+        child = in_background(lambda d, p: p.write_text(f"{d['text']} {os.getpid()}"), data, target)
+        data["text"] = "sesudah"  # the parent changes its copy afterwards
+        text, pid = target.read_text().split() if child.wait() else ("", "0")
+        print(text, int(pid) != os.getpid())
+    """)
+    assert out == "sebelum True"
 
 
 def test_split_keeps_order_and_sizes_near_equal():
@@ -149,19 +170,24 @@ def test_no_background_child_while_a_foreign_thread_holds_what_it_needs(tmp_path
     assert other not in foreign_threads()
 
 
-def test_background_child_forks_beside_this_programs_own_threads(tmp_path):
+def test_background_child_forks_beside_this_programs_own_threads():
     """The export's hashing thread (`core.fingerprint`) and an open pool's threads do not keep
     the cache and history children in this process."""
-    stop = threading.Event()
-    own = threading.Thread(target=stop.wait, name="iid-audit-sidik", daemon=True)
-    own.start()
-    target = tmp_path / "out.txt"
-    try:
+    out = in_a_fresh_process("""
+        import os, tempfile, threading
+        from pathlib import Path
+        from core.parallel import foreign_threads, in_background, pool
+
+        stop = threading.Event()
+        own = threading.Thread(target=stop.wait, name="iid-audit-sidik", daemon=True)
+        own.start()
+        target = Path(tempfile.mkdtemp()) / "out.txt"
         with pool(None, 1) as workers:
             assert workers.submit(os.getpid).result() != os.getpid()  # the pool's threads now run
+            alive = len(threading.enumerate())
             child = in_background(lambda p: p.write_text(str(os.getpid())), target)
-            assert child is not None and child.wait()
-    finally:
+            print(alive > 2, foreign_threads() == [], child is not None and child.wait())
         stop.set()
-        own.join()
-    assert int(target.read_text()) != os.getpid()
+        print(int(target.read_text()) != os.getpid())
+    """)
+    assert out.splitlines() == ["True True True", "True"]

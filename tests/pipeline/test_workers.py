@@ -2,6 +2,7 @@
 process, and a worker that dies loses nothing."""
 
 import os
+import threading
 import time
 from dataclasses import replace
 from datetime import date
@@ -345,6 +346,18 @@ def test_a_finding_that_breaks_its_contract_fails_the_analysis_and_is_never_writ
     assert not (tmp_path / "findings.csv").exists()
 
 
+@pytest.fixture
+def threads_of_other_tests_ignored(monkeypatch):
+    """Threads other tests left in this process (the flow tests' Prefect client, when they ran
+    first here) would keep the run's background children in it (`core.parallel.foreign_threads`),
+    as a run in a process of its own has none; threads started during the test still count."""
+    import core.parallel
+
+    before, real = set(threading.enumerate()), core.parallel.foreign_threads
+    monkeypatch.setattr(core.parallel, "foreign_threads", lambda: [t for t in real() if t not in before])
+
+
+@pytest.mark.usefixtures("threads_of_other_tests_ignored")
 def test_the_index_is_written_by_a_child_while_the_history_saves_and_commits_after_it(tmp_path, monkeypatch):
     """The other core writes the index while the history is saved; the save waits for it
     before its commit, so a history that names the run always has its index whole."""
