@@ -98,13 +98,18 @@ class _ReportEnvironment(Environment):
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+#: Templates of pages read in a browser, never mailed: their own tags keep their classes and
+#: take the sheet from one `<style>` (`index.html.j2` fills base's `style` block with it).
+_BROWSER_PAGES = frozenset({"index.html.j2"})
+
+
 class _InliningLoader(FileSystemLoader):
     """The templates with the style sheet written into their tags as they load
     (`reports.inline`): an HTML report is rendered with its styles inline, for mail clients."""
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Any]:
         source, filename, uptodate = super().get_source(environment, template)
-        if template.endswith(".html.j2"):
+        if template.endswith(".html.j2") and template not in _BROWSER_PAGES:
             source = sheet(_report_css()).inline_template(source)
         return source, filename, uptodate
 
@@ -123,6 +128,7 @@ def environment() -> Environment:
         extensions=["jinja2.ext.do"],
     )
     env.globals["inline_style"] = sheet(_report_css()).style  # a tag whose class is computed
+    env.globals["report_css"] = Markup(_report_css())  # the sheet of `_BROWSER_PAGES`
     return env
 
 

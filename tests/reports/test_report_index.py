@@ -110,3 +110,12 @@ def test_index_without_unchecked_rules_has_no_such_section(tmp_path):
     b = NationBuilder().pemda("35.04", "Kabupaten Tulungagung", "Jawa Timur", skor=(52.3, 38.1), persen=33.38)
     text = Page(render_index(b.build(tmp_path), {}, tmp_path).read_text(encoding="utf-8")).text
     assert Translator("id")("laporan.tidak_diperiksa.judul") not in text
+
+
+def test_the_index_is_a_browser_page_with_one_style_sheet_and_its_classes(nation):
+    """Not mailed, so not inlined: 546 rows styled tag by tag would more than double it."""
+    path, _ = nation
+    html = path.read_text(encoding="utf-8")
+    assert html.count("<style>") == 1 and ".td{" in html
+    classes = {c for _, attrs in Page(html).tags for c in attrs.get("class", "").split()}
+    assert {"td", "num", "th"} <= classes
