@@ -219,3 +219,18 @@ def test_serialize_writes_the_bytes_the_stdlib_writes(tmp_path, no_smtp_settings
     eml.write_bytes(serialize(msg))
     parsed = read_eml(eml)
     assert serialize(parsed) == parsed.as_bytes(policy=WIRE_POLICY)
+
+
+@pytest.mark.parametrize("pemda, name, to, cc", [
+    ("Kab. Tulungagung", "Budi Santoso", ("admin@tulungagungkab.go.id",), ()),
+    ("Kabupaten Pegunungan Bintang — Ünggul", "Dra. Siti Nur'aini, M.Si", ("a@b.go.id", "c@d.go.id"), ("e@f.go.id",)),
+    ("Kota " + "Sangat Panjang " * 12, "", ("x@y.go.id",), ()),
+    ("Kab. \"Kutip\" (Uji)", 'Nama "Kutip", S.Pd', ("kutip@pemda.go.id",), ("cc@pemda.go.id",) * 3),
+])
+def test_headers_are_the_bytes_the_stdlib_folds(no_smtp_settings, pemda, name, to, cc):
+    """`serialize` writes a short ASCII header as it is and folds the rest as the stdlib
+    does: non-ASCII names, long subjects, quoted display names, several recipients."""
+    from delivery.message import WIRE_POLICY
+
+    msg = build_message(report(pemda=pemda, name=name, to=to, cc=cc), no_smtp_settings, run_id="r1", seq=0, now=NOW)
+    assert serialize(msg) == msg.as_bytes(policy=WIRE_POLICY)
