@@ -322,10 +322,9 @@ def _calamine_text(path: Path) -> dict[str, pd.DataFrame]:
     sheets: dict[str, pd.DataFrame] = {}
     for name in wb.sheet_names:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        cells = np.array(rows, dtype=object) if rows else None  # calamine's rows are a rectangle:
-        # one 2-D array in C, half the time of pandas' own conversion of the rows (0.4 s nationally)
-        df = pd.DataFrame(cells) if cells is not None and cells.ndim == 2 else \
-            pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+        # calamine pads its rows to a rectangle: one 2-D array in C, half the time of pandas'
+        # own conversion of the rows (0.4 s nationally)
+        df = pd.DataFrame(np.array(rows, dtype=object)) if rows else pd.DataFrame()
         for c in df.columns:
             col = df[c]
             if pd.api.types.infer_dtype(col, skipna=False) != "string":

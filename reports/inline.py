@@ -54,7 +54,7 @@ def cascade(*groups: list[tuple[str, str]]) -> str:
 
 
 class StyleSheet:
-    """A sheet of element and single-class rules, applied to a document's start tags."""
+    """A sheet of element and single-class rules, written into a template's start tags."""
 
     def __init__(self, css: str) -> None:
         css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)

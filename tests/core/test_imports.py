@@ -3,23 +3,11 @@
 Each case runs in a fresh interpreter: the modules it defers must not be imported yet.
 """
 
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run(code: str, timeout: float = 120) -> str:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
+from core_helpers import run_python
 
 
 def test_a_deferred_module_runs_on_its_first_attribute_not_on_import():
-    out = _run("""
+    out = run_python("""
         import sys
         from core.imports import defer, is_deferred
         assert defer("xml.dom.minidom")
@@ -34,7 +22,7 @@ def test_a_deferred_module_runs_on_its_first_attribute_not_on_import():
 
 
 def test_defer_leaves_imported_and_missing_modules_alone():
-    out = _run("""
+    out = run_python("""
         import json, sys
         from core.imports import defer
         print(defer("json"), sys.modules["json"] is json, defer("no_such_package.sub"), defer("no_such_module"))
@@ -43,7 +31,7 @@ def test_defer_leaves_imported_and_missing_modules_alone():
 
 
 def test_gx_validates_without_importing_the_statistics_no_rule_uses():
-    out = _run("""
+    out = run_python("""
         import sys
         import pandas as pd
         from checks.gx_engine import GX_UNUSED_IMPORTS, import_gx
@@ -61,7 +49,7 @@ def test_gx_validates_without_importing_the_statistics_no_rule_uses():
 
 
 def test_a_module_imported_meanwhile_is_there_when_the_thread_ends_and_a_broken_one_raises_where_used():
-    out = _run("""
+    out = run_python("""
         import sys
         from core.imports import import_meanwhile
         print("xml.dom.minidom" in sys.modules)
@@ -79,7 +67,7 @@ def test_a_module_imported_meanwhile_is_there_when_the_thread_ends_and_a_broken_
 def test_a_fork_waits_for_the_imports_under_way():
     """A child forked mid-import would wait forever for that module's lock: `core.parallel`
     joins the import threads first."""
-    out = _run("""
+    out = run_python("""
         import importlib.abc, sys, time
         from core.imports import import_meanwhile
         from core.parallel import in_background

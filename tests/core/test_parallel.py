@@ -1,14 +1,11 @@
 """Forked workers see the parent's data without pickling it, and a dead worker is visible."""
 
 import os
-import subprocess
-import sys
-import textwrap
 import threading
 from concurrent.futures import BrokenExecutor
-from pathlib import Path
 
 import pytest
+from core_helpers import run_python
 
 from core.parallel import (
     available_cores,
@@ -23,7 +20,6 @@ from core.parallel import (
 )
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _read_payload(i: int) -> tuple[int, str, int]:
@@ -55,18 +51,8 @@ def test_a_dead_worker_breaks_its_call_and_later_submits_say_so():
         assert submit(workers, _read_payload, 0) is None
 
 
-def in_a_fresh_process(code: str) -> str:
-    """`code` run by a Python of its own: a background child forks only beside this
-    program's own threads, and this test process may hold threads other tests left (the
-    flow tests' Prefect client)."""
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
 def test_background_child_sees_data_as_it_was_at_the_fork():
-    out = in_a_fresh_process("""
+    out = run_python("""
         import os, tempfile
         from pathlib import Path
         from core.parallel import in_background
@@ -173,7 +159,7 @@ def test_no_background_child_while_a_foreign_thread_holds_what_it_needs(tmp_path
 def test_background_child_forks_beside_this_programs_own_threads():
     """The export's hashing thread (`core.fingerprint`) and an open pool's threads do not keep
     the cache and history children in this process."""
-    out = in_a_fresh_process("""
+    out = run_python("""
         import os, tempfile, threading
         from pathlib import Path
         from core.parallel import foreign_threads, in_background, pool
