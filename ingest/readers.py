@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ class RawTable:
     key: str
     frame: pd.DataFrame
     source: str  # file name, or `file.xlsx [sheet]`
-    #: the same cells as pyarrow read them (a CSV its fast path read; else None): `frame`'s
+    #: the same cells as pyarrow read them (a CSV or sheet its fast path read; else None): `frame`'s
     #: columns but `baris`, same names and rows. The export cache's writer stores these as
     #: they are instead of converting 9 million Python strings back (`ingest.cache`); the
     #: reader lets go of them once that writer has forked (`forget_arrow`).
@@ -269,6 +270,12 @@ def check_workbook_container(path: Path) -> None:
 def read_workbook_text(path: Path) -> dict[str, pd.DataFrame]:
     """Every sheet, all cells as text, no header applied. Excel date cells come out as
     `YYYY-MM-DD HH:MM:SS` text, which `normalize.parse_date` reads."""
+    return {name: frame for name, (frame, _) in _read_workbook(path).items()}
+
+
+def _read_workbook(path: Path) -> dict[str, tuple[pd.DataFrame, Any]]:
+    """`read_workbook_text`'s frames, each with the pyarrow table it was made from (None for a
+    sheet read otherwise than by `_arrow_sheets`)."""
     with path.open("rb") as fh:
         head = fh.read(8)
     if not head:
@@ -279,14 +286,15 @@ def read_workbook_text(path: Path) -> dict[str, pd.DataFrame]:
         raise _workbook_error(path, "berkas rusak atau bukan workbook Excel (.xlsx)", "the file is damaged or not an Excel workbook (.xlsx)")
     if is_zip:
         check_workbook_container(path)
-    try:
-        return _calamine_text(path)
-    except Exception:  # noqa: BLE001 - any library error: openpyxl may still read it, else "cannot read"
-        pass
+    for read in (_arrow_sheets, _calamine_sheets) if is_zip else (_calamine_sheets,):
+        try:
+            return read(path)
+        except Exception:  # noqa: BLE001 - any library error: the next reader may still read it, else "cannot read"
+            pass
     kwargs = dict(sheet_name=None, header=None, dtype=str, keep_default_na=False, na_filter=False)
     if not is_ole:
         try:
-            return pd.read_excel(path, engine="openpyxl", **kwargs)
+            return {k: (v, None) for k, v in pd.read_excel(path, engine="openpyxl", **kwargs).items()}
         except Exception:  # noqa: BLE001 - any library error means "cannot read"
             pass
     if is_ole and path.suffix.lower() != ".xls":
@@ -295,6 +303,51 @@ def read_workbook_text(path: Path) -> dict[str, pd.DataFrame]:
             "the workbook is password-protected (encrypted). Open it in Excel, remove the password and save again",
         )
     raise _workbook_error(path, "berkas rusak atau bukan workbook Excel (.xlsx)", "the file is damaged or not an Excel workbook (.xlsx)")
+
+
+def _arrow_sheets(path: Path) -> dict[str, tuple[pd.DataFrame, Any]]:
+    """Every sheet of an .xlsx whose cells are all text (the IID app writes every cell, numbers
+    and dates too, as text) through fastexcel, calamine into Arrow: the national indicator
+    sheet in ~10 s against calamine's Python objects' ~15 s, and as Arrow, so the export cache
+    stores it as it is (`RawTable.arrow`), as it does a CSV. A sheet holding any other kind of
+    cell (a number, a date, a boolean) is read by `_calamine_text`, which writes those as
+    pandas does: fastexcel's text of them differs (`1e20`, `TRUE`, a duration) and cannot tell
+    which cells of a column were numbers. The same frames as `_calamine_text` (tested)."""
+    import fastexcel
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # fastexcel warns of every column without a filled cell ("could not determine dtype"): an
+    # ordinary thing in an export, read as it should be (every cell "")
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    reader = fastexcel.read_excel(str(path))
+    read: dict[str, tuple[pd.DataFrame, Any]] = {}
+    for name in reader.sheet_names:
+        try:  # every row from the sheet's first (`skip_rows=0`), each column's type from all its cells
+            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, schema_sample_rows=None,
+                                      dtype_coercion="strict")
+        except fastexcel.UnsupportedColumnTypeCombinationError:  # text and numbers in one column
+            continue
+        columns = sheet.available_columns()
+        if any(c.dtype not in ("string", "null") for c in columns):
+            continue
+        batch = sheet.to_arrow()
+        # calamine's rectangle starts at A1: the columns left of the first filled one are empty
+        width = max((c.absolute_index for c in columns), default=-1) + 1
+        cells = [pa.array([""] * batch.num_rows, pa.string())] * width
+        for i, c in enumerate(columns):
+            cells[c.absolute_index] = pc.fill_null(batch.column(i).cast(pa.string()), "")  # an empty cell is ""
+        table = pa.table(cells, names=[f"f{i}" for i in range(width)])
+        frame = table.to_pandas(split_blocks=False)
+        frame.columns = pd.RangeIndex(width)
+        read[name] = (frame, table)
+    others = [name for name in reader.sheet_names if name not in read]
+    rest = _calamine_text(path, others) if others else {}
+    return {name: read[name] if name in read else (rest[name], None) for name in reader.sheet_names}
+
+
+def _calamine_sheets(path: Path) -> dict[str, tuple[pd.DataFrame, Any]]:
+    return {name: (frame, None) for name, frame in _calamine_text(path).items()}
 
 
 def _cell_text(value: object) -> str:
@@ -312,15 +365,16 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _calamine_text(path: Path) -> dict[str, pd.DataFrame]:
-    """Every sheet through python-calamine directly, cells as text. The same text as pandas'
-    `read_excel(engine="calamine", dtype=str)` (tested), without its Python conversion of each of
-    a national workbook's 11 million cells: only columns holding a non-text cell are converted."""
+def _calamine_text(path: Path, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every sheet (or those `names`) through python-calamine directly, cells as text. The same
+    text as pandas' `read_excel(engine="calamine", dtype=str)` (tested), without its Python
+    conversion of each of a national workbook's 11 million cells: only columns holding a
+    non-text cell are converted."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
     sheets: dict[str, pd.DataFrame] = {}
-    for name in wb.sheet_names:
+    for name in wb.sheet_names if names is None else names:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         # calamine pads its rows to a rectangle: one 2-D array in C, half the time of pandas'
         # own conversion of the rows (0.4 s nationally)
@@ -391,16 +445,16 @@ def _bukti_beside(folder: Path) -> Path | None:
 
 
 def _from_workbook(path: Path) -> dict[str, RawTable]:
-    sheets = read_workbook_text(path)
+    sheets = _read_workbook(path)
     tables: dict[str, RawTable] = {}
-    for sheet, raw in sheets.items():
+    for sheet, (raw, arrow) in sheets.items():
         key = table_for_name(str(sheet))
         if key and key not in tables:
-            tables[key] = RawTable(key, apply_header(raw, TABLES[key]), f"{path.name} [{sheet}]")
+            tables[key] = _raw_table(key, raw, arrow, f"{path.name} [{sheet}]")
     if not tables:  # the IID app's own export: one sheet that is the innovation list
-        for sheet, raw in sheets.items():
+        for sheet, (raw, arrow) in sheets.items():
             if not raw.dropna(how="all").empty:
-                tables["daftar_inovasi"] = RawTable("daftar_inovasi", apply_header(raw, DAFTAR_INOVASI), f"{path.name} [{sheet}]")
+                tables["daftar_inovasi"] = _raw_table("daftar_inovasi", raw, arrow, f"{path.name} [{sheet}]")
                 break
     if not tables:
         raise _workbook_error(path, "tidak ada lembar (sheet) berisi data", "no sheet holds any data")
@@ -410,11 +464,17 @@ def _from_workbook(path: Path) -> dict[str, RawTable]:
 def _from_csv(path: Path, key: str | None = None) -> RawTable:
     key = key or table_for_name(path.stem) or "daftar_inovasi"
     raw, arrow = _read_csv(path)
+    return _raw_table(key, raw, arrow, path.name)
+
+
+def _raw_table(key: str, raw: pd.DataFrame, arrow: Any, source: str) -> RawTable:
+    """Table `key` of `raw` (a CSV's or a sheet's cells) under its header, with pyarrow's
+    table of `raw` (when it was read as one) laid out the same way."""
     frame, layout = _with_header(raw, TABLES[key])
     if arrow is not None and layout is not None:  # pyarrow's columns as the header lays them out
         h, keep, names = layout
         arrow = arrow.slice(h + 1).select(keep).rename_columns(names)
-    return RawTable(key, frame, path.name, arrow=arrow if layout is not None else None)
+    return RawTable(key, frame, source, arrow=arrow if layout is not None else None)
 
 
 def forget_arrow(raw: RawExport) -> None:
