@@ -14,8 +14,11 @@ the email budget and carry their XLSX attachments. `--problems 0` measures a cle
     python bench/national.py --xlsx --scales       # also from one workbook, and ½× / 2× data
     python bench/national.py --pemda 40            # a small nation (quick check of the script)
 
-One table is printed, with the speed issue's targets beside the runs they apply to; the
-figures are written to `bench/results/<date>-<pemda>.json`. Exports are generated once into
+One table is printed, with the speed issue's targets beside the runs they apply to, and the
+interpreter that ran them with its pure-Python speed (`PYTHON_REFERENCE`: the same code runs
+~20 % faster on an optimized CPython build); the figures are written to
+`bench/results/<date>-<pemda>.json`. The CLI runs on the interpreter that runs this script:
+`/path/to/venv/bin/python bench/national.py` measures that venv's. Exports are generated once into
 `bench/out/` (git-ignored) and reused; every run starts from an empty state folder (no
 history, no export cache), except "one Pemda after the night", which runs on the national
 run's state as an on-demand audit does (its export cache warm).
@@ -127,6 +130,34 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
     return {"wall_s": round(time.perf_counter() - t, 2), "inner_s": round(float(out[0]), 2), "peak_rss_mb": int(out[1])}
 
 
+#: A fixed pure-Python workload (dicts, strings, f-strings, calls: what the reports, the
+#: messages and the rules' Python parts do), timed in a fresh process. The pandas floor
+#: measures the host's C speed; this measures the interpreter's own, which differs with how
+#: CPython was built: an optimized build (PGO + LTO: Debian's and Ubuntu's python3.11, the
+#: python.org installers, the official Docker images) runs it ~30 % faster than pyenv's default
+#: build (no `--enable-optimizations`), and the whole audit ~20 % faster (bench/README.md).
+PYTHON_REFERENCE = """
+import time
+def work():
+    seen = {}
+    for i in range(3_000_000):
+        key = f"k{i % 1000}"
+        seen[key] = seen.get(key, 0) + len(key.replace("k", "&amp;"))
+    return seen
+t = time.perf_counter(); work(); print(time.perf_counter() - t)
+"""
+
+
+def interpreter() -> dict:
+    """Which Python runs the CLI (`sys.executable`, the base interpreter of a venv) and its
+    pure-Python speed (`PYTHON_REFERENCE`, seconds: less is faster)."""
+    import platform
+
+    out = subprocess.run([sys.executable, "-c", PYTHON_REFERENCE], capture_output=True, text=True, check=True)
+    return {"executable": os.path.realpath(sys.executable), "version": platform.python_version(),
+            "compiler": platform.python_compiler(), "reference_s": round(float(out.stdout.split()[0]), 2)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pemda", type=int, default=546)
@@ -157,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             runs[f"nasional {name}"] = run_cli(generate(a.out / f"nasional-{a.pemda}{tag}-{spread[0]}", a.pemda,
                                                         spread=spread, problems=a.problems), a.out / f"run-{spread[0]}")
     base_floor = floor(csv)
+    python = interpreter()
     ratio = lambda r: round(r["wall_s"] / base_floor["wall_s"], 1)  # noqa: E731
 
     def target(name: str, r: dict) -> str:
@@ -178,12 +210,14 @@ def main(argv: list[str] | None = None) -> int:
               + (f"  EXIT {r['exit']}: {r['error']}" if r["exit"] else ""))
         r["target"] = target(name, r)
     print(f"{'floor (pandas)':<26} {base_floor['wall_s']:>8.1f} {1.0:>8} {base_floor['peak_rss_mb']:>8}")
+    print(f"Python {python['version']} ({python['executable']}, {python['compiler']}): "
+          f"pure-Python reference {python['reference_s']:.2f} s")
 
     results = a.results
     results.mkdir(parents=True, exist_ok=True)
     path = results / f"{datetime.now():%Y%m%d-%H%M}-{a.pemda}.json"
     path.write_text(json.dumps({"pemda": a.pemda, "problems": a.problems, "cores": os.cpu_count(), "runs": runs,
-                                "floor": base_floor},
+                                "floor": base_floor, "python": python},
                                indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"→ {path}")
     return 0 if all(r["exit"] in (0, 1) for r in runs.values()) else 1

@@ -23,7 +23,9 @@ def test_the_benchmark_runs_every_scenario_and_writes_its_figures(tmp_path, caps
         assert r["wall_s"] > 0 and r["peak_rss_mb"] > 0 and "analisis" in r["stages_s"], name
     assert runs["nasional (CSV)"]["pemda"] == 3 and runs["satu Pemda setelah malam"]["pemda"] == 1
     assert data["floor"]["wall_s"] > 0
+    assert data["python"]["reference_s"] > 0 and Path(data["python"]["executable"]).is_file()
     # the export carries problems as a nation's does, so the reports and their attachments are measured
     assert data["problems"] > 0 and runs["nasional (CSV)"]["findings"] > 0
     table = capsys.readouterr().out
     assert "floor (pandas)" in table and "≤ 30 s" in table and "≤ 8 s" in table
+    assert f"pure-Python reference {data['python']['reference_s']:.2f} s" in table
