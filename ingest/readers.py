@@ -312,7 +312,8 @@ def _arrow_sheets(path: Path) -> dict[str, tuple[pd.DataFrame, Any]]:
     stores it as it is (`RawTable.arrow`), as it does a CSV. A sheet holding any other kind of
     cell (a number, a date, a boolean) is read by `_calamine_text`, which writes those as
     pandas does: fastexcel's text of them differs (`1e20`, `TRUE`, a duration) and cannot tell
-    which cells of a column were numbers. The same frames as `_calamine_text` (tested)."""
+    which cells of a column were numbers; such a sheet (one the IID app did not write) is
+    parsed twice. The same frames as `_calamine_text` (tested)."""
     import fastexcel
     import pyarrow as pa
     import pyarrow.compute as pc
