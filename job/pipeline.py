@@ -39,7 +39,7 @@ from core.parallel import in_background, pool
 from core.ringkasan import validate as validate_ringkasan
 from core.ringkasan import with_changes
 from core.safe_cells import write_csv
-from core.settings import EXPORT_CACHE_FOLDER, INDEX_TREND_RUNS, REPORT_TREND_POINTS, Settings
+from core.settings import EXPORT_CACHE_FOLDER, INDEX_TREND_RUNS, OUTBOX_EXTRA_PROCESSES, REPORT_TREND_POINTS, Settings
 from job import progress
 from job.lock import nightly_lock, out_dir_lock
 from ingest.export import Export
@@ -541,8 +541,9 @@ def _deliver(items: list, settings: Settings, engine, run_id: str, outbox: Path,
     """`delivery.deliver` over `items`. Into the outbox with `settings.workers` > 1, the items
     are split between forked workers and this process (building and writing 546 messages is
     CPU work; each Pemda is its own ledger key, and the database takes concurrent writers):
-    the same files and ledger rows, the results in the items' order. SMTP sends stay in this
-    process, one connection, one rate."""
+    the same files and ledger rows, the results in the items' order. One writer more than
+    `settings.workers` (`OUTBOX_EXTRA_PROCESSES`): each write waits on the disk and the ledger.
+    SMTP sends stay in this process, one connection, one rate."""
     from core.parallel import spread
     from delivery import DeliveryAborted, deliver
 
@@ -561,8 +562,10 @@ def _deliver(items: list, settings: Settings, engine, run_id: str, outbox: Path,
             return exc.summary
 
     parts = []
-    with pool((settings, run_id, outbox, request), settings.workers - 1) as workers:
-        for _, part, by_worker in spread(workers, items, settings.workers, _deliver_in_worker, here_or_stopped):
+    extra = OUTBOX_EXTRA_PROCESSES
+    with pool((settings, run_id, outbox, request), settings.workers - 1 + extra) as workers:
+        for _, part, by_worker in spread(workers, items, settings.workers + extra, _deliver_in_worker,
+                                         here_or_stopped):
             parts.append(part)
             for _ in part.results if by_worker else ():
                 progress.advance("kirim")
