@@ -30,7 +30,7 @@ from core import settings as limits
 from core.fingerprint import CSV_SUFFIXES, WORKBOOK_SUFFIXES
 from core.outcomes import UnreadableExport, UsageError
 from ingest.normalize import column_map, header_key
-from core.tables import DAFTAR_INOVASI, TABLES, Table
+from core.tables import TABLES, Table
 
 #: How far down a sheet a header row is looked for (title rows above the header happen).
 HEADER_SEARCH_ROWS = 10

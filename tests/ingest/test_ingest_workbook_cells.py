@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import ingest.readers as readers
+from ingest import readers
 from ingest.readers import _calamine_text, read_workbook_text
 
 ROOT = Path(__file__).resolve().parents[2]
