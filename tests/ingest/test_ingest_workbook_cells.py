@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.cell.cell import TYPE_ERROR
 
 from ingest import readers
 from ingest.readers import _calamine_text, read_workbook_text
@@ -64,8 +65,8 @@ def test_the_sample_workbook_reads_as_pandas_reads_it(name):
 def text_only_workbook(path: Path) -> Path:
     """Text cells in the places that could shift a reader's rows or columns: empty rows and
     columns before, between and after the cells, a ragged row, whitespace, line breaks,
-    non-Latin text, an escaped character, a cell past Excel's display limit, an empty and a
-    hidden sheet."""
+    non-Latin text, an escaped character, a cell past Excel's display limit, an error cell and
+    a formula never calculated, an empty and a hidden sheet."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Daftar Inovasi"
@@ -74,6 +75,10 @@ def text_only_workbook(path: Path) -> Path:
     ws["C7"], ws["D7"], ws["G7"] = "2", "Ünïcödé – “kutip” 😀", "ekor"
     ws["C8"], ws["D8"] = "_x000D_ x", "a" * 40_000
     wb.create_sheet("Kosong")
+    errors = wb.create_sheet("Galat")  # an error cell and a formula never calculated: no text
+    errors.append(["No", "Judul"])
+    errors.append(["=1+1", "x"])
+    errors["B2"].value, errors["B2"].data_type = "#N/A", TYPE_ERROR
     hidden = wb.create_sheet("Tersembunyi")
     hidden["A1"] = "x"
     hidden.sheet_state = "hidden"
@@ -83,11 +88,12 @@ def text_only_workbook(path: Path) -> Path:
 
 def test_a_workbook_of_text_cells_is_read_through_arrow_as_calamine_reads_it(tmp_path, caplog):
     path = text_only_workbook(tmp_path / "teks.xlsx")
-    assert read_by_arrow(path) == {"Daftar Inovasi", "Kosong", "Tersembunyi"}
+    assert read_by_arrow(path) == {"Daftar Inovasi", "Kosong", "Galat", "Tersembunyi"}
     assert_same_text(path)
     got = read_workbook_text(path)["Daftar Inovasi"]
     assert got.shape == (8, 7)  # from A1: two empty rows and columns before the header
     assert got.iloc[2, 2] == "No" and got.iloc[3, 3] == "  spasi  " and got.iloc[4, 2] == ""
+    assert read_workbook_text(path)["Galat"].values.tolist() == [["No", "Judul"], ["", ""]]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]  # (an empty column E)
 
 
