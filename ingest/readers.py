@@ -335,10 +335,10 @@ def _arrow_sheets(path: Path) -> dict[str, tuple[pd.DataFrame, Any]]:
         batch = sheet.to_arrow()
         # calamine's rectangle starts at A1: the columns left of the first filled one are empty
         width = max((c.absolute_index for c in columns), default=-1) + 1
-        cells = [pa.array([""] * batch.num_rows, pa.string())] * width
-        for i, c in enumerate(columns):
-            cells[c.absolute_index] = pc.fill_null(batch.column(i).cast(pa.string()), "")  # an empty cell is ""
-        table = pa.table(cells, names=[f"f{i}" for i in range(width)])
+        at = {c.absolute_index: batch.column(i) for i, c in enumerate(columns)}
+        none = pa.nulls(batch.num_rows, pa.string())
+        cells = [pc.fill_null(at.get(j, none).cast(pa.string()), "") for j in range(width)]  # an empty cell is ""
+        table = pa.table(cells, names=[f"f{j}" for j in range(width)])
         frame = table.to_pandas(split_blocks=False)
         frame.columns = pd.RangeIndex(width)
         read[name] = (frame, table)
