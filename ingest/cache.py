@@ -72,6 +72,7 @@ def read_raw_cached(path: Path, cache_dir: Path, region: str | None = None,
     With `background`, a new entry is written by a forked child (`core.parallel.in_background`,
     ~3 s for the nation) while this process goes on cleaning and checking the same tables;
     `wait_for_writes()` waits for it before the run ends."""
+    readers.use_arrow_pool()  # (a cached entry is read by pyarrow too)
     path = Path(path)
     try:
         key = export_key(path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import logging
 import re
@@ -478,6 +479,23 @@ def _raw_table(key: str, raw: pd.DataFrame, arrow: Any, source: str) -> RawTable
     return RawTable(key, frame, source, arrow=arrow if layout is not None else None)
 
 
+@functools.cache
+def use_arrow_pool() -> None:
+    """pyarrow's allocations from `core.settings.ARROW_MEMORY_POOL` from now on, in this process
+    and the children it forks (once; nothing when `ARROW_DEFAULT_MEMORY_POOL` chose one)."""
+    import pyarrow as pa
+
+    name = limits.arrow_memory_pool()
+    if name is None:
+        return
+    try:
+        pool = {"system": pa.system_memory_pool, "jemalloc": pa.jemalloc_memory_pool,
+                "mimalloc": pa.mimalloc_memory_pool}[name]()
+    except NotImplementedError:  # a pyarrow built without that allocator: its default stays
+        return
+    pa.set_memory_pool(pool)
+
+
 def forget_arrow(raw: RawExport) -> None:
     """Let go of pyarrow's tables (`RawTable.arrow`): the frames hold the same cells."""
     held = False
@@ -496,6 +514,7 @@ def _visible(p: Path) -> bool:
 
 def read_raw(path: Path) -> RawExport:
     """Locate and read the tables of an export (file or folder), as text."""
+    use_arrow_pool()
     if not isinstance(path, (str, Path)):
         raise UsageError(f"Lokasi ekspor tidak sah: {path!r}", f"Invalid export path: {path!r}")
     path = Path(path)
