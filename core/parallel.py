@@ -98,26 +98,46 @@ def spread(workers: Executor, items: list, parts: int, in_worker: Callable[[list
     the last is done by `here(chunk)` meanwhile, and a chunk whose worker died (or whose pool
     is broken) by `here` afterwards. Returns (chunk, result, done by a worker) in chunk order.
 
-    With `piece`, the chunks are `piece` items each: the workers are kept two pieces ahead
-    each, from the front, while this process takes pieces from the end, until the two meet.
-    Both sides then finish together whatever each item costs (546 reports of 3 to 300
-    findings, split in halves, left one side idle a second per night)."""
+    With `piece`, the chunks are `piece` items each: the workers take pieces from the front,
+    each kept two pieces ahead, while this process takes pieces from the end, until the two
+    meet. Both sides then finish together whatever each item costs (546 reports of 3 to 300
+    findings, split in halves, left one side idle a second per night). A worker's next piece
+    is queued when one of its pieces ends (`add_done_callback`, in the pool's thread), not
+    when this process is between two of its own: a worker done with two small reports while
+    this process rendered a large one waited for it (the national reports 9.1-10.5 -> 8.1-9.8 s,
+    three pairs)."""
     if piece is None:
         *theirs, mine = split(items, parts) or [[]]
         jobs = [(chunk, submit(workers, in_worker, chunk)) for chunk in theirs]
         last = here(mine)  # this process's share while the workers do theirs
         return [_joined(chunk, job, here) for chunk, job in jobs] + [(mine, last, False)]
     chunks = [items[i:i + piece] for i in range(0, len(items), max(1, piece))]
-    ahead = 2 * max(1, parts - 1)  # queued pieces: a worker never waits for its next one
-    sent: list[Future | None] = []
+    lock = threading.Lock()
+    sent: dict[int, Future | None] = {}  # chunk index → its worker's job (None: the pool broke)
     done_here: dict[int, Any] = {}
-    back = len(chunks)
-    while len(sent) < back:
-        while len(sent) < back and sum(1 for j in sent[-ahead:] if j is not None and not j.done()) < ahead:
-            sent.append(submit(workers, in_worker, chunks[len(sent)]))
-        if len(sent) < back:
-            back -= 1
-            done_here[back] = here(chunks[back])
+    ends = [0, len(chunks)]  # the next piece from the front (workers), and past the last from the end (here)
+
+    def feed(_: object = None) -> None:
+        """Queue the next piece from the front to the workers (here, or in the pool's thread
+        when a piece of theirs ends); nothing once the two ends meet or the pool broke."""
+        with lock:
+            if ends[0] >= ends[1]:
+                return
+            i = ends[0]
+            ends[0] += 1
+            job = sent[i] = submit(workers, in_worker, chunks[i])
+        if job is not None:
+            job.add_done_callback(feed)
+
+    for _ in range(2 * max(1, parts - 1)):  # queued pieces: a worker never waits for its next one
+        feed()
+    while True:
+        with lock:
+            if ends[0] >= ends[1]:
+                break
+            ends[1] -= 1
+            i = ends[1]
+        done_here[i] = here(chunks[i])
     return [(chunk, done_here[i], False) if i in done_here else _joined(chunk, sent[i], here)
             for i, chunk in enumerate(chunks)]
 

@@ -122,6 +122,29 @@ def test_spread_in_pieces_shares_uneven_items_by_cost_and_keeps_their_order():
     assert [who for _, r, b in out for who, _ in r] == ["worker" if b else "here" for b in by]
 
 
+def _quick_in_worker(chunk: list) -> list:
+    import time
+
+    time.sleep(0.005)
+    return [("worker", x) for x in chunk]
+
+
+def test_spread_in_pieces_keeps_a_worker_busy_while_this_process_is_on_a_long_item():
+    """A worker's next piece is queued as soon as one of its pieces ends, not when this process
+    is between two of its own: while this process spends 0.1 s on an item, a worker with
+    items of 5 ms does many of them, not only the two queued before it started."""
+    import time
+
+    def here(chunk):
+        time.sleep(0.1)
+        return [("here", x) for x in chunk]
+
+    with pool(None, 1) as workers:
+        out = spread(workers, list(range(30)), 2, _quick_in_worker, here, piece=1)
+    assert [c for c, _, _ in out] == [[x] for x in range(30)]
+    assert sum(1 for _, _, by in out if by) >= 24  # two per long item here would have been 20
+
+
 def test_spread_in_pieces_redoes_a_dead_workers_pieces_here():
     here = lambda chunk: [("here", os.getpid(), x) for x in chunk]  # noqa: E731
     with pool(None, 1) as workers:
