@@ -253,28 +253,31 @@ def _pandas_rules(ctx: RuleContext, rules: list[Rule], workers: "Executor | None
                   gx_job: "Future | None" = None) -> tuple[dict[str, _Outcome], list[tuple[Rule, "Future | None"]]]:
     """Every pandas rule: the outcomes of those run here, and the worker's jobs of the others.
 
-    With `workers` (GX's pool), the rules are shared once GX is done: this process takes them
-    from the front, the worker from the back, until they meet; the two halves of the analysis
-    then end together, whatever each rule costs. The worker's rules are queued as its jobs end
-    (`add_done_callback`, two ahead), not when this process is between two rules: a rule of
-    1.5 s here no longer leaves the worker idle. Rules that read evidence files stay here
-    (their cache is this process's database connection)."""
+    With `workers` (GX's pool), the rules are shared once GX is done, costliest first
+    (`PandasRule.cost`; registry order among equals): this process and the worker each take the
+    next one, so the last ones taken are the cheap ones and the two halves of the analysis end
+    together. The worker's rules are queued as its jobs end (`add_done_callback`, two ahead),
+    not when this process is between two rules: a rule of 1.5 s here no longer leaves the
+    worker idle. Rules that read evidence files stay here (their cache is this process's
+    database connection); the worker takes the next one that does not."""
     import threading
     from collections import deque
 
     from core.parallel import submit
 
-    todo = deque(rules)
+    todo = deque(sorted(rules, key=lambda r: -r.cost))  # (stable: registry order among equals)
     lock = threading.Lock()
     done: dict[str, _Outcome] = {}
     theirs: list[tuple[Rule, Future | None]] = []
 
     def feed(_: object = None) -> None:
-        """Queue the last rule to the worker (in the pool's thread, when a job of it ends)."""
+        """Queue the next rule that reads no evidence to the worker (in the pool's thread, when
+        a job of it ends); the last one is left to this process."""
         with lock:
-            if len(todo) < 2 or "bukti" in todo[-1].needs:
+            rule = next((r for r in todo if "bukti" not in r.needs), None)
+            if len(todo) < 2 or rule is None:
                 return
-            rule = todo.pop()
+            todo.remove(rule)
             job = submit(workers, _rule_in_worker, rule.id)
             theirs.append((rule, job))
         if job is not None:

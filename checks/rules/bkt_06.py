@@ -58,5 +58,6 @@ RULE = PandasRule(
     perbaikan_id="Gunakan bukti khusus untuk tiap inovasi; bukti yang sama di beberapa inovasi dinilai tidak sesuai.",
     perbaikan_en="Use evidence specific to each innovation; the same file in several innovations is judged not valid.",
     needs=("indikator_inovasi.sha256", "indikator_inovasi.id_inovasi"),
+    cost=1.9,
     check=check,
 )

@@ -70,5 +70,6 @@ RULE = PandasRule(
     perbaikan_en="Lower the Parameter to match the document, or upload a Perda/Perkada naming the innovation.",
     bukti=True,
     needs=("indikator_inovasi.nomor_dokumen", "indikator_inovasi.parameter"),
+    cost=0.35,
     check=check,
 )

@@ -86,6 +86,7 @@ RULE = PandasRule(
     perbaikan_id="Isi tautan lengkap http(s):// ke YouTube, Google Drive atau media sosial resmi.",
     perbaikan_en="Enter a full http(s):// link to YouTube, Google Drive or an official social-media account.",
     needs=("indikator_inovasi.data_pendukung",),
+    cost=1.0,
     check=check,
     extra=lambda catalog: {"host_video": ", ".join(catalog.ambang.video_host)},
 )

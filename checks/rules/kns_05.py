@@ -72,5 +72,6 @@ RULE = PandasRule(
     perbaikan_id="Gabungkan inovasi yang sama atau bedakan judulnya dengan jelas.",
     perbaikan_en="Merge identical innovations or give them clearly different titles.",
     needs=("daftar_inovasi.judul_inovasi",),
+    cost=0.6,
     check=check,
 )

@@ -74,5 +74,6 @@ RULE = PandasRule(
     perbaikan_id="Tulis Rancang Bangun khusus untuk tiap inovasi.",
     perbaikan_en="Write a Rancang Bangun specific to each innovation.",
     needs=("daftar_inovasi.rancang_bangun",),
+    cost=0.9,
     check=check,
 )

@@ -53,5 +53,6 @@ RULE = PandasRule(
     perbaikan_en="Mandatory indicator: choose a Parameter and upload evidence; without it the innovation scores 0.",
     bukti=True,
     needs=("daftar_inovasi", "indikator_inovasi.no_indikator", "indikator_inovasi.parameter"),
+    cost=0.4,
     check=check,
 )

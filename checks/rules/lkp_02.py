@@ -33,5 +33,6 @@ RULE = PandasRule(
     perbaikan_en="Fill in this indicator if you have evidence; an empty indicator scores 0.",
     bukti=True,
     needs=("daftar_inovasi", "indikator_inovasi.no_indikator", "indikator_inovasi.parameter"),
+    cost=0.5,
     check=check,
 )

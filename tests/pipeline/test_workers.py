@@ -137,18 +137,19 @@ def test_one_pemda_is_validated_by_a_gx_worker_that_imported_gx_during_the_read(
 
 def _sample_rules():
     """The sample export, its catalog, its rules' findings in one process, the registry, and
-    the ids of the pandas rules it can run (the ones GX's worker may take)."""
+    the ids of the pandas rules it can run (the ones GX's worker may take), costliest first."""
     export = read_export(SAMPLE)
     catalog = load_catalog(2026)
     rules = dict(all_rules())
     mine = [r.id for r in rules.values() if isinstance(r, PandasRule) and not export.unmet_needs(r.needs)]
+    mine.sort(key=lambda rid: -rules[rid].cost)  # the order the two processes take them in
     return export, catalog, run_rules(export, catalog, as_of=AS_OF, workers=1), rules, mine
 
 
-def test_once_gx_is_done_its_worker_takes_pandas_rules_from_the_back_with_the_same_findings(tmp_path, monkeypatch):
-    """This process holds its first pandas rule until GX is done, so the worker is free for
-    the rules at the back of the list: they run there (a file per rule and process says where),
-    and the findings are those of one process, in the same order."""
+def test_once_gx_is_done_its_worker_takes_the_next_costliest_rule_with_the_same_findings(tmp_path, monkeypatch):
+    """This process holds its first pandas rule (the costliest) until GX is done, so the worker,
+    free, takes the next costliest: it runs there (a file per rule and process says where),
+    every rule runs once, and the findings are those of one process, in the same order."""
     import checks.engine as engine
 
     export, catalog, alone, rules, mine = _sample_rules()
@@ -174,7 +175,8 @@ def test_once_gx_is_done_its_worker_takes_pandas_rules_from_the_back_with_the_sa
     monkeypatch.setattr(engine, "_gx", gx_then_done)
     monkeypatch.setattr(engine, "all_rules", lambda: {k: where(r) if k in mine else r for k, r in rules.items()})
     both = run_rules(export, catalog, as_of=AS_OF, workers=2)
-    assert (tmp_path / f"{mine[-1]}-pekerja").exists() and (tmp_path / f"{mine[0]}-sini").exists()
+    assert rules[mine[0]].cost > rules[mine[1]].cost > rules[mine[-1]].cost  # (else the order says nothing)
+    assert (tmp_path / f"{mine[1]}-pekerja").exists() and (tmp_path / f"{mine[0]}-sini").exists()
     assert all((tmp_path / f"{rid}-sini").exists() != (tmp_path / f"{rid}-pekerja").exists() for rid in mine)
     assert both.findings.equals(alone.findings)
     assert both.not_checked.equals(alone.not_checked)
@@ -183,7 +185,7 @@ def test_once_gx_is_done_its_worker_takes_pandas_rules_from_the_back_with_the_sa
 def test_the_worker_keeps_taking_rules_while_this_process_is_in_a_long_one(tmp_path, monkeypatch):
     """The worker's rules are queued as its jobs end, not only when this process is between
     rules: while this process's first rule lasts (until the worker has run three), the worker
-    goes on from the back. (Queued from here between rules, it stopped at two.)"""
+    goes on with the next ones. (Queued from here between rules, it stopped at two.)"""
     import checks.engine as engine
 
     export, catalog, alone, rules, mine = _sample_rules()
