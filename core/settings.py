@@ -94,6 +94,22 @@ EXPORT_CACHE_KEPT = 3
 #: The cache's folder under the state folder.
 EXPORT_CACHE_FOLDER = "ekspor-cache"
 
+#: A half-written cache folder older than this is a killed writer's, removed by the next run
+#: (a national entry takes seconds to write; an hour never cuts a live one short).
+EXPORT_CACHE_STALE_SECONDS = 3600
+
+#: Bytes of a cached table in one Parquet row group (at most `EXPORT_CACHE_ROW_GROUP_ROWS`
+#: rows). A region's read decodes only the row groups whose Pemda range can hold its rows
+#: (Parquet's min/max statistics; exports list a Pemda's rows together), so a group must be
+#: small in bytes, not in rows: the national list's 37,000 innovations carry 110 MB of
+#: Rancang Bangun, and as one 64,000-row group a one-Pemda read decoded all of it (1.1 s of
+#: its 1.45 s cache read); in 18 groups of ~2,200 rows it decodes one or two. The 740,000
+#: indicator rows (~280 bytes each with the region keys) make 25 groups of ~30,000.
+EXPORT_CACHE_ROW_GROUP_BYTES = 8 * 1024**2
+#: Rows of a cached table in one row group at most, however narrow its rows: the row groups'
+#: statistics are what a region's read skips by, and a group of more rows spans more Pemda.
+EXPORT_CACHE_ROW_GROUP_ROWS = 64_000
+
 #: The memory pool pyarrow allocates from (`ingest.readers.use_arrow_pool`): the C library's
 #: malloc. pyarrow's wheels default to mimalloc, which gives freed pages back to the system at
 #: once and faults them in again on the next allocation: reading the national CSVs spent
@@ -107,20 +123,7 @@ def arrow_memory_pool() -> str | None:
     """The pool pyarrow should use: `ARROW_MEMORY_POOL`, or None when Arrow's own
     `ARROW_DEFAULT_MEMORY_POOL` is set (pyarrow then chose it itself)."""
     return None if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") else ARROW_MEMORY_POOL
-#: A half-written cache folder older than this is a killed writer's, removed by the next run
-#: (a national entry takes seconds to write; an hour never cuts a live one short).
-EXPORT_CACHE_STALE_SECONDS = 3600
-#: Bytes of a cached table in one Parquet row group (at most `EXPORT_CACHE_ROW_GROUP_ROWS`
-#: rows). A region's read decodes only the row groups whose Pemda range can hold its rows
-#: (Parquet's min/max statistics; exports list a Pemda's rows together), so a group must be
-#: small in bytes, not in rows: the national list's 37,000 innovations carry 110 MB of
-#: Rancang Bangun, and as one 64,000-row group a one-Pemda read decoded all of it (1.1 s of
-#: its 1.45 s cache read); in 18 groups of ~2,200 rows it decodes one or two. The 740,000
-#: indicator rows (~280 bytes each with the region keys) make 25 groups of ~30,000.
-EXPORT_CACHE_ROW_GROUP_BYTES = 8 * 1024**2
-#: Rows of a cached table in one row group at most, however narrow its rows: the row groups'
-#: statistics are what a region's read skips by, and a group of more rows spans more Pemda.
-EXPORT_CACHE_ROW_GROUP_ROWS = 64_000
+
 
 #: An evidence file larger than this is not read at all: BKT-09 says "terlalu besar untuk
 #: diperiksa" (a warning). IID uploads are limited to a few MB; 200 MB is a scan gone wrong,
