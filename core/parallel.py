@@ -84,11 +84,12 @@ def pool(payload: Any, processes: int) -> Iterator[Executor | None]:
 
 
 def submit(workers: Executor, fn: Callable[..., Any], *args: Any) -> Future | None:
-    """`workers.submit(fn, *args)`, or None when the pool is broken (a worker died before):
-    the caller then does the work itself, as it does for a call whose worker died."""
+    """`workers.submit(fn, *args)`, or None when the pool is broken (a worker died before) or
+    shutting down (a done-callback feeding it while the run stops): the caller then does the
+    work itself, as it does for a call whose worker died."""
     try:
         return workers.submit(fn, *args)
-    except BrokenExecutor:
+    except (BrokenExecutor, RuntimeError):  # (RuntimeError: "cannot schedule new futures after shutdown")
         return None
 
 
@@ -117,9 +118,12 @@ def spread(workers: Executor, items: list, parts: int, in_worker: Callable[[list
     done_here: dict[int, Any] = {}
     ends = [0, len(chunks)]  # the next piece from the front (workers), and past the last from the end (here)
 
-    def feed(_: object = None) -> None:
+    def feed(ended: Future | None = None) -> None:
         """Queue the next piece from the front to the workers (here, or in the pool's thread
-        when a piece of theirs ends); nothing once the two ends meet or the pool broke."""
+        when a piece of theirs ends); nothing once the two ends meet, the pool broke or is
+        shutting down (a cancelled piece)."""
+        if ended is not None and ended.cancelled():
+            return
         with lock:
             if ends[0] >= ends[1]:
                 return

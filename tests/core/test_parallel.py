@@ -145,6 +145,14 @@ def test_spread_in_pieces_keeps_a_worker_busy_while_this_process_is_on_a_long_it
     assert sum(1 for _, _, by in out if by) >= 24  # two per long item here would have been 20
 
 
+def test_a_pool_shut_down_takes_no_more_work_and_says_so():
+    """A done-callback that feeds a pool while the run stops (the pool shutting down) gets
+    None, as from a broken pool: the work is done here, no error from the pool's thread."""
+    with pool(None, 1) as workers:
+        assert submit(workers, os.getpid).result() != os.getpid()
+    assert submit(workers, os.getpid) is None
+
+
 def test_spread_in_pieces_redoes_a_dead_workers_pieces_here():
     here = lambda chunk: [("here", os.getpid(), x) for x in chunk]  # noqa: E731
     with pool(None, 1) as workers:
