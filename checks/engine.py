@@ -270,12 +270,9 @@ def _pandas_rules(ctx: RuleContext, rules: list[Rule], workers: "Executor | None
     done: dict[str, _Outcome] = {}
     theirs: list[tuple[Rule, Future | None]] = []
 
-    def feed(ended: "Future | None" = None) -> None:
+    def feed(_: object = None) -> None:
         """Queue the next rule that reads no evidence to the worker (in the pool's thread, when
-        a job of it ends); the last one is left to this process, and none once the pool is
-        shutting down (a cancelled job)."""
-        if ended is not None and ended.cancelled():
-            return
+        a job of it ends); the last one is left to this process."""
         with lock:
             rule = next((r for r in todo if "bukti" not in r.needs), None)
             if len(todo) < 2 or rule is None:
@@ -287,7 +284,7 @@ def _pandas_rules(ctx: RuleContext, rules: list[Rule], workers: "Executor | None
             job.add_done_callback(feed)
 
     if workers is not None and gx_job is not None:
-        gx_job.add_done_callback(lambda job: (feed(job), feed(job)))  # two queued: the worker never waits
+        gx_job.add_done_callback(lambda _: (feed(), feed()))  # two queued: the worker never waits
     while True:
         with lock:
             if not todo:

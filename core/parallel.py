@@ -116,19 +116,16 @@ def spread(workers: Executor, items: list, parts: int, in_worker: Callable[[list
     lock = threading.Lock()
     sent: dict[int, Future | None] = {}  # chunk index → its worker's job (None: the pool broke)
     done_here: dict[int, Any] = {}
-    ends = [0, len(chunks)]  # the next piece from the front (workers), and past the last from the end (here)
+    front, back = 0, len(chunks)  # the workers' next piece; past the last left for this process
 
-    def feed(ended: Future | None = None) -> None:
+    def feed(_: object = None) -> None:
         """Queue the next piece from the front to the workers (here, or in the pool's thread
-        when a piece of theirs ends); nothing once the two ends meet, the pool broke or is
-        shutting down (a cancelled piece)."""
-        if ended is not None and ended.cancelled():
-            return
+        when a piece of theirs ends); nothing once the two ends meet or the pool broke."""
+        nonlocal front
         with lock:
-            if ends[0] >= ends[1]:
+            if front >= back:
                 return
-            i = ends[0]
-            ends[0] += 1
+            i, front = front, front + 1
             job = sent[i] = submit(workers, in_worker, chunks[i])
         if job is not None:
             job.add_done_callback(feed)
@@ -137,10 +134,10 @@ def spread(workers: Executor, items: list, parts: int, in_worker: Callable[[list
         feed()
     while True:
         with lock:
-            if ends[0] >= ends[1]:
+            if front >= back:
                 break
-            ends[1] -= 1
-            i = ends[1]
+            back -= 1
+            i = back
         done_here[i] = here(chunks[i])
     return [(chunk, done_here[i], False) if i in done_here else _joined(chunk, sent[i], here)
             for i, chunk in enumerate(chunks)]
