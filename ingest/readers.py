@@ -489,11 +489,9 @@ def use_arrow_pool() -> None:
     if name is None:
         return
     try:
-        pool = {"system": pa.system_memory_pool, "jemalloc": pa.jemalloc_memory_pool,
-                "mimalloc": pa.mimalloc_memory_pool}[name]()
+        pa.set_memory_pool(getattr(pa, f"{name}_memory_pool")())  # pa.system_memory_pool(), ...
     except NotImplementedError:  # a pyarrow built without that allocator: its default stays
-        return
-    pa.set_memory_pool(pool)
+        pass
 
 
 def forget_arrow(raw: RawExport) -> None:
