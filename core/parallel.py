@@ -165,13 +165,32 @@ def split(items: list, parts: int) -> list[list]:
 class Background:
     """A function running in a forked child, not waited for until `wait()`."""
 
-    def __init__(self, process: Any) -> None:
+    def __init__(self, process: Any, receiver: Any = None) -> None:
         self._process = process
+        self._receiver = receiver  # the value's pipe (`in_background(value=True)`), else None
+        self._wants_value = receiver is not None
+        self._value: tuple[Any] | None = None  # (value,) once received
 
     def wait(self) -> bool:
-        """Block until the child is done; whether it exited cleanly."""
+        """Block until the child is done; whether it exited cleanly (and, when its value was
+        asked for, sent it)."""
+        if self._receiver is not None and self._value is None:
+            try:  # before the join: a value larger than the pipe holds waits for this read
+                self._value = (self._receiver.recv(),)
+            except (EOFError, OSError):  # the child ended without sending it
+                pass
+            finally:
+                self._receiver.close()
+                self._receiver = None
         self._process.join()
-        return self._process.exitcode == 0
+        return self._process.exitcode == 0 and (self._value is not None or not self._wants_value)
+
+    def value(self) -> Any:
+        """The child's return value (`in_background(value=True)`); ChildProcessError when the
+        child failed or died (see `wait`)."""
+        if not self.wait() or self._value is None:
+            raise ChildProcessError("the background child ended without its value")
+        return self._value[0]
 
 
 #: Threads whose name starts so are this program's own, known to hold nothing a forked child
@@ -195,24 +214,36 @@ def foreign_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t is not me and t.is_alive() and not _ours(t)]
 
 
-def in_background(fn: Callable[..., Any], *args: Any) -> Background | None:
+def in_background(fn: Callable[..., Any], *args: Any, value: bool = False) -> Background | None:
     """Run `fn(*args)` in a forked child that sees this process's data as it is now (the
     arguments are inherited, not pickled), or None when the platform cannot fork or threads
     this program did not start are alive (`foreign_threads`): the caller then calls `fn`
     itself. For work whose result is a file, such as a cache entry: the child returns
-    nothing, and an error in it is only its exit code (`Background.wait`)."""
+    nothing, and an error in it is only its exit code (`Background.wait`).
+
+    With `value`, the child sends `fn`'s return value back, pickled (`Background.value`): for
+    a small result of work that opens a database, such as the history's read. Such a child is
+    a daemon: its value is wanted only by a caller still waiting for it, and a run that stops
+    before it waits does not wait for the child either."""
     imports_done()  # (the import threads end before anything is counted or forked)
     if not can_fork() or foreign_threads():
         return None
-    process = multiprocessing.get_context("fork").Process(target=_quietly, args=(fn, *args), daemon=False)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False) if value else (None, None)
+    process = context.Process(target=_quietly, args=(sender, fn, *args), daemon=value)
     process.start()
-    return Background(process)
+    if sender is not None:
+        sender.close()  # the child's end: once the child is gone, reading here ends (EOFError)
+    return Background(process, receiver)
 
 
-def _quietly(fn: Callable[..., Any], *args: Any) -> None:
-    """`fn(*args)` in a background child: an error is its exit code, not a traceback on the
-    console (the parent, seeing `wait()` fail, does the work itself and reports the error)."""
+def _quietly(sender: Any, fn: Callable[..., Any], *args: Any) -> None:
+    """`fn(*args)` in a background child, its value sent through `sender` when there is one:
+    an error is its exit code, not a traceback on the console (the parent, seeing `wait()`
+    fail, does the work itself and reports the error)."""
     try:
-        fn(*args)
+        out = fn(*args)
+        if sender is not None:
+            sender.send(out)
     except BaseException:  # noqa: BLE001 - said by the exit code
         os._exit(1)

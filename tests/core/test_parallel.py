@@ -66,6 +66,42 @@ def test_background_child_sees_data_as_it_was_at_the_fork():
     assert out == "sebelum True"
 
 
+def test_a_background_child_sends_its_value_back_however_large():
+    """`in_background(value=True)`: the child's return value, pickled back (a history of
+    several megabytes included: it is read before the child is joined, or both would wait)."""
+    out = run_python("""
+        import os
+        from core.parallel import in_background
+
+        data = {"kode": "35.04", "rows": list(range(500_000))}
+        child = in_background(lambda d: (os.getpid(), d["kode"], d["rows"]), data, value=True)
+        data["kode"] = "sesudah"
+        pid, kode, rows = child.value()
+        print(pid != os.getpid(), kode, len(rows) == 500_000 and rows[-1] == 499_999, child.wait())
+    """)
+    assert out == "True 35.04 True True"
+
+
+def test_a_background_child_that_fails_or_dies_has_no_value():
+    out = run_python("""
+        import os
+        from core.parallel import in_background
+
+        def fails():
+            raise ValueError("database gone")
+
+        for fn in (fails, lambda: os._exit(9)):
+            child = in_background(fn, value=True)
+            try:
+                child.value()
+                print("value")
+            except ChildProcessError:
+                print("no value", child.wait())
+        print(in_background(lambda: None, value=True).value())
+    """)
+    assert out.splitlines() == ["no value False", "no value False", "None"]
+
+
 def test_split_keeps_order_and_sizes_near_equal():
     assert split(list("abcdefg"), 3) == [list("abc"), list("de"), list("fg")]
     assert split(["a"], 4) == [["a"]]
