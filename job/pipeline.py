@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -35,7 +35,7 @@ from core.findings import FINDING_COLUMNS
 from core.findings import validate as validate_findings
 from core.outcomes import AuditError, Outcome, UsageError
 from core.imports import import_meanwhile
-from core.parallel import in_background, pool
+from core.parallel import Background, in_background, pool
 from core.ringkasan import validate as validate_ringkasan
 from core.ringkasan import with_changes
 from core.safe_cells import write_csv
@@ -359,9 +359,17 @@ def prepare_database(url: str) -> None:
     open_db(url).dispose()
 
 
-def read_history(settings: Settings, run: "RunRecord", result: AuditResult) -> "History":
+def read_history(settings: Settings, run: "RunRecord", result: AuditResult,
+                 ahead: "Background | None" = None) -> "History":
     """This run against the stored history (reading only): what changed per Pemda, which
-    findings are new, each Pemda's trend, and the national distribution over runs."""
+    findings are new, each Pemda's trend, and the national distribution over runs.
+
+    With `ahead` (this read, started in a forked child by `run_job` while this process
+    prepares the reports' nation-wide data), the child's: read here when the child failed
+    (the database's error is then raised here, as without a child) or on a retry."""
+    if ahead is not None:
+        with suppress(ChildProcessError):
+            return ahead.value()
     from store.db import open_db
     from store.history import SCOPE_NATIONAL, compare, national_runs, trend_points
 
@@ -382,7 +390,9 @@ def apply_history(result: AuditResult, history: "History", run: "RunRecord") -> 
     from store.history import SCOPE_NATIONAL
 
     result.metrics = replace(result.metrics, ringkasan=with_changes(result.metrics.ringkasan, history.changes))
-    result.findings = result.findings.assign(_baru=history.baru.reindex(result.findings.index, fill_value=False))
+    # in place, as `_kunci`: an index of the reports made before the history (`prepare_reports`)
+    # sees the same findings with a column more (`reports.data.NationIndex.with_history`)
+    result.findings["_baru"] = history.baru.reindex(result.findings.index, fill_value=False)
     if history.kunci is not None:  # `save_history` stores them without hashing again
         result.findings["_kunci"] = history.kunci.astype("Int64").reindex(result.findings.index)
     result.perubahan = history.shown
@@ -703,23 +713,27 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
                                  f"Pemda {request.only} (--only) is not among the audited Pemda")
 
             marker.at("riwayat")
-            run = None
+            run = history = None
             try:
                 run = run_record(run_id, started, request, result, export_path)
-                apply_history(result, stage("riwayat", read_history, settings, run, result, retries=2), run)
+                # read by a forked child while this process prepares the reports' data, which
+                # then takes what the history adds (`reports.data.NationIndex.with_history`)
+                if settings.workers > 1:
+                    history = in_background(read_history, settings, run, result, value=True)
+                if history is not None:
+                    _prepare_reports(result)
+                apply_history(result, stage("riwayat", read_history, settings, run, result, history, retries=2), run)
             except Exception as exc:  # noqa: BLE001 - history is a nicety; the audit stands
                 result.failures.append(failure(None, "riwayat", error_text(exc)))
+            finally:
+                if history is not None:
+                    history.wait()  # (a failed run record or stage leaves no child behind)
 
             marker.at("laporan")
             progress.start("laporan", len(codes))
             reports: dict = {}
             if settings.workers > 1:  # the nation's report data before the workers fork, not in each
-                from reports import prepare_reports
-
-                try:
-                    prepare_reports(result)
-                except Exception:  # noqa: BLE001 - each report then meets the error and records it
-                    pass
+                _prepare_reports(result)
             with pool((result, settings), settings.workers - 1) as workers:  # forked once, for every batch
                 for prov, batch in batches(codes):
                     reports.update(stage("laporan", render_batch, result, batch, settings, workers,
@@ -774,6 +788,14 @@ def run_job(request: JobRequest, settings: Settings, stage: StageRunner = in_pro
             marker.done()
     summary.result = result
     return summary
+
+
+def _prepare_reports(result: AuditResult) -> None:
+    """`reports.prepare_reports`; an error is left to each report, which meets it and records it."""
+    from reports import prepare_reports
+
+    with suppress(Exception):
+        prepare_reports(result)
 
 
 def _timed(stage: StageRunner, timings: dict[str, float]) -> StageRunner:

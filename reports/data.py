@@ -132,12 +132,26 @@ RECORD_COLUMNS = ("rule_id", "severity", "no_indikator", "kolom", "nilai", "tabe
 REPORT_DAFTAR_COLUMNS = ["kode_pemda", "id_inovasi", "judul_inovasi", "tahapan_inovasi", "admin_opd", "link_video"]
 
 
+#: The frames a report reads that the history replaces or adds (`job.pipeline.apply_history`:
+#: the summary with its change columns, what changed, the trends). An index made before the
+#: history was read (`reports.render.prepare_reports`, while a child reads it) keeps the rest
+#: and takes these anew (`NationIndex.with_history`), with the columns the history adds to the
+#: findings (`_baru`, `_kunci`). Everything else an index derives reads none of what the history
+#: changes: `fix_gains` reads the summary's scores, not its change columns.
+HISTORY_FRAMES = ("ringkasan", "perubahan", "tren")
+
+#: The column `NationIndex.of` numbers the findings with before ordering them (removed after).
+_SOURCE_ROW = "_baris_asal"
+
+
 @dataclass
 class NationIndex:
     """Row positions per kode_pemda for every frame a report reads."""
 
     frames: dict[str, pd.DataFrame]
     positions: dict[str, dict[Any, np.ndarray]] = field(default_factory=dict)
+    #: each row of the ordered findings (`frames["findings"]`): its row in the result's findings
+    source_rows: np.ndarray | None = field(default=None, repr=False)
     _records: dict[tuple[str, str], dict[str, list[dict]]] = field(default_factory=dict, repr=False)
     _columns: dict[tuple[str, str, str], tuple[np.ndarray, dict[str, list]]] = field(default_factory=dict, repr=False)
     result_not_checked: pd.DataFrame | None = None
@@ -156,10 +170,21 @@ class NationIndex:
             "perubahan": getattr(result, "perubahan", None),  # from the history, when read
             "tren": getattr(result, "tren", None),
         }
+        # the frames' identities, before the derived frames are added, and the findings' columns
+        # (the history adds some in place)
+        key = ({k: id(f) for k, f in frames.items()}, tuple(result.findings.columns))
         cached = result.__dict__.get("_reports_index")
-        ids = tuple(id(f) for f in frames.values())  # before the derived frames are added
-        if cached is not None and cached[0] == ids:
+        if cached is not None and cached[0] == key:
             return cached[1]
+        if cached is not None and _history_added(cached[0], key):
+            idx = cached[1].with_history(frames, result.findings)
+        else:
+            idx = cls._build(result, frames)
+        result.__dict__["_reports_index"] = (key, idx)
+        return idx
+
+    @classmethod
+    def _build(cls, result, frames: dict[str, pd.DataFrame | None]) -> "NationIndex":
         from checks.metrics import fix_gains
 
         # the fixes of the whole nation, once per result (each report only looks its own up)
@@ -176,21 +201,37 @@ class NationIndex:
                            ("perbaikan", {"_inov": "id_inovasi", "_no": "no_indikator"})):
             df = frames.get(name)
             if df is not None and all(c in df.columns for c in keys.values()):
-                frames[name] = df.assign(**{k: key_text(df[c]) for k, c in keys.items()})
+                frames[name] = _with_columns(df, {k: key_text(df[c]) for k, c in keys.items()})
         slot = frames["slot"]  # what a report's matrix reads of its slots (`PemdaReport.slot`)
         frames["slot_status"] = slot[[c for c in ("_inov", "_no", "status") if c in slot.columns]]
-        frames["findings"] = order_findings(result.findings, frames["slot"], result.metrics.inovasi)
-        f = frames["findings"]
+        f = frames["findings"] = order_findings(result.findings, frames["slot"], result.metrics.inovasi,
+                                                source_row=_SOURCE_ROW)
+        source_rows = f.pop(_SOURCE_ROW).to_numpy()
         # the findings as a report's records read them (`NationIndex.records`, per province)
         frames["temuan_laporan"] = f[["kode_pemda", *(c for c in RECORD_COLUMNS if c in f.columns)]]
         frames["temuan_inovasi"] = (  # per innovation: how many findings, the worst, a title
             f[f["_inov"] != ""].groupby(["_kode", "_inov"], sort=False)
             .agg(n=("rule_id", "size"), sev=("_sev", "max"), judul=("judul_inovasi", "first"))
             .reset_index().rename(columns={"_kode": "kode_pemda"}))
-        idx = cls(frames, {k: _indices(v) for k, v in frames.items()},
-                  result_not_checked=getattr(result, "not_checked", None))
-        result.__dict__["_reports_index"] = (ids, idx)
-        return idx
+        return cls(frames, {k: _indices(v) for k, v in frames.items()}, source_rows,
+                   result_not_checked=getattr(result, "not_checked", None))
+
+    def with_history(self, frames: dict[str, pd.DataFrame | None], findings: pd.DataFrame) -> "NationIndex":
+        """This index with the history's frames (`HISTORY_FRAMES`) taken from `frames`, and the
+        columns `findings` gained since (`_baru`, `_kunci`) put in report order where a full
+        build puts them (after the findings' own columns): the index `NationIndex.of` would
+        build from scratch now, without ordering the findings or summing the fixes again."""
+        new = dict(self.frames)
+        new.update({name: frames[name] for name in HISTORY_FRAMES})
+        f = self.frames["findings"]
+        added = [c for c in findings.columns if c not in f.columns]
+        if added:
+            at = findings[added].iloc[self.source_rows]
+            f = f.assign(**{c: at[c].array for c in added})  # (dtypes kept: `_kunci` is Int64)
+            f = new["findings"] = f[[*findings.columns, *(c for c in f.columns if c not in findings.columns)]]
+            new["temuan_laporan"] = f[["kode_pemda", *(c for c in RECORD_COLUMNS if c in f.columns)]]
+        positions = {**self.positions, **{name: _indices(new[name]) for name in HISTORY_FRAMES}}
+        return NationIndex(new, positions, self.source_rows, result_not_checked=self.result_not_checked)
 
     def not_checked(self, kode: str) -> list[dict]:
         """The rules not checked for `kode` (those of the whole export and its own), one row
@@ -285,20 +326,42 @@ class NationIndex:
         return df.iloc[pos]
 
 
+def _history_added(before: tuple[dict[str, int], tuple], now: tuple[dict[str, int], tuple]) -> bool:
+    """Whether an index keyed `before` (`NationIndex.of`) differs from `now` by the history
+    only: the same frames but `HISTORY_FRAMES`, the findings' columns only added to."""
+    (ids, columns), (ids_now, columns_now) = before, now
+    return (all(ids[k] == ids_now[k] for k in ids if k not in HISTORY_FRAMES)
+            and columns_now[:len(columns)] == columns)
+
+
+def _with_columns(df: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+    """`df.assign(**columns)` without copying `df`'s own columns: a shallow copy gets the new
+    ones (a pandas setitem puts a new array in the copy, never writes into the shared ones).
+    `assign` copied the 750,000 slot rows' every column to add two keys (0.3 s a night)."""
+    out = df.copy(deep=False)
+    for name, values in columns.items():
+        out[name] = values
+    return out
+
+
 def _province(kode: Any) -> str:
     """The province part of a Kemendagri code (`35.04` → `35`): how `NationIndex` groups the
     work it does per part of the nation."""
     return str(kode).split(".")[0]
 
 
-def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataFrame) -> pd.DataFrame:
+def order_findings(findings: pd.DataFrame, slot: pd.DataFrame, inovasi: pd.DataFrame,
+                   source_row: str | None = None) -> pd.DataFrame:
     """Findings, most costly first, with `poin` (slot IID points) and `peringkat`: run once for
     the nation (`NationIndex`), so each Pemda's rows, sliced, are already in its report order.
+    With `source_row`, a column of that name holds each row's position in `findings`.
 
     Cost order: IID points the finding's slot loses, then severity, then the innovation's
     rank, then rule and indicator (stable, so the same export gives the same report).
     """
     f = findings.copy()
+    if source_row is not None:
+        f[source_row] = np.arange(len(f))
     for c in ALL_COLUMNS:
         if c not in f.columns:
             f[c] = None

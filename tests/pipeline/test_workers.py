@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_whole_outputs import recorded_runs
 
@@ -415,3 +416,110 @@ def test_an_index_child_that_dies_is_written_here_and_one_that_fails_is_a_failur
     assert again.index is None
     assert [(f["tahap"], f["pesan"]) for f in again.failures] == [("indeks", "RuntimeError")]
     assert recorded_runs(settings) == [again.run_id, summary.run_id]  # the history has the run all the same
+
+
+def test_reports_prepared_while_the_history_is_read_take_it_as_if_prepared_after(tmp_path, monkeypatch):
+    """`run_job` prepares the reports' nation-wide data while a child reads the history;
+    applied afterwards, the history's changes, trend and "baru" badges reach the index
+    without the findings being ordered again, and every report is the bytes of one prepared
+    after the history."""
+    from datetime import datetime, timezone
+
+    import reports.data as data
+    from core.i18n import Translator
+    from job.pipeline import History, apply_history, run_audit
+    from reports import prepare_reports, render_pemda
+    from store.history import RunRecord
+
+    ordered = []
+    order_findings = data.order_findings
+    monkeypatch.setattr(data, "order_findings", lambda *a, **k: ordered.append(1) or order_findings(*a, **k))
+    run = RunRecord("20261130T120000.000Z-nasional", datetime(2026, 11, 30, 12, tzinfo=timezone.utc), 2026, AS_OF,
+                    SAMPLE.name)
+
+    def history_of(result) -> History:
+        f, kab = result.findings, "35.04"
+        changes = pd.DataFrame([{"kode_pemda": kab, "temuan_baru": 2, "temuan_selesai": 3, "temuan_tetap": 4,
+                                 "selisih_skor_terverifikasi": 1.25, "selisih_persen_bermasalah": -2.5,
+                                 "run_sebelumnya": "20261129T120000.000Z-nasional"}])
+        tren = pd.DataFrame([{"kode_pemda": kab, "run_id": f"r{i}", "as_of": AS_OF, "skor_terverifikasi": s,
+                              "started_at": datetime(2026, 11, 30, h, tzinfo=timezone.utc),
+                              "persen_indikator_bermasalah": p} for i, (h, s, p) in enumerate([(8, 36.8, 35.9),
+                                                                                             (12, 38.1, 33.4)])])
+        baru = pd.Series(False, index=f.index)
+        baru[f.index[f["kode_pemda"] == kab][:2]] = True
+        return History(changes, changes, baru, tren, nation=pd.DataFrame(),
+                       kunci=pd.Series(range(len(f)), index=f.index) * 7919)
+
+    settings = Settings(state_dir=tmp_path / "state", workers=1)
+    early = run_audit(SAMPLE, tmp_path / "awal", settings, as_of=AS_OF)
+    prepare_reports(early)  # the history not read yet
+    apply_history(early, history_of(early), run)
+    prepare_reports(early)
+    assert len(ordered) == 1
+    late = run_audit(SAMPLE, tmp_path / "akhir", settings, as_of=AS_OF)
+    apply_history(late, history_of(late), run)
+    prepare_reports(late)
+    assert len(ordered) == 2
+
+    got, want = data.NationIndex.of(early), data.NationIndex.of(late)
+    assert got.frames.keys() == want.frames.keys()
+    for name, frame in want.frames.items():
+        if frame is None:
+            assert got.frames[name] is None, name
+        else:
+            pd.testing.assert_frame_equal(got.frames[name], frame, obj=name)
+    codes = [str(k) for k in late.ringkasan["kode_pemda"]]
+    html = {k: render_pemda(early, k, tmp_path / "awal").html.read_bytes() for k in codes}
+    assert html == {k: render_pemda(late, k, tmp_path / "akhir").html.read_bytes() for k in codes}
+    badge = f">{Translator('id')('laporan.perubahan.lencana_baru')}</span>".encode()
+    assert html["35.04"].count(badge) == 3  # the two findings marked new, and the legend
+
+
+def test_a_history_child_that_dies_leaves_the_read_to_the_run(tmp_path):
+    """The history is read by a child while the reports' data is prepared; a child that dies
+    leaves the read to the run: the second night says what changed as in one process. (In
+    a Python of its own: threads other tests leave behind, Prefect's or tqdm's, keep
+    background children from forking, `core.parallel.foreign_threads`.)"""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        import os, sys
+        from datetime import date
+        from pathlib import Path
+        import store.history
+        from core.settings import Settings
+        from job.pipeline import JobRequest, run_job
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from fixed_copy import SAMPLE, fixed_copy
+
+        tmp, as_of = Path({str(tmp_path)!r}), date({AS_OF.year}, {AS_OF.month}, {AS_OF.day})
+        fixed = fixed_copy(tmp / "diperbaiki")
+        parent, compare = os.getpid(), store.history.compare
+
+        def dies_in_a_child(*args, **kwargs):
+            if os.getpid() != parent:
+                (tmp / "mati").touch()
+                os._exit(9)
+            return compare(*args, **kwargs)
+
+        # two processes first: GX validated in this process leaves tqdm's thread behind a while
+        for name, workers in (("dua", 2), ("satu", 1)):
+            settings = Settings(state_dir=tmp / f"{{name}}-state", workers=workers)
+            run_job(JobRequest(source=str(SAMPLE), out=tmp / name / "malam-1", as_of=as_of), settings)
+            store.history.compare = dies_in_a_child
+            night = run_job(JobRequest(source=str(fixed), out=tmp / name / "malam-2", as_of=as_of), settings)
+            store.history.compare = compare
+            print(name, night.failures)
+        print("mati", (tmp / "mati").exists())
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["dua []", "satu []", "mati True"]
+    changed = ["kode_pemda", "temuan_baru", "temuan_selesai", "temuan_tetap", "selisih_skor_terverifikasi"]
+    one, two = (pd.read_csv(tmp_path / name / "malam-2" / "ringkasan.csv", dtype={"kode_pemda": str})[changed]
+                for name in ("satu", "dua"))
+    assert one["temuan_selesai"].sum() == 3  # what the fixed copy fixed
+    pd.testing.assert_frame_equal(two, one)
