@@ -110,6 +110,31 @@ def test_bkt06_same_hash_same_indicator_in_two_innovations_every_row():
     ])
 
 
+def test_bkt06_the_same_hash_in_capitals_or_with_spaces_is_the_same_file():
+    export = (tulungagung().inovasi().indikator("17", sha256="AB" * 32)
+              .inovasi().indikator("17", sha256=f" {'ab' * 32} ")
+              .inovasi().indikator("17", sha256="ab" * 31 + "ac").build())  # near miss: another hash
+    found = assert_findings(export, [
+        ("BKT-06", {"id_inovasi": "35.04-0001", "no_indikator": "17"}),
+        ("BKT-06", {"id_inovasi": "35.04-0002", "no_indikator": "17"}),
+    ])
+    assert all("pada 2 inovasi berbeda" in pesan for pesan in found["pesan"])
+
+
+def test_bkt06_a_row_of_no_listed_innovation_does_not_count():
+    """An indicator row whose innovation is not in the list (SKM-06's orphan) shares no file."""
+    export = (tulungagung().inovasi().indikator("17", sha256="ab" * 32)
+              .inovasi().indikator("17", sha256="ab" * 32)
+              .inovasi().indikator("17", sha256="ab" * 32).build())
+    sid = export.tables["indikator_inovasi"]
+    sid.loc[sid["id_inovasi"] == "35.04-0003", "id_inovasi"] = "35.04-9999"
+    found = assert_findings(export, [
+        ("BKT-06", {"id_inovasi": "35.04-0001"}),
+        ("BKT-06", {"id_inovasi": "35.04-0002"}),
+    ])
+    assert all("pada 2 inovasi berbeda" in pesan for pesan in found["pesan"])
+
+
 def test_bkt06_same_hash_on_two_indicators_of_one_innovation_is_allowed():
     export = tulungagung().inovasi().indikator("17", sha256="cd" * 32).indikator("20", sha256="cd" * 32).build()
     assert_no_findings(export, "BKT-06")
