@@ -227,7 +227,7 @@ class NationIndex:
         added = [c for c in findings.columns if c not in f.columns]
         if added:
             at = findings[added].iloc[self.source_rows]
-            f = f.assign(**{c: at[c].array for c in added})  # (dtypes kept: `_kunci` is Int64)
+            f = _with_columns(f, {c: at[c].array for c in added})  # (dtypes kept: `_kunci` is Int64)
             f = new["findings"] = f[[*findings.columns, *(c for c in f.columns if c not in findings.columns)]]
             new["temuan_laporan"] = f[["kode_pemda", *(c for c in RECORD_COLUMNS if c in f.columns)]]
         positions = {**self.positions, **{name: _indices(new[name]) for name in HISTORY_FRAMES}}
